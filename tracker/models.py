@@ -1,0 +1,260 @@
+"""The records of scopekeeper: frozen dataclasses shared by every layer.
+
+Money is integer cents, dates are ``datetime.date``; every record has its own
+stable string ``id`` and refers to others by ``<entity>_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class ClientStatus(StrEnum):
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CHURNED = "churned"
+
+
+class Role(StrEnum):
+    PM = "pm"
+    ANALYST = "analyst"
+    OWNER = "owner"
+
+
+class CallFrequency(StrEnum):
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    NONE = "none"
+
+
+class ScopeStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ScopeOrigin(StrEnum):
+    KICKOFF = "kickoff"
+    CHANGE_REQUEST = "change_request"
+
+
+class ChangeStatus(StrEnum):
+    PENDING = "pending"
+    EXPAND = "expand"
+    FOCUS = "focus"
+    FAVOUR = "favour"
+
+
+class InteractionKind(StrEnum):
+    STATUS_CALL = "status_call"
+    UNSCHEDULED_CALL = "unscheduled_call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    IN_PERSON_VISIT = "in_person_visit"
+    AGENCY_EVENT = "agency_event"
+    MONTHLY_REPORT_SENT = "monthly_report_sent"
+    CALL_SUMMARY_SENT = "call_summary_sent"
+    QUESTION = "question"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    InteractionKind.STATUS_CALL: "status call",
+    InteractionKind.UNSCHEDULED_CALL: "unscheduled call",
+    InteractionKind.EMAIL: "email",
+    InteractionKind.MEETING: "meeting",
+    InteractionKind.IN_PERSON_VISIT: "in-person visit",
+    InteractionKind.AGENCY_EVENT: "agency event attended",
+    InteractionKind.MONTHLY_REPORT_SENT: "monthly report sent",
+    InteractionKind.CALL_SUMMARY_SENT: "call summary sent",
+    InteractionKind.QUESTION: "question from client",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    id: str
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CadenceSettings:
+    """How often the agency is in touch with one client (agreed at kickoff)."""
+
+    status_call: CallFrequency = CallFrequency.WEEKLY
+    monthly_report: bool = True
+    min_contact_days: int = 30
+    visit_min_days: int = 42
+    visit_max_days: int = 56
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Client:
+    id: str
+    name: str
+    status: ClientStatus = ClientStatus.ACTIVE
+    remote: bool = False
+    location: str = ""
+    fee_cents: int = 0
+    currency: str = "USD"
+    start_date: date
+    primary_contact: Contact | None = None
+    contacts: tuple[Contact, ...] = ()
+    channel_url: str = ""
+    comm_rules: str = ""
+    cadence: CadenceSettings = field(default_factory=CadenceSettings)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamMember:
+    id: str
+    name: str
+    role: Role
+    max_clients: int | None = None
+    login: str = ""
+
+    @property
+    def capacity(self) -> int | None:
+        """Clients this person may carry; analysts default to 3, others unlimited."""
+        if self.max_clients is not None:
+            return self.max_clients
+        return 3 if self.role is Role.ANALYST else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assignment:
+    id: str
+    client_id: str
+    member_id: str
+    since: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScopeItem:
+    id: str
+    client_id: str
+    title: str
+    deliverable: str = ""
+    due: date | None = None
+    success_metric: str = ""
+    status: ScopeStatus = ScopeStatus.PLANNED
+    origin: ScopeOrigin = ScopeOrigin.KICKOFF
+    fee_cents: int = 0
+    change_request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRequest:
+    id: str
+    client_id: str
+    requested_on: date
+    requested_by: str
+    description: str
+    estimated_hours: float = 0.0
+    fee_cents: int = 0
+    status: ChangeStatus = ChangeStatus.PENDING
+    decided_on: date | None = None
+    decided_by: str = ""
+    reason: str = ""
+    scope_item_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interaction:
+    id: str
+    client_id: str
+    kind: InteractionKind
+    on: date
+    author: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NpsResponse:
+    id: str
+    client_id: str
+    on: date
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BudgetChange:
+    id: str
+    client_id: str
+    on: date
+    old_cents: int
+    new_cents: int
+    reason: str = ""
+    savings_we_created: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessGrant:
+    id: str
+    client_id: str
+    on: date
+    who: str
+    account: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactChange:
+    id: str
+    client_id: str
+    on: date
+    old_name: str
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignState:
+    """What people did about one occurrence of a warning sign (keyed by ``sign_key``)."""
+
+    id: str
+    client_id: str
+    sign_key: str
+    acknowledged_on: date | None = None
+    acknowledged_by: str = ""
+    note: str = ""
+    resolved_on: date | None = None
+    resolved_by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snooze:
+    """A review item hidden until ``until`` (exclusive: it shows again on that day)."""
+
+    id: str
+    item_key: str
+    until: date
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    """Everything the rules look at, as loaded at one moment."""
+
+    clients: tuple[Client, ...] = ()
+    members: tuple[TeamMember, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    scope_items: tuple[ScopeItem, ...] = ()
+    change_requests: tuple[ChangeRequest, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
+    nps: tuple[NpsResponse, ...] = ()
+    budget_changes: tuple[BudgetChange, ...] = ()
+    access_grants: tuple[AccessGrant, ...] = ()
+    contact_changes: tuple[ContactChange, ...] = ()
+    sign_states: tuple[SignState, ...] = ()
+    snoozes: tuple[Snooze, ...] = ()

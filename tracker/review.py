@@ -1,0 +1,192 @@
+"""Today's review queue: what needs attention, ranked, each with a one-line why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.cadence import Cadence, CadenceState, cadences
+from tracker.health import Health, health
+from tracker.history import ClientHistory, histories
+from tracker.models import Agency, ChangeStatus, Client, InteractionKind
+from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
+from tracker.warning_signs import (
+    Severity,
+    Sign,
+    SignCode,
+    TeamLoad,
+    detect_signs,
+    team_load,
+)
+
+CALL_KINDS = frozenset({
+    InteractionKind.STATUS_CALL,
+    InteractionKind.UNSCHEDULED_CALL,
+    InteractionKind.MEETING,
+    InteractionKind.IN_PERSON_VISIT,
+})
+
+CHANGE_REQUEST = "change_request"
+CALL_SUMMARY = "call_summary"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientAssessment:
+    client: Client
+    history: ClientHistory
+    cadences: tuple[Cadence, ...]
+    signs: tuple[Sign, ...]
+    health: Health
+
+    def cadence(self, kind: str) -> Cadence | None:
+        return next((c for c in self.cadences if c.kind == kind), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewItem:
+    """One thing to do today. ``key`` identifies it for snoozing; ``due`` is the day it
+    became due (deadline of a cadence, since-date of a sign, date of a request or call)."""
+
+    key: str
+    client_id: str
+    client: str
+    kind: str
+    urgency: int
+    why: str
+    due: date | None
+    subject: str = ""  # the record it is about: sign key, change request id, interaction id
+
+    def sort_key(self) -> tuple[int, date, str, str, str, str]:
+        return (-self.urgency, self.due or date.max, self.client.casefold(), self.client_id,
+                self.kind, self.key)
+
+
+def assess(agency: Agency, today: date, t: Thresholds = DEFAULT_THRESHOLDS,
+           ) -> tuple[ClientAssessment, ...]:
+    """Cadences, signs and health of every client, in the agency's client order."""
+    hist = histories(agency)
+    team = team_load(agency.members, agency.assignments,
+                     (c.id for c in agency.clients if c.status == "active"))
+    return tuple(_assess_one(h, team, today, t) for h in hist.values())
+
+
+def _assess_one(h: ClientHistory, team: TeamLoad, today: date, t: Thresholds,
+                ) -> ClientAssessment:
+    cads = cadences(h.client, h.interactions, today, t)
+    signs = detect_signs(h, cads, team, today, t)
+    return ClientAssessment(client=h.client, history=h, cadences=cads, signs=signs,
+                            health=health(signs))
+
+
+def _clamp(n: float) -> int:
+    return max(0, min(100, int(n)))
+
+
+def cadence_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
+    out = []
+    freq = a.client.cadence.status_call.value
+    for c in a.cadences:
+        if c.state is CadenceState.OK:
+            continue
+        last = f"last {c.last:%Y-%m-%d}" if c.last else "never yet"
+        detail = f"{freq}; {last}" if c.kind == "status_call" else last
+        if c.state is CadenceState.OVERDUE:
+            late = c.days_late(today)
+            urgency = 70 + min(20, late)
+            why = f"{c.kind.label} {late} day{'s' if late != 1 else ''} overdue ({detail})"
+        else:
+            left = (c.deadline - today).days
+            urgency = 40 + max(0, 5 - left)
+            when = "today" if left == 0 else f"by {c.deadline:%a %d %b}"
+            why = f"{c.kind.label} due {when} ({detail})"
+        out.append(ReviewItem(
+            key=f"{a.client.id}:{c.kind.value}:{c.deadline}", client_id=a.client.id,
+            client=a.client.name, kind=f"{c.kind.value}_{c.state.value}", urgency=urgency,
+            why=why, due=c.deadline))
+    return out
+
+
+_SIGN_BASE = {Severity.SEVERE: 85, Severity.WARNING: 60, Severity.WATCH: 30}
+
+
+def sign_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
+    out = []
+    for s in a.signs:
+        # overdue cadences are already in the queue as cadence items
+        if s.resolved or s.acknowledged or s.code is SignCode.OVERDUE_CADENCE:
+            continue
+        weeks = max(0, (today - s.since).days) // 7
+        out.append(ReviewItem(
+            key=s.key, client_id=a.client.id, client=a.client.name, kind=s.code.value,
+            urgency=_clamp(_SIGN_BASE[s.severity] + min(9, weeks)),
+            why=f"{s.code.label}: {s.evidence}", due=s.since, subject=s.key))
+    return out
+
+
+def request_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
+    out = []
+    for cr in a.history.change_requests:
+        if cr.status is not ChangeStatus.PENDING:
+            continue
+        age = max(0, (today - cr.requested_on).days)
+        text = cr.description if len(cr.description) <= 60 else cr.description[:59] + "…"
+        out.append(ReviewItem(
+            key=f"{a.client.id}:{CHANGE_REQUEST}:{cr.id}", client_id=a.client.id,
+            client=a.client.name, kind=CHANGE_REQUEST, urgency=_clamp(55 + min(20, age)),
+            why=f"expand scope or stay focused? waiting {age} days: {text}",
+            due=cr.requested_on, subject=cr.id))
+    return out
+
+
+def summary_items(a: ClientAssessment, today: date, t: Thresholds) -> list[ReviewItem]:
+    """The latest call, if no call summary was sent on or after its day."""
+    calls = [i for i in a.history.interactions if i.kind in CALL_KINDS and i.on <= today]
+    if not calls:
+        return []
+    call = calls[-1]
+    age = (today - call.on).days
+    if age > t.summary_window_days:
+        return []
+    if any(i.kind is InteractionKind.CALL_SUMMARY_SENT and call.on <= i.on <= today
+           for i in a.history.interactions):
+        return []
+    return [ReviewItem(
+        key=f"{a.client.id}:{CALL_SUMMARY}:{call.id}", client_id=a.client.id,
+        client=a.client.name, kind=CALL_SUMMARY, urgency=_clamp(50 + min(20, 2 * age)),
+        why=f"{call.kind.label} on {call.on:%Y-%m-%d} has no call summary sent yet",
+        due=call.on, subject=call.id)]
+
+
+def rank_review(items: Iterable[ReviewItem]) -> tuple[ReviewItem, ...]:
+    """Most urgent first; ties by due date, client name, client id, kind, key (a total order)."""
+    return tuple(sorted(items, key=ReviewItem.sort_key))
+
+
+def build_review(
+    agency: Agency,
+    today: date,
+    t: Thresholds = DEFAULT_THRESHOLDS,
+    assessments: Iterable[ClientAssessment] | None = None,
+) -> tuple[ReviewItem, ...]:
+    """Every item due today, minus the snoozed ones, ranked."""
+    found = assessments if assessments is not None else assess(agency, today, t)
+    items: list[ReviewItem] = []
+    for a in found:
+        items += cadence_items(a, today)
+        items += sign_items(a, today)
+        items += request_items(a, today)
+        items += summary_items(a, today, t)
+    snoozed = snoozed_keys(agency, today)
+    return rank_review(i for i in items if i.key not in snoozed)
+
+
+def snoozed_keys(agency: Agency, today: date) -> frozenset[str]:
+    return frozenset(s.item_key for s in agency.snoozes if s.until > today)
+
+
+def counts_by_kind(items: Iterable[ReviewItem]) -> Mapping[str, int]:
+    counts: dict[str, int] = {}
+    for i in items:
+        counts[i.kind] = counts.get(i.kind, 0) + 1
+    return counts

@@ -1,0 +1,147 @@
+"""Rules every record must satisfy before it is saved; errors name the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tracker.models import (
+    AccessGrant,
+    Assignment,
+    BudgetChange,
+    CadenceSettings,
+    ChangeRequest,
+    ChangeStatus,
+    Client,
+    Contact,
+    ContactChange,
+    Interaction,
+    NpsResponse,
+    ScopeItem,
+    SignState,
+    Snooze,
+    TeamMember,
+)
+
+MAX_TEXT = 20_000
+
+
+class ValidationError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _need(value: str, field: str) -> None:
+    if not value.strip():
+        raise ValidationError(field, "is required")
+
+
+def _nonneg(value: float, field: str) -> None:
+    if value < 0:
+        raise ValidationError(field, f"must not be negative (got {value})")
+
+
+def _text_sizes(record: Any) -> None:
+    for name in getattr(record, "__slots__", ()):
+        value = getattr(record, name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise ValidationError(name, f"is longer than {MAX_TEXT} characters")
+
+
+def _contact(c: Contact, field: str = "name") -> None:
+    _need(c.name, field)
+
+
+def _cadence(s: CadenceSettings) -> None:
+    if s.min_contact_days < 1:
+        raise ValidationError("cadence.min_contact_days", "must be at least 1 day")
+    if not 1 <= s.visit_min_days <= s.visit_max_days:
+        raise ValidationError("cadence.visit_max_days",
+                              "the visit window must run from at least 1 day to a later day")
+
+
+def _client(c: Client) -> None:
+    _need(c.name, "name")
+    _nonneg(c.fee_cents, "fee_cents")
+    if len(c.currency) != 3 or not c.currency.isalpha() or not c.currency.isupper():
+        raise ValidationError("currency", f"must be a 3-letter code like USD (got {c.currency!r})")
+    if c.primary_contact is not None:
+        _contact(c.primary_contact, "primary_contact.name")
+    for other in c.contacts:
+        _contact(other, "contacts.name")
+    _cadence(c.cadence)
+
+
+def _member(m: TeamMember) -> None:
+    _need(m.name, "name")
+    if m.max_clients is not None and m.max_clients < 0:
+        raise ValidationError("max_clients", "must not be negative")
+
+
+def _scope(s: ScopeItem) -> None:
+    _need(s.title, "title")
+    _nonneg(s.fee_cents, "fee_cents")
+
+
+def _change(cr: ChangeRequest) -> None:
+    _need(cr.description, "description")
+    _nonneg(cr.estimated_hours, "estimated_hours")
+    _nonneg(cr.fee_cents, "fee_cents")
+    if cr.status is ChangeStatus.PENDING and cr.decided_on is not None:
+        raise ValidationError("decided_on", "a pending request has no decision date")
+    if cr.status is not ChangeStatus.PENDING and cr.decided_on is None:
+        raise ValidationError("decided_on", "a decided request needs its decision date")
+    if cr.decided_on is not None and cr.decided_on < cr.requested_on:
+        raise ValidationError("decided_on", "cannot be before the request")
+
+
+def _nps(r: NpsResponse) -> None:
+    if not 0 <= r.score <= 10:
+        raise ValidationError("score", f"NPS is 0 to 10 (got {r.score})")
+
+
+def _budget(b: BudgetChange) -> None:
+    _nonneg(b.old_cents, "old_cents")
+    _nonneg(b.new_cents, "new_cents")
+
+
+def _access(g: AccessGrant) -> None:
+    _need(g.who, "who")
+
+
+def _contact_change(c: ContactChange) -> None:
+    _need(c.new_name, "new_name")
+
+
+def _none(_: Any) -> None:
+    return None
+
+
+def _sign_state(s: SignState) -> None:
+    _need(s.sign_key, "sign_key")
+
+
+VALIDATORS: dict[type, Callable[[Any], None]] = {
+    Client: _client,
+    TeamMember: _member,
+    Assignment: _none,
+    ScopeItem: _scope,
+    ChangeRequest: _change,
+    Interaction: _none,
+    NpsResponse: _nps,
+    BudgetChange: _budget,
+    AccessGrant: _access,
+    ContactChange: _contact_change,
+    SignState: _sign_state,
+    Snooze: _none,
+}
+
+
+def validate(record: Any) -> None:
+    """Raise :class:`ValidationError` naming the first bad field of ``record``."""
+    if not getattr(record, "id", "").strip():
+        raise ValidationError("id", "is required")
+    _text_sizes(record)
+    VALIDATORS[type(record)](record)
