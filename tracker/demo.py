@@ -180,14 +180,16 @@ def _history(b: _Builder, c: Client, budget: int, *, quiet_days: int = 0,
              skip_call_days: int = 0, question_rate: float = 0.05) -> None:
     """A steady past: calls with summaries, monthly reports, some email and questions.
 
-    Walks back from today until ``budget`` interactions are logged or the start date is hit.
+    Walks back from today until about ``budget`` interactions are logged; the client's start
+    date becomes the day its history begins.
     ``quiet_days``: nothing at all in the last N days; ``skip_call_days``: no calls in them.
     """
     rng = b.rng
     step = _FREQ_DAYS.get(c.cadence.status_call, 30)
     count = 0
     day = b.ago(rng.randint(0, max(0, step - 2)) + max(quiet_days, skip_call_days))
-    while day >= c.start_date and count < budget:
+    floor = b.ago(3650)  # walk back until the budget is spent (ten years at most)
+    while day >= floor and count < budget:
         if c.cadence.status_call is not CallFrequency.NONE:
             b.log(c, K.STATUS_CALL, day, "Weekly numbers reviewed; next tests agreed.")
             b.log(c, K.CALL_SUMMARY_SENT, day + timedelta(days=rng.randint(0, 1)))
@@ -201,13 +203,12 @@ def _history(b: _Builder, c: Client, budget: int, *, quiet_days: int = 0,
                 b.log(c, K.QUESTION, d, "Asked about last week's results.")
                 count += 1
         day -= timedelta(days=step)
-    began = max(c.start_date, day)
+    began = day
     report = b.ago(rng.randint(0, 20) + quiet_days)
     while report >= began:
         b.log(c, K.MONTHLY_REPORT_SENT, report)
         report -= timedelta(days=30)
-    if began > c.start_date:  # the budget ran out: the relationship starts where history does
-        b.update(replace(c, start_date=began))
+    b.update(replace(c, start_date=began))  # the relationship starts where its history does
     if quiet_days or skip_call_days:
         cut = b.ago(quiet_days or skip_call_days)
         b.interactions = [

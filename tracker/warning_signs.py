@@ -237,7 +237,7 @@ def silence_sign(h: ClientHistory, voice: Sequence[Interaction], today: date,
     if gap < t.silence_min_days or gap <= t.silence_factor * usual:
         return None
     return _sign(h, SignCode.COMM_SILENCE, last.isoformat(), Severity.WARNING, last,
-                 f"no contact for {gap} days; usually every {usual:g} days "
+                 f"no contact for {gap} days; usually every {usual:g} day{'' if usual == 1 else 's'} "
                  f"({len(base)} contacts in the {t.comm_baseline_days} days before {last})")
 
 

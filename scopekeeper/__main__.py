@@ -1,0 +1,3 @@
+from scopekeeper.cli import main
+
+raise SystemExit(main())

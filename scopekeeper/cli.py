@@ -1,0 +1,206 @@
+"""The ``scopekeeper`` command: the composition root of the app.
+
+Everything that touches the outside world is decided here, once: the data file, the
+clock, the person's login. ``review``, ``log`` and ``demo`` never import Textual; the
+TUI is imported only when it is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import NoReturn
+
+from scopekeeper import __version__
+from storage.errors import StorageError
+from storage.paths import data_path
+from storage.workspace import NotEmpty, Workspace
+from tracker.dates import DateParseError, parse_day
+from tracker.lookup import ClientNotFound
+from tracker.models import InteractionKind
+from tracker.review import ReviewItem
+from tracker.validation import ValidationError
+
+PROG = "scopekeeper"
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def today() -> date:
+    """The only place that reads the clock."""
+    return date.today()
+
+
+def login() -> str:
+    """The Unix login of this process, from the OS (not from editable settings)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+    return n
+
+
+def _kind(text: str) -> InteractionKind:
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    for k in InteractionKind:
+        if key in (k.value, k.label.replace(" ", "_").replace("-", "_")):
+            return k
+    choices = ", ".join(k.value for k in InteractionKind)
+    raise argparse.ArgumentTypeError(f"unknown kind {text!r}; choose from {choices}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "data file (default: $SCOPEKEEPER_DB, else ~/.local/share/scopekeeper/scopekeeper.json)"
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+
+    p = _Parser(prog=PROG, description="Keep every client's scope tight and every client "
+                "relationship alive. Without a command, opens the app.")
+    p.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", parents=[common], help="fill the data file with a demo agency",
+                          description="Write a realistic, deterministic demo agency.")
+    demo.add_argument("--clients", type=_positive, default=25, metavar="N",
+                      help="number of clients (at least 16; default 25)")
+    demo.add_argument("--events", type=_positive, default=None, metavar="M",
+                      help="about how many interactions in all (default 120 a client)")
+    demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    demo.add_argument("--force", action="store_true", help="replace a data file that has data")
+
+    review = sub.add_parser("review", parents=[common], help="print today's review queue",
+                            description="Print the review queue, most urgent first.")
+    review.add_argument("--format", choices=("text", "json"), default="text")
+    review.add_argument("--on", metavar="DATE", default=None,
+                        help="review as of DATE (default today)")
+
+    log = sub.add_parser("log", parents=[common], help="record an interaction with a client",
+                         description="Record an interaction (call, email, visit...).")
+    log.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
+    log.add_argument("--kind", type=_kind, required=True, metavar="KIND",
+                     help="one of: " + ", ".join(k.value for k in InteractionKind))
+    log.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
+    log.add_argument("--note", default="", metavar="TEXT", help="what happened")
+    return p
+
+
+def _day(text: str | None, now: date) -> date:
+    if text is None:
+        return now
+    try:
+        return parse_day(text, now)
+    except DateParseError as e:
+        raise UsageError(str(e)) from None
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace(data_path(args.db), user=login(), clock=today)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    if args.clients < 16:
+        raise UsageError("--clients must be at least 16 to show every situation")
+    try:
+        agency = ws.load_demo(clients=args.clients, events=args.events, seed=args.seed,
+                              force=args.force)
+    except NotEmpty as e:
+        raise UsageError(str(e)) from None
+    print(f"wrote a demo agency to {ws.path}: {len(agency.clients)} clients, "
+          f"{len(agency.members)} people, {len(agency.interactions)} interactions")
+    return 0
+
+
+def review_json(day: date, items: Sequence[ReviewItem]) -> str:
+    return json.dumps({
+        "date": day.isoformat(),
+        "items": [{
+            "client_id": i.client_id, "client": i.client, "kind": i.kind,
+            "urgency": i.urgency, "why": i.why,
+            "due": i.due.isoformat() if i.due else None,
+        } for i in items],
+    }, ensure_ascii=False, indent=2)
+
+
+def review_text(day: date, items: Sequence[ReviewItem]) -> str:
+    if not items:
+        return f"Review for {day:%a %d %b %Y}: all clear."
+    lines = [f"Review for {day:%a %d %b %Y}: {len(items)} item{'s' if len(items) != 1 else ''}"]
+    width = min(24, max(len(i.client) for i in items))
+    for i in items:
+        lines.append(f"{i.urgency:3d}  {_clean(i.client)[:width]:<{width}}  {_clean(i.why)}")
+    return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    """No control characters reach the terminal from stored text."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    snap = ws.snapshot(_day(args.on, ws.clock()))
+    out = review_json if args.format == "json" else review_text
+    print(out(snap.today, snap.review))
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    on = _day(args.on, ws.clock())
+    try:
+        client = ws.find_client(args.client)
+    except ClientNotFound as e:
+        raise UsageError(str(e)) from None
+    ws.log(client, args.kind, on, args.note)
+    print(f"logged {args.kind.label} with {_clean(client.name)} on {on:%Y-%m-%d}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    from screens.app import run  # Textual is imported only for the TUI
+
+    return run(ws)
+
+
+COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, None: cmd_tui}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except (StorageError, ValidationError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1

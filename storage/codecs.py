@@ -1,0 +1,164 @@
+"""Documents <-> frozen dataclasses: the one place where field spellings on disk live.
+
+On disk a record is a flat JSON object whose keys are the dataclass field names; dates are
+ISO strings, enums their lowercase value, money integer cents, tuples lists, nested records
+(contacts, cadence settings) objects. Decoding checks every value and names the record and
+field that is wrong; unknown keys are refused rather than silently dropped on the next save.
+Converters are built once per record type from its type hints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Decoder = Callable[[Any], Any]
+Encoder = Callable[[Any], Any]
+
+
+class DecodeError(ValueError):
+    """A stored document does not match its record type."""
+
+
+def _fail(expected: str, value: Any) -> DecodeError:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return DecodeError(f"expected {expected}, got {shown}")
+
+
+def _dec_str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise _fail("text", v)
+    return v
+
+
+def _dec_int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise _fail("a whole number", v)
+    return v
+
+
+def _dec_float(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise _fail("a number", v)
+    return float(v)
+
+
+def _dec_bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _fail("true or false", v)
+    return v
+
+
+def _dec_date(v: Any) -> date:
+    if not isinstance(v, str):
+        raise _fail("a date YYYY-MM-DD", v)
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        raise _fail("a date YYYY-MM-DD", v) from None
+
+
+def _enc_date(v: date) -> str:
+    return v.isoformat()
+
+
+def _ident(v: Any) -> Any:
+    return v
+
+
+def _decoder(tp: Any) -> Decoder:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _decoder(args[0])
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        item = _decoder(typing.get_args(tp)[0])
+
+        def dec_tuple(v: Any) -> tuple[Any, ...]:
+            if not isinstance(v, list):
+                raise _fail("a list", v)
+            return tuple(item(x) for x in v)
+
+        return dec_tuple
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        values = {m.value: m for m in tp}
+
+        def dec_enum(v: Any) -> Any:
+            try:
+                return values[v]
+            except (KeyError, TypeError):
+                raise _fail("one of " + ", ".join(map(str, values)), v) from None
+
+        return dec_enum
+    if dataclasses.is_dataclass(tp):
+        return lambda v: decode(tp, v)  # type: ignore[arg-type]
+    simple: dict[Any, Decoder] = {str: _dec_str, int: _dec_int, float: _dec_float,
+                                  bool: _dec_bool, date: _dec_date}
+    return simple[tp]
+
+
+def _encoder(tp: Any) -> Encoder:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _encoder(args[0])
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        item = _encoder(typing.get_args(tp)[0])
+        return lambda v: [item(x) for x in v]
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return lambda v: v.value
+    if dataclasses.is_dataclass(tp):
+        return encode
+    if tp is date:
+        return _enc_date
+    if tp is float:
+        return float
+    return _ident
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, Decoder, Encoder, bool], ...]:
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for f in dataclasses.fields(cls):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        plan.append((f.name, _decoder(hints[f.name]), _encoder(hints[f.name]), required))
+    return tuple(plan)
+
+
+def encode(record: Any) -> dict[str, Any]:
+    """A record as a JSON-ready dict (field name -> plain value)."""
+    return {name: enc(getattr(record, name)) for name, _, enc, _ in _plan(type(record))}
+
+
+def decode(cls: type[T], doc: Any) -> T:
+    """Build ``cls`` from a stored document, or raise :class:`DecodeError` naming the field."""
+    if not isinstance(doc, dict):
+        raise DecodeError(f"{cls.__name__}: expected an object, got {type(doc).__name__}")
+    plan = _plan(cls)
+    known = {name for name, *_ in plan}
+    extra = [k for k in doc if k not in known]
+    if extra:
+        raise DecodeError(f"{cls.__name__}: unknown field {extra[0]!r}")
+    kwargs = {}
+    for name, dec, _, required in plan:
+        if name not in doc:
+            if required:
+                raise DecodeError(f"{cls.__name__}: field {name!r} is missing")
+            continue
+        try:
+            kwargs[name] = dec(doc[name])
+        except DecodeError as e:
+            raise DecodeError(f"{cls.__name__}.{name}: {e}") from None
+    return cls(**kwargs)
