@@ -15,7 +15,6 @@ import typing
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -127,8 +126,18 @@ def _encoder(tp: Any) -> Encoder:
     return _ident
 
 
-@cache
-def _plan(cls: type) -> tuple[tuple[str, Decoder, Encoder, bool], ...]:
+Plan = tuple[tuple[str, Decoder, Encoder, bool], ...]
+_PLANS: dict[type, Plan] = {}
+
+
+def _plan(cls: type) -> Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+def _make_plan(cls: type) -> Plan:
     hints = typing.get_type_hints(cls)
     plan = []
     for f in dataclasses.fields(cls):

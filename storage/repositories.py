@@ -136,7 +136,7 @@ class Store:
     def load_agency(self) -> Agency:
         """Everything in the file, read once."""
         data = self.db.storage.read() or {}
-        parts = {
+        parts: dict[str, tuple[Any, ...]] = {
             field: tuple(_decode_table(self.path, cls, table, data.get(table, {}).items()))
             for cls, (table, field) in TABLES.items()
         }
@@ -149,7 +149,7 @@ class Store:
     def replace_all(self, agency: Agency) -> None:
         """Write ``agency`` as the whole content of the file, in one write."""
         data: dict[str, dict[str, Any]] = {META: {"1": meta_document()}}
-        for cls, (table, field) in TABLES.items():
+        for table, field in TABLES.values():
             records = getattr(agency, field)
             docs: dict[str, Any] = {}
             for n, r in enumerate(records, start=1):

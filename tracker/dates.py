@@ -40,7 +40,8 @@ def parse_day(text: str, today: date) -> date:
             return today + timedelta(days=n)
         if unit == "w":
             return today + timedelta(weeks=n)
-        return today + relativedelta(months=n)
+        moved: date = today + relativedelta(months=n)
+        return moved
     try:
         return date.fromisoformat(s)
     except ValueError:
@@ -48,12 +49,13 @@ def parse_day(text: str, today: date) -> date:
     m = _WEEKDAY.match(s)
     if m:
         wd = _DAYS.index(m.group(2)[:3])
-        if m.group(1) == "last":
-            return today + relativedelta(days=-1, weekday=_WD[wd](-1))
-        return today + relativedelta(days=+1, weekday=_WD[wd](+1))
+        step = -1 if m.group(1) == "last" else +1
+        found: date = today + relativedelta(days=step, weekday=_WD[wd](step))
+        return found
     try:
         midnight = datetime(today.year, today.month, today.day)  # noqa: DTZ001 - a calendar day
-        return du_parser.parse(s, default=midnight).date()
+        parsed: datetime = du_parser.parse(s, default=midnight)
+        return parsed.date()
     except (ValueError, OverflowError):
         raise DateParseError(
             f"not a date: {text.strip()!r} (try 2026-12-01, Dec 1, next fri or 3 days ago)"
