@@ -24,6 +24,7 @@ from tracker.dates import DateParseError, parse_day
 from tracker.lookup import ClientNotFound
 from tracker.models import InteractionKind
 from tracker.review import ReviewItem
+from tracker.text import clean_line
 from tracker.validation import ValidationError
 
 PROG = "scopekeeper"
@@ -141,7 +142,7 @@ def review_json(day: date, items: Sequence[ReviewItem]) -> str:
             "urgency": i.urgency, "why": i.why,
             "due": i.due.isoformat() if i.due else None,
         } for i in items],
-    }, ensure_ascii=False, indent=2)
+    }, indent=2)  # ASCII escapes: no control byte can reach a terminal
 
 
 def review_text(day: date, items: Sequence[ReviewItem]) -> str:
@@ -150,13 +151,8 @@ def review_text(day: date, items: Sequence[ReviewItem]) -> str:
     lines = [f"Review for {day:%a %d %b %Y}: {len(items)} item{'s' if len(items) != 1 else ''}"]
     width = min(24, max(len(i.client) for i in items))
     for i in items:
-        lines.append(f"{i.urgency:3d}  {_clean(i.client)[:width]:<{width}}  {_clean(i.why)}")
+        lines.append(f"{i.urgency:3d}  {clean_line(i.client)[:width]:<{width}}  {clean_line(i.why)}")
     return "\n".join(lines)
-
-
-def _clean(text: str) -> str:
-    """No control characters reach the terminal from stored text."""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -175,7 +171,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     except ClientNotFound as e:
         raise UsageError(str(e)) from None
     ws.log(client, args.kind, on, args.note)
-    print(f"logged {args.kind.label} with {_clean(client.name)} on {on:%Y-%m-%d}")
+    print(f"logged {args.kind.label} with {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 

@@ -15,7 +15,8 @@ _RELATIVE = re.compile(r"^([+-]?\d{1,4})\s*(d|day|days|w|wk|week|weeks|m|month|m
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WD = (MO, TU, WE, TH, FR, SA, SU)
 _WEEKDAY = re.compile(
-    r"^(next|last|this)?\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*$")
+    r"^(next|last|this)?\s*(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)$")
 
 
 class DateParseError(ValueError):

@@ -190,3 +190,38 @@ def counts_by_kind(items: Iterable[ReviewItem]) -> Mapping[str, int]:
     for i in items:
         counts[i.kind] = counts.get(i.kind, 0) + 1
     return counts
+
+
+CATEGORIES = ("overdue", "due", "sign", "request", "summary")
+
+
+def category(kind: str) -> str:
+    """The group a review kind belongs to, for counts: overdue, due, sign, request, summary."""
+    if kind.endswith("_overdue"):
+        return "overdue"
+    if kind.endswith("_due"):
+        return "due"
+    if kind == CHANGE_REQUEST:
+        return "request"
+    if kind == CALL_SUMMARY:
+        return "summary"
+    return "sign"
+
+
+def kind_label(kind: str) -> str:
+    """``status_call_overdue`` -> ``status call overdue``; sign codes -> their label."""
+    if category(kind) == "sign":
+        try:
+            return SignCode(kind).label
+        except ValueError:
+            return kind.replace("_", " ")
+    if kind == CALL_SUMMARY:
+        return "call summary"
+    return kind.replace("_", " ")
+
+
+def counts_by_category(items: Iterable[ReviewItem]) -> dict[str, int]:
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for i in items:
+        counts[category(i.kind)] += 1
+    return counts

@@ -1,0 +1,45 @@
+"""Building display cells from user data: always ``rich.text.Text``, never markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from tracker.health import Band, Health
+from tracker.text import clean_line
+
+BAND_STYLE = {Band.GREEN: "bold green", Band.AMBER: "bold yellow", Band.RED: "bold red"}
+BAND_WORD = {Band.GREEN: "ok", Band.AMBER: "watch", Band.RED: "risk"}
+
+
+def cell(value: object, style: str = "") -> Text:
+    """User text as a literal, one-line cell: markup shows as typed, controls are replaced."""
+    return Text(clean_line(str(value)), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def urgency_cell(urgency: int) -> Text:
+    style = "bold red" if urgency >= 80 else "yellow" if urgency >= 55 else ""
+    return Text(f"{urgency:3d}", style=style, justify="right")
+
+
+def health_cell(h: Health) -> Text:
+    """A badge that does not rely on colour alone: ``risk  40``."""
+    return Text(f"{BAND_WORD[h.band]:<5} {h.score:3d}", style=BAND_STYLE[h.band])
+
+
+def day_cell(day: date | None, today: date, late_from: date | None = None) -> Text:
+    """A compact due date: ``12d late``, ``today``, ``in 3d``, ``24 Dec``.
+
+    ``late_from`` is the deadline when it differs from the due day (a visit window)."""
+    if day is None:
+        return Text("—", style="dim")
+    deadline = late_from or day
+    if today > deadline:
+        return Text(f"{(today - deadline).days}d late", style="bold red")
+    delta = (day - today).days
+    if delta <= 0:
+        return Text("due now" if delta < 0 else "today", style="bold yellow")
+    if delta <= 14:
+        return Text(f"in {delta}d")
+    return Text(f"{day:%d %b}")
