@@ -1,0 +1,37 @@
+# scopekeeper — everything from a fresh machine with python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check lint bench demo wheel clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## open the app on the default data file
+	ESCDELAY=$${ESCDELAY:-250} $(BIN)/scopekeeper
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+check: lint test  ## ruff + mypy + tests
+
+bench: $(STAMP)  ## speed figures beside the stock alternatives -> bench/results.json
+	$(BIN)/python bench/run.py
+
+demo: $(STAMP)
+	$(BIN)/scopekeeper demo
+
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info .pytest_cache .ruff_cache .mypy_cache
