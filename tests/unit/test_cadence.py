@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -70,7 +71,7 @@ def test_month_end_does_not_drift_over_a_year_of_reports():
     """Reports sent on each month's last day keep a month-end deadline (no Mar 28 drift)."""
     c = make_client(start_date=date(2025, 12, 1))
     ends = [date(2026, m + 1, 1) - timedelta(days=1) for m in range(1, 12)]
-    for sent, next_end in zip(ends, ends[1:], strict=False):
+    for sent, next_end in itertools.pairwise(ends):
         deadline = window(c, C.MONTHLY_REPORT, sent)[1]
         assert deadline.month == next_end.month
         assert deadline >= next_end - timedelta(days=3)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import replace
 
@@ -170,7 +171,7 @@ def test_ranking_is_a_deterministic_total_order(items, seed):
     random.Random(seed).shuffle(shuffled)
     ranked = rank_review(items)
     assert rank_review(shuffled) == ranked
-    assert all(a.urgency >= b.urgency for a, b in zip(ranked, ranked[1:], strict=False))
+    assert all(a.urgency >= b.urgency for a, b in itertools.pairwise(ranked))
 
 
 def test_review_of_the_same_data_is_identical_whatever_the_record_order():

@@ -28,13 +28,13 @@ from tracker.models import (
     SignState,
 )
 from tracker.review import assess
-from tracker.settings import Thresholds
+from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.warning_signs import RESPONSES, Severity, SignCode, active
 
 K = InteractionKind
 
 
-def signs_of(agency, client=None, today=TODAY, t=Thresholds()):
+def signs_of(agency, client=None, today=TODAY, t=DEFAULT_THRESHOLDS):
     found = {a.client.id: a.signs for a in assess(agency, today, t)}
     return found[(client or agency.clients[0]).id]
 
