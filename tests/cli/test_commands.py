@@ -1,0 +1,182 @@
+"""The ``scopekeeper`` command, run as a real process on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracker.warning_signs import SignCode
+
+BIN = Path(sys.executable).parent / "scopekeeper"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sk(*args: str, db: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    cmd = [str(BIN), *args]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if check and out.returncode:
+        raise AssertionError(out.stderr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "agency.json"
+    out = sk("demo", db=db, check=True)
+    assert out.stdout.startswith(f"wrote a demo agency to {db}: 27 clients")
+    return db
+
+
+def review_json(db: Path, *extra: str) -> dict:
+    return json.loads(sk("review", "--format", "json", *extra, db=db, check=True).stdout)
+
+
+def test_review_json_lists_every_warning_sign_and_every_cadence_kind(demo_db):
+    doc = review_json(demo_db)
+    assert set(doc) == {"date", "items"}
+    kinds = {i["kind"] for i in doc["items"]}
+    for code in set(SignCode) - {SignCode.OVERDUE_CADENCE}:
+        assert code.value in kinds
+    for cadence in ("status_call", "monthly_report", "contact", "visit"):
+        assert {f"{cadence}_overdue", f"{cadence}_due"} & kinds
+    for item in doc["items"]:
+        assert set(item) == {"client_id", "client", "kind", "urgency", "why", "due"}
+        assert isinstance(item["urgency"], int) and item["why"]
+    urgencies = [i["urgency"] for i in doc["items"]]
+    assert urgencies == sorted(urgencies, reverse=True)
+
+
+def test_review_on_another_day(demo_db):
+    later = review_json(demo_db, "--on", "2027-03-01")
+    assert later["date"] == "2027-03-01"
+    assert len(later["items"]) > len(review_json(demo_db)["items"])
+
+
+def test_review_text_reads_like_a_list(demo_db):
+    out = sk("review", db=demo_db, check=True).stdout.splitlines()
+    assert out[0].startswith("Review for ") and out[0].endswith(" items")
+    assert "new outside access: " in "\n".join(out)
+
+
+def test_review_of_an_empty_file_is_all_clear(tmp_path):
+    out = sk("review", db=tmp_path / "none.json", check=True)
+    assert out.stdout.strip().endswith("all clear.")
+    assert not (tmp_path / "none.json").exists()
+
+
+def test_demo_refuses_to_overwrite_without_force(demo_db, tmp_path):
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(demo_db.read_bytes())
+    out = sk("demo", "--seed", "9", db=copy)
+    assert out.returncode == 2 and "already holds data; use --force" in out.stderr
+    assert copy.read_bytes() == demo_db.read_bytes()
+    sk("demo", "--seed", "9", "--force", db=copy, check=True)
+    assert copy.read_bytes() != demo_db.read_bytes()
+
+
+def test_demo_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    sk("demo", "--seed", "3", db=a, check=True)
+    sk("demo", "--seed", "3", db=b, check=True)
+    # same agency, same review (ids and dates included); only the day of running could differ
+    assert review_json(a, "--on", "2027-01-04") == review_json(b, "--on", "2027-01-04")
+
+
+def test_demo_scales_to_500_clients_and_100000_events(tmp_path):
+    db = tmp_path / "big.json"
+    out = sk("demo", "--clients", "500", "--events", "100000", db=db, check=True)
+    assert "502 clients" in out.stdout
+    assert len(review_json(db)["items"]) > 20
+
+
+def test_log_records_an_interaction_that_clears_the_review_item(demo_db, tmp_path):
+    db = tmp_path / "log.json"
+    db.write_bytes(demo_db.read_bytes())
+    before = [i for i in review_json(db)["items"] if i["client"] == "Pinecrest Realty"]
+    assert "status_call_overdue" in {i["kind"] for i in before}
+    out = sk("log", "pinecrest", "--kind", "status call", "--note", "Back on track", db=db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("logged status call with Pinecrest Realty on ")
+    after = [i for i in review_json(db)["items"] if i["client"] == "Pinecrest Realty"]
+    assert "status_call_overdue" not in {i["kind"] for i in after}
+    sk("log", "Pinecrest Realty", "--kind", "call_summary_sent", "--on", "today", db=db,
+       check=True)
+    assert not [i for i in review_json(db)["items"] if i["client"] == "Pinecrest Realty"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "o", "--kind", "email"], "matches "),
+        (["log", "no such client", "--kind", "email"], "no client matches 'no such client'"),
+        (["log", "lumen", "--kind", "fax"], "unknown kind 'fax'"),
+        (["log", "lumen"], "the following arguments are required: --kind"),
+        (["log", "lumen", "--kind", "email", "--on", "31 feb"], "not a date: '31 feb'"),
+        (["review", "--on", "soon"], "not a date: 'soon'"),
+        (["review", "--format", "xml"], "invalid choice: 'xml'"),
+        (["demo", "--clients", "many"], "not a whole number: 'many'"),
+        (["demo", "--clients", "3"], "at least 16"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+    ids=["ambiguous-client", "unknown-client", "bad-kind", "missing-kind", "bad-date",
+         "bad-review-date", "bad-format", "bad-number", "too-few-clients", "bad-command"],
+)
+def test_bad_arguments_give_one_line_exit_2_and_write_nothing(demo_db, tmp_path, args, message):
+    db = tmp_path / "x.json"
+    db.write_bytes(demo_db.read_bytes())
+    out = sk(*args, db=db)
+    assert out.returncode == 2
+    assert out.stderr.startswith("scopekeeper: error: ") and message in out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert db.read_bytes() == demo_db.read_bytes()
+
+
+@pytest.mark.parametrize(("content", "message"),
+                         [(b"", "the file is empty"), (b"{oops", "not valid JSON")],
+                         ids=["empty", "garbage"])
+@pytest.mark.parametrize("command", [["review"], ["log", "x", "--kind", "email"], ["demo"]],
+                         ids=["review", "log", "demo"])
+def test_corrupt_data_file_is_refused_and_kept(tmp_path, content, message, command):
+    db = tmp_path / "bad.json"
+    db.write_bytes(content)
+    out = sk(*command, db=db)
+    assert out.returncode == 1
+    assert out.stderr == f"scopekeeper: error: {db}: {message}" + out.stderr.split(message)[1]
+    assert out.stderr.count("\n") == 1
+    assert db.read_bytes() == content
+
+
+def test_env_var_chooses_the_data_file(demo_db):
+    env = {"SCOPEKEEPER_DB": str(demo_db), "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}
+    out = subprocess.run([str(BIN), "review", "--format", "json"], capture_output=True,
+                         text=True, env=env, check=True)
+    assert json.loads(out.stdout)["items"]
+
+
+def test_review_and_log_never_import_textual(demo_db, tmp_path):
+    db = tmp_path / "t.json"
+    db.write_bytes(demo_db.read_bytes())
+    code = (
+        "import sys, contextlib, io\n"
+        "from scopekeeper.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['review', '--format', 'json', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['review', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['log', 'lumen', '--kind', 'email', '--db', {str(db)!r}]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_help_lists_the_commands():
+    out = sk("--help", check=True).stdout
+    for name in ("demo", "review", "log", "--db"):
+        assert name in out
