@@ -1,0 +1,104 @@
+"""A wheel built from the repo carries its styles and templates and runs outside the checkout."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.factories import TODAY
+from tests.ui.helpers import demo_file
+
+ROOT = Path(__file__).resolve().parents[2]
+SKIP = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__",
+                              ".pytest_cache", ".ruff_cache", ".mypy_cache", ".hypothesis",
+                              "tests")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The wheel, built from a copy of the sources and installed into a fresh directory."""
+    work = tmp_path_factory.mktemp("wheel")
+    src = work / "src"
+    shutil.copytree(ROOT, src, ignore=SKIP)
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                    str(work / "dist"), str(src)], check=True, capture_output=True)
+    (wheel,) = (work / "dist").glob("scopekeeper-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in ("screens/review.tcss", "screens/clients.tcss", "screens/welcome.tcss",
+                   "screens/app.tcss", "templates/README.md", "tracker/models.py"):
+        assert needed in names
+    assert not any(n.startswith("tests/") for n in names)
+    site = work / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True)
+    return site
+
+
+def env_for(site: Path) -> dict[str, str]:
+    return {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(site.parent),
+            "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+
+
+def test_installed_command_runs_from_outside_the_checkout(installed, tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    out = subprocess.run(
+        [str(installed / "bin" / "scopekeeper"), "review", "--on", TODAY.isoformat(), "--db",
+         str(db)], capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
+        check=True)
+    assert out.stdout.startswith("Review for Mon 23 Nov 2026: ")
+    where = subprocess.run([sys.executable, "-c", "import screens, tracker; "
+                            "print(screens.__file__); print(tracker.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
+                           check=True).stdout
+    assert all(line.startswith(str(installed)) for line in where.split())
+
+
+def test_installed_tui_starts_in_a_terminal_and_quits(installed, tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the installed command in a real pseudo-terminal
+        os.chdir(tmp_path)
+        os.execve(str(installed / "bin" / "scopekeeper"),
+                  [str(installed / "bin" / "scopekeeper"), "--db", str(db)],
+                  env_for(installed) | {"COLUMNS": "80", "LINES": "24"})
+    seen = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"to review" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    break
+        assert b"to review" in seen, seen[-2000:]
+        os.write(fd, b"q")
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    pass
+        else:
+            pytest.fail("the app did not quit on q")
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)

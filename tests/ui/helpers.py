@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from screens.app import ScopekeeperApp
+from storage.repositories import Store
+from storage.workspace import Workspace
+from tests.factories import TODAY
+from tracker.demo import make_demo
+
+_DEMO_CACHE: dict[str, bytes] = {}
+
+
+def demo_file(path: Path) -> Path:
+    """The demo agency as of TODAY written to ``path`` (generated once per session)."""
+    if "demo" not in _DEMO_CACHE:
+        tmp = path.with_suffix(".seed.json")
+        Store(tmp).replace_all(make_demo(TODAY))
+        _DEMO_CACHE["demo"] = tmp.read_bytes()
+        tmp.unlink()
+    path.write_bytes(_DEMO_CACHE["demo"])
+    return path
+
+
+def make_app(path: Path) -> ScopekeeperApp:
+    return ScopekeeperApp(Workspace(path, user="tester", clock=lambda: TODAY))
