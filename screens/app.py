@@ -47,7 +47,12 @@ class ScopekeeperApp(App[None]):
 
     def _first_run(self, choice: Choice | None) -> None:
         if choice == "demo":
-            self.workspace.load_demo()
+            try:
+                self.workspace.load_demo()
+            except StorageError as e:
+                self.notify(str(e), title="Could not write the demo agency", severity="error",
+                            markup=False, timeout=30)
+                return
             self.action_reload()
             self.notify("Demo agency loaded.", markup=False)
 

@@ -58,6 +58,12 @@ class JsonFileStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        try:
+            self._write(data)
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot write: {e.strerror or e}") from None
+
+    def _write(self, data: dict[str, dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",

@@ -152,6 +152,17 @@ def test_corrupt_data_file_is_refused_and_kept(tmp_path, content, message, comma
     assert db.read_bytes() == content
 
 
+def test_unusable_data_path_is_one_line_exit_1(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    out = sk("demo", db=tmp_path / "file" / "agency.json")
+    assert out.returncode == 1
+    assert out.stderr == f"scopekeeper: error: {tmp_path}/file/agency.json: cannot read: Not a directory\n"
+    out = sk("demo", db=Path("/proc/scopekeeper-test.json"))
+    assert out.returncode == 1
+    assert out.stderr.startswith("scopekeeper: error: /proc/scopekeeper-test.json: cannot write:")
+    assert out.stderr.count("\n") == 1
+
+
 def test_env_var_chooses_the_data_file(demo_db):
     env = {"SCOPEKEEPER_DB": str(demo_db), "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}
     out = subprocess.run([str(BIN), "review", "--format", "json"], capture_output=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -88,10 +89,8 @@ def test_installed_tui_starts_in_a_terminal_and_quits(installed, tmp_path):
                 break
             ready, _, _ = select.select([fd], [], [], 0.2)
             if ready:
-                try:
+                with contextlib.suppress(OSError):
                     os.read(fd, 65536)
-                except OSError:
-                    pass
         else:
             pytest.fail("the app did not quit on q")
         assert os.waitstatus_to_exitcode(status) == 0

@@ -202,3 +202,17 @@ def test_a_directory_is_not_a_data_file(tmp_path):
 )
 def test_data_path_precedence(flag, env, expected):
     assert data_path(flag, env) == Path(os.path.expanduser(expected))
+
+
+def test_a_path_through_a_file_is_refused_in_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(StorageError, match=r"data.json: cannot read: Not a directory"):
+        Store(blocker / "data.json")
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_a_write_that_fails_says_so_in_one_line():
+    store = Store("/proc/scopekeeper-test.json")  # readable as missing, never writable
+    with pytest.raises(StorageError, match=r"^/proc/scopekeeper-test.json: cannot write: "):
+        store.clients.save(CLIENT)

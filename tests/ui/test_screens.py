@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from screens.clients import ClientsScreen
 from screens.review import ReviewScreen
 from screens.tables import KeyTable
@@ -181,3 +183,13 @@ async def test_user_text_is_shown_literally_everywhere(tmp_path):
         assert app.is_running  # the [@click=app.quit] text did nothing
         signs = {t.get_row_at(r)[4].plain for r in range(t.row_count)}
         assert all(s.startswith(SignCode.NEW_ACCESS.label) for s in signs)
+
+
+async def test_first_run_demo_that_cannot_be_written_says_so():
+    app = make_app(Path("/proc/scopekeeper-test.json"))  # readable as missing, never writable
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert any("cannot write" in str(n.message) for n in app._notifications)
