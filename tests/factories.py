@@ -56,6 +56,13 @@ def make_log(client: Client, kind: InteractionKind | str, *days_ago: int) -> lis
     return [make_interaction(client, kind, ago(d)) for d in days_ago]
 
 
+def steady(client: Client) -> list[Interaction]:
+    """A log under which every cadence of ``client`` is fine today."""
+    return (make_log(client, InteractionKind.STATUS_CALL, 2)
+            + make_log(client, InteractionKind.MONTHLY_REPORT_SENT, 5)
+            + make_log(client, InteractionKind.CALL_SUMMARY_SENT, 2))
+
+
 def make_member(role: Role = Role.ANALYST, **kw: Any) -> TeamMember:
     kw.setdefault("id", nid("mem"))
     kw.setdefault("name", f"Person {kw['id']}")

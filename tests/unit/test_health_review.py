@@ -19,6 +19,7 @@ from tests.factories import (
     make_log,
     make_nps,
     make_request,
+    steady,
 )
 from tracker.health import Band, health
 from tracker.models import CallFrequency, InteractionKind, SignState, Snooze
@@ -39,11 +40,6 @@ K = InteractionKind
 def sign(severity, key="k", state=None):
     return Sign(key=key, client_id="c", code=SignCode.LOW_NPS, severity=severity, since=TODAY,
                 evidence="NPS 5/10", response="save mode", state=state)
-
-
-def steady(c):
-    return (make_log(c, K.STATUS_CALL, 2) + make_log(c, K.MONTHLY_REPORT_SENT, 5)
-            + make_log(c, K.CALL_SUMMARY_SENT, 2))
 
 
 # --- health ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.factories import (
     make_member,
     make_nps,
     make_request,
+    steady,
 )
 from tracker.models import (
     CallFrequency,
@@ -41,12 +42,6 @@ def signs_of(agency, client=None, today=TODAY, t=DEFAULT_THRESHOLDS):
 
 def codes(agency, client=None, **kw):
     return sorted(s.code.value for s in active(signs_of(agency, client, **kw)))
-
-
-def steady(c):
-    """A client whose cadences are all fine today."""
-    return (make_log(c, K.STATUS_CALL, 2) + make_log(c, K.MONTHLY_REPORT_SENT, 5)
-            + make_log(c, K.CALL_SUMMARY_SENT, 2))
 
 
 # --- the five signs from the articles -------------------------------------------------
