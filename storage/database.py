@@ -1,124 +1,470 @@
-"""The one place that opens the data file.
+"""The one place that opens the data file: a TinyDB JSON file plus an append-only journal.
 
-The file is plain TinyDB JSON, one table per record type plus ``_meta`` holding the format
-marker and schema version. Reads open the file by path every time (no long-lived handle);
-writes go to a temporary file in the same directory that is flushed, fsynced and renamed over
-the data file, so the file is never seen half-written. Cross-process locking, revisions and
-speed at scale are the storage issue's work; they plug in here without touching repositories.
+Design (measured in ``bench/``; see ``storage/README.md``):
+
+* ``NAME.json`` — the *base*: plain TinyDB JSON (one table per record type, ``_meta`` with
+  format, schema and ``seq``, the last change it includes). Only ever replaced atomically
+  (temp file, fsync, rename, fsync of the directory); stock TinyDB and
+  ``python -m json.tool`` open it.
+* ``NAME.json.journal`` — one JSON line per committed change set (``seq``, time, author,
+  operations), appended and fsynced. A save costs one short append whatever the size of the
+  data. A line cut short by a killed writer has no newline and is ignored, then trimmed by
+  the next writer.
+* ``NAME.json.lock`` — an ``flock`` held only while a change is checked and appended (never
+  while a person types). The kernel drops it when the holder dies.
+* Compaction folds the journal into a new base when it grows (entries or bytes), when a
+  backup is due, or on ``scopekeeper compact``; each new base is also hard-linked into
+  ``backups/`` (the last N are kept).
+
+Each process keeps the decoded records in memory and, before every read, looks at the two
+files' identities: a grown journal is read from where it stopped, a replaced base is
+reloaded. Every record carries ``rev``; a save whose ``rev`` is not the stored one raises
+:class:`Conflict` with both versions.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
+import orjson
 
+from storage import backups
+from storage.codecs import DecodeError, decode_fast
 from storage.errors import StorageError
+from storage.files import (
+    GROUP,
+    PRIVATE,
+    atomic_write,
+    ensure_dir,
+    file_lock,
+    open_private,
+    orphan_temp_files,
+    refuse_network_fs,
+    shared_mode,
+)
+from storage.migrations import META, migrate
+from storage.tables import TABLE_OF, TABLES
+from tracker.validation import validate
 
 FORMAT = "scopekeeper"
-SCHEMA_VERSION = 1
-META = "_meta"
+SCHEMA_VERSION = 2
+JOURNAL_FORMAT = "scopekeeper-journal"
 
 
-class _NoCacheTable(Table):
-    """Query results are never cached: another process may have changed the file."""
+class Conflict(StorageError):
+    """Someone else saved (or deleted) the record since it was loaded."""
 
-    default_query_cache_capacity = 0
+    def __init__(self, mine: Any, theirs: Any | None) -> None:
+        kind = type(mine).__name__
+        if theirs is None and mine.rev:
+            what = "was deleted by someone else"
+        elif theirs is not None and not mine.rev:
+            what = "already exists"
+        else:
+            now = theirs.rev if theirs is not None else 0
+            what = f"was changed by someone else (now rev {now}, yours rev {mine.rev})"
+        super().__init__(f"{kind} {mine.id} {what}")
+        self.mine = mine
+        self.theirs = theirs
 
 
-class JsonFileStorage(Storage):
-    """TinyDB storage that reads by path and replaces the file atomically on write."""
+@dataclass(frozen=True, slots=True)
+class Settings:
+    backups: int = 10  # rolling backups kept
+    backup_every: timedelta = timedelta(hours=24)  # a backup is due after this long
+    compact_entries: int = 2000  # fold the journal in after this many change sets ...
+    compact_bytes: int = 8 * 1024 * 1024  # ... or this many bytes
+    lock_timeout: float = 10.0
+    shared: bool | None = None  # None: shared when the directory is setgid + group-writable
+    allow_network_fs: bool = False
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+
+@dataclass(slots=True)
+class _Position:
+    """What this process has read: which base (by identity) and how far into which journal."""
+
+    base: tuple[int, int, int] | None = None  # (inode, size, mtime_ns)
+    base_seq: int = 0
+    journal: int | None = None  # inode
+    offset: int = 0  # bytes of whole lines consumed
+    seq: int = 0  # last change applied
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def _os_errors(path: Path, verb: str) -> Iterator[None]:
+    """Turn a failing system call into one line naming the file."""
+    try:
+        yield
+    except OSError as e:
+        raise StorageError(f"{path}: cannot {verb}: {e.strerror or e}") from None
+
+
+class _Raced(Exception):
+    """The files changed under a lock-free read: read again."""
+
+
+class Database:
+    """Records of every type, kept in step with the files on disk."""
+
+    def __init__(self, path: str | os.PathLike[str], settings: Settings | None = None,
+                 mounts: Path = Path("/proc/mounts")) -> None:
         self.path = Path(path)
+        self.settings = settings or Settings()
+        if self.path.is_dir():
+            raise StorageError(f"{self.path}: is a directory, not a data file")
+        if not self.settings.allow_network_fs:
+            refuse_network_fs(self.path.parent, mounts)
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.backup_dir = self.path.parent / "backups"
+        shared = self.settings.shared
+        self.mode = GROUP if (shared_mode(self.path.parent) if shared is None else shared) \
+            else PRIVATE
+        self.tables: dict[type, dict[str, Any]] = {cls: {} for cls in TABLES}
+        self._pos = _Position()
+        self._loaded = False
+        self._cleaned = False
+        with _os_errors(self.path, "read"):
+            self._refresh()
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    # ---------------------------------------------------------------- reading
+
+    def refresh(self) -> None:
+        """Catch up with what other processes committed (cheap when nothing changed)."""
+        with _os_errors(self.path, "read"):
+            self._refresh()
+
+    def _refresh(self) -> None:
+        base = _identity(self.path)
+        journal = _identity(self.journal_path)
+        if not self._loaded or base != self._pos.base or (
+                journal is not None and journal[0] != self._pos.journal) or (
+                journal is None and self._pos.journal is not None):
+            self._reload()
+        elif journal is not None and journal[1] > self._pos.offset:
+            self._read_journal(from_offset=self._pos.offset)
+
+    def _reload(self) -> None:
+        for _ in range(20):
+            try:
+                self._load_files()
+                return
+            except _Raced:
+                continue
+        with file_lock(self.lock_path, self.mode, self.settings.lock_timeout, shared=True):
+            self._load_files()
+
+    def _load_files(self) -> None:
+        base = _identity(self.path)
+        if base is None:
+            if self.journal_path.exists():
+                raise StorageError(f"{self.journal_path}: journal without its data file "
+                                   f"{self.path.name}; restore a backup")
+            self.tables = {cls: {} for cls in TABLES}
+            self._pos = _Position()
+            self._loaded = True
+            return
+        data = self._read_base()
+        if _identity(self.path) != base:
+            raise _Raced
+        version = data[META]["1"]["schema"] if META in data else SCHEMA_VERSION
+        if version < SCHEMA_VERSION:
+            self._migrate_file()
+            raise _Raced
+        tables = self._decode_tables(data)
+        self.tables = tables
+        self._pos = _Position(base=base, base_seq=data[META]["1"].get("seq", 0),
+                              seq=data[META]["1"].get("seq", 0))
+        self._loaded = True
+        self._read_journal(from_offset=0)
+
+    def _read_base(self) -> dict[str, dict[str, Any]]:
         try:
             raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
         except OSError as e:
             raise StorageError(f"{self.path}: cannot read: {e.strerror}") from None
-        if not raw.strip():
-            raise StorageError(
-                f"{self.path}: the file is empty; refusing to treat it as a new database "
-                "(restore a backup or remove the file)")
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise StorageError(f"{self.path}: not valid JSON ({e})") from None
-        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-            raise StorageError(f"{self.path}: not a TinyDB data file")
-        return data
+        return check_base(self.path, raw)
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        try:
-            self._write(data)
-        except OSError as e:
-            raise StorageError(f"{self.path}: cannot write: {e.strerror or e}") from None
+    def _decode_tables(self, data: dict[str, dict[str, Any]]) -> dict[type, dict[str, Any]]:
+        tables: dict[type, dict[str, Any]] = {}
+        for cls, name in TABLES.items():
+            docs = data.pop(name, {})
+            records: dict[str, Any] = {}
+            while docs:  # decode and drop each document, so memory holds one copy
+                doc_id, doc = docs.popitem()
+                try:
+                    record: Any = decode_fast(cls, doc)
+                except DecodeError as e:
+                    raise StorageError(
+                        f"{self.path}: table {name!r}, document {doc_id}: {e}") from None
+                records[record.id] = record
+            tables[cls] = dict(reversed(records.items()))
+        return tables
 
-    def _write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)
+    def _read_journal(self, from_offset: int) -> None:
         try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            fd = os.open(self.journal_path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            self._pos.journal, self._pos.offset = None, 0
+            return
+        with os.fdopen(fd, "rb") as f:
+            ino = os.fstat(f.fileno()).st_ino
+            if self._pos.journal is not None and ino != self._pos.journal and from_offset:
+                raise _Raced
+            f.seek(from_offset)
+            chunk = f.read()
+        end = chunk.rfind(b"\n") + 1  # a torn last line (no newline yet) is left for later
+        lines = chunk[:end].splitlines()
+        offset = from_offset
+        for n, line in enumerate(lines):
+            try:
+                entry = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                raise StorageError(f"{self.journal_path}: damaged entry at byte {offset}; "
+                                   "run 'scopekeeper doctor'") from None
+            if from_offset == 0 and n == 0:
+                self._check_header(entry)
+            else:
+                self._apply(entry)
+            offset += len(line) + 1
+        self._pos.journal, self._pos.offset = ino, offset
+
+    def _check_header(self, header: Any) -> None:
+        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
+            raise StorageError(f"{self.journal_path}: not a scopekeeper journal")
+        if header.get("schema", 0) > SCHEMA_VERSION:
+            raise StorageError(f"{self.journal_path}: written by a newer scopekeeper (schema "
+                               f"{header.get('schema')}); upgrade scopekeeper")
+        if header.get("base_seq", 0) > self._pos.base_seq:
+            raise _Raced  # the base we read is older than this journal: a compaction ran
+
+    def _apply(self, entry: Any) -> None:
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        if not isinstance(seq, int):
+            raise StorageError(f"{self.journal_path}: entry without a sequence number")
+        if seq <= self._pos.seq:
+            return  # already in the base (a compaction that was cut short)
+        for table, record_id, doc in entry["ops"]:
+            cls = TABLE_OF.get(table)
+            if cls is None:
+                raise StorageError(f"{self.journal_path}: entry {seq}: unknown table {table!r}")
+            if doc is None:
+                self.tables[cls].pop(record_id, None)
+                continue
+            try:
+                self.tables[cls][record_id] = decode_fast(cls, doc)
+            except DecodeError as e:
+                raise StorageError(f"{self.journal_path}: entry {seq}: {e}") from None
+        self._pos.seq = seq
+
+    # ---------------------------------------------------------------- writing
+
+    def commit(self, puts: Sequence[Any] = (), deletes: Sequence[Any] = (), *,
+               author: str = "") -> list[Any]:
+        """Save ``puts`` and delete ``deletes`` (records as loaded) as one change set.
+
+        Every record must carry the revision currently stored (0 for a new one), else
+        :class:`Conflict`. Returns the saved records with their new revisions.
+        """
+        for record in puts:
+            validate(record)
+        with self._locked():
+            saved = [replace(r, rev=self._expect(r) + 1) for r in puts]
+            for r in deletes:
+                self._expect(r, deleting=True)
+            ops = [[TABLES[type(r)], r.id, r] for r in saved]
+            ops += [[TABLES[type(r)], r.id, None] for r in deletes]
+            if not ops:
+                return []
+            entry = {"seq": self._pos.seq + 1, "at": _now(), "by": author, "ops": ops}
+            self._append(orjson.dumps(entry) + b"\n")
+            self._apply_records(saved, deletes)
+            self._pos.seq += 1
+            if self._compaction_due():
+                self._compact()
+        return saved
+
+    def _expect(self, record: Any, deleting: bool = False) -> int:
+        current = self.tables[type(record)].get(record.id)
+        stored = 0 if current is None else current.rev
+        if record.rev != stored or (deleting and current is None):
+            raise Conflict(record, current)
+        return stored
+
+    def _apply_records(self, saved: Iterable[Any], deleted: Iterable[Any]) -> None:
+        for r in saved:
+            self.tables[type(r)][r.id] = r
+        for r in deleted:
+            self.tables[type(r)].pop(r.id, None)
+
+    def _locked(self) -> Any:
+        return _Transaction(self)
+
+    def _catch_up_locked(self) -> None:
+        """Under the lock: clean up after dead writers and read everything committed."""
+        if not self._cleaned:
+            for tmp in orphan_temp_files(self.path):
+                tmp.unlink(missing_ok=True)
+            self._cleaned = True
+        self.refresh()
+        size = _identity(self.journal_path)
+        if size is not None and size[1] > self._pos.offset:  # a dead writer's torn line
+            os.truncate(self.journal_path, self._pos.offset)
+            fd = open_private(self.journal_path, os.O_WRONLY, self.mode)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def _append(self, line: bytes) -> None:
+        if self._pos.base is None:
+            self._write_base_and_journal()
+        elif self._pos.journal is None:  # a base copied or restored without its journal
+            self._new_journal(self._pos.base_seq)
+            self._pos.offset = self.journal_path.stat().st_size
+        fd = open_private(self.journal_path, os.O_WRONLY | os.O_APPEND, self.mode)
         try:
-            os.fsync(dir_fd)
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            st = os.fstat(fd)
         finally:
-            os.close(dir_fd)
+            os.close(fd)
+        self._pos.offset += len(line)
+        self._pos.journal = st.st_ino
 
-    def close(self) -> None:
-        return None
+    def _compaction_due(self) -> bool:
+        entries = self._pos.seq - self._pos.base_seq
+        return (entries >= self.settings.compact_entries
+                or self._pos.offset >= self.settings.compact_bytes
+                or backups.due(self, self.settings.backup_every))
+
+    def _write_base_and_journal(self) -> None:
+        """Write every record as a new base (including all changes) and start a new journal."""
+        seq = self._pos.seq
+        data: dict[str, Any] = {META: {"1": {"format": FORMAT, "schema": SCHEMA_VERSION,
+                                            "seq": seq}}}
+        for cls, name in TABLES.items():
+            data[name] = {str(n): r for n, r in enumerate(self.tables[cls].values(), start=1)}
+        atomic_write(self.path, orjson.dumps(data), self.mode)
+        self._new_journal(seq)
+        self._pos = _Position(base=_identity(self.path), base_seq=seq,
+                              journal=self.journal_path.stat().st_ino,
+                              offset=self.journal_path.stat().st_size, seq=seq)
+
+    def _new_journal(self, base_seq: int) -> None:
+        header = {"journal": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "base_seq": base_seq,
+                  "created": _now()}
+        atomic_write(self.journal_path, orjson.dumps(header) + b"\n", self.mode)
+
+    def _compact(self) -> None:
+        self._write_base_and_journal()
+        backups.keep(self)
+
+    def compact(self) -> None:
+        """Fold the journal into the data file now (and keep a backup of the result)."""
+        with self._locked():
+            self._compact()
+
+    def replace_all(self, records: Iterable[Any], author: str = "") -> None:
+        """Make ``records`` the whole content (after backing up what was there)."""
+        items = list(records)
+        for r in items:
+            validate(r)
+        with self._locked():
+            if self._pos.base is not None and any(self.tables.values()):
+                self._compact()  # the old content, kept as a backup
+            old, self.tables = self.tables, {cls: {} for cls in TABLES}
+            for r in items:
+                before = old[type(r)].get(r.id)
+                # a revision never goes back: an editor holding the old one gets a conflict
+                rev = max(r.rev, 1, before.rev + 1 if before is not None else 0)
+                self.tables[type(r)][r.id] = replace(r, rev=rev)
+            self._pos.seq += 1
+            self._compact()
+
+    def _migrate_file(self) -> None:
+        with file_lock(self.lock_path, self.mode, self.settings.lock_timeout):
+            data = self._read_base()
+            version = data[META]["1"]["schema"]
+            if version >= SCHEMA_VERSION:
+                return  # someone else migrated it meanwhile
+            backups.copy_before(self, f"schema{version}")
+            new = migrate(data, version, SCHEMA_VERSION)
+            atomic_write(self.path, orjson.dumps(new), self.mode)
 
 
-def check_meta(path: Path, data: dict[str, dict[str, Any]] | None) -> None:
-    """Refuse files that are not ours or come from a newer scopekeeper."""
-    if not data:
-        return
+class _Transaction:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lock = file_lock(db.lock_path, db.mode, db.settings.lock_timeout)
+
+    def __enter__(self) -> None:
+        with _os_errors(self.db.path, "write"):
+            ensure_dir(self.db.path.parent, self.db.mode)
+            self.lock.__enter__()
+        try:
+            with _os_errors(self.db.path, "write"):
+                self.db._catch_up_locked()
+        except BaseException as e:
+            self.lock.__exit__(type(e), e, e.__traceback__)
+            raise
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if exc[0] is not None and issubclass(exc[0], OSError):
+                raise StorageError(f"{self.db.path}: cannot write: "
+                                   f"{exc[1].strerror or exc[1]}") from None
+        finally:
+            self.lock.__exit__(None, None, None)
+
+
+def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
+    """Parse and check a data file's bytes; a clear one-line StorageError if unusable."""
+    if not raw.strip():
+        raise StorageError(f"{path}: the file is empty; refusing to treat it as a new "
+                           "database (restore a backup or remove the file)")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        raise StorageError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise StorageError(f"{path}: not a TinyDB data file")
     meta = data.get(META)
     if not meta:
-        if any(data.values()):
-            raise StorageError(f"{path}: not a scopekeeper data file (no {META} table)")
-        return
-    doc = next(iter(meta.values()))
-    if doc.get("format") != FORMAT:
-        raise StorageError(f"{path}: not a scopekeeper data file (format {doc.get('format')!r})")
+        raise StorageError(f"{path}: not a scopekeeper data file (no {META} table)")
+    doc = meta.get("1") if isinstance(meta.get("1"), dict) else next(iter(meta.values()))
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise StorageError(f"{path}: not a scopekeeper data file")
     version = doc.get("schema")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or version < 1:
         raise StorageError(f"{path}: schema version missing or not a number")
     if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"{path}: written by a newer scopekeeper (schema {version}, this one reads up to "
-            f"{SCHEMA_VERSION}); upgrade scopekeeper")
+        raise StorageError(f"{path}: written by a newer scopekeeper (schema {version}, this "
+                           f"one reads up to {SCHEMA_VERSION}); upgrade scopekeeper")
+    data[META] = {"1": doc}
+    return data
 
 
-def open_database(path: str | os.PathLike[str]) -> TinyDB:
-    """Open (without creating) the data file at ``path``; raises StorageError if unusable."""
-    p = Path(path)
-    if p.exists() and p.is_dir():
-        raise StorageError(f"{p}: is a directory, not a data file")
-    db = TinyDB(p, storage=JsonFileStorage)
-    db.table_class = _NoCacheTable
-    check_meta(p, db.storage.read())
-    return db
-
-
-def meta_document() -> dict[str, Any]:
-    return {"format": FORMAT, "schema": SCHEMA_VERSION}
+def file_mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)

@@ -114,6 +114,7 @@ class Client:
     channel_url: str = ""
     comm_rules: str = ""
     cadence: CadenceSettings = field(default_factory=CadenceSettings)
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +124,7 @@ class TeamMember:
     role: Role
     max_clients: int | None = None
     login: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
     @property
     def capacity(self) -> int | None:
@@ -138,6 +140,7 @@ class Assignment:
     client_id: str
     member_id: str
     since: date
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +155,7 @@ class ScopeItem:
     origin: ScopeOrigin = ScopeOrigin.KICKOFF
     fee_cents: int = 0
     change_request_id: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,6 +172,7 @@ class ChangeRequest:
     decided_by: str = ""
     reason: str = ""
     scope_item_ids: tuple[str, ...] = ()
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,6 +183,7 @@ class Interaction:
     on: date
     author: str = ""
     notes: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,6 +193,7 @@ class NpsResponse:
     on: date
     score: int
     comment: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,6 +205,7 @@ class BudgetChange:
     new_cents: int
     reason: str = ""
     savings_we_created: bool = False
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +215,7 @@ class AccessGrant:
     on: date
     who: str
     account: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,6 +225,7 @@ class ContactChange:
     on: date
     old_name: str
     new_name: str
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,6 +240,7 @@ class SignState:
     note: str = ""
     resolved_on: date | None = None
     resolved_by: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,6 +251,7 @@ class Snooze:
     item_key: str
     until: date
     by: str = ""
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

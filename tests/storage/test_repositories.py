@@ -66,19 +66,25 @@ def test_every_table_is_covered_by_the_round_trip():
 
 @pytest.mark.parametrize("record", ONE_OF_EACH, ids=lambda r: type(r).__name__)
 def test_each_record_round_trips_through_a_real_file(path, record):
-    Store(path).repo(type(record)).save(record)
+    saved = Store(path).repo(type(record)).save(record)
+    assert saved == replace(record, rev=1)
     again = Store(path).repo(type(record))
-    assert again.get(record.id) == record
-    assert again.all() == (record,)
+    assert again.get(record.id) == saved
+    assert again.all() == (saved,)
+    Store(path).compact()  # and through the compacted TinyDB file
+    assert Store(path).repo(type(record)).all() == (saved,)
 
 
 def test_file_is_plain_tinydb_json_with_schema_and_string_ids(path):
     store = Store(path)
     store.clients.save(CLIENT)
+    store.compact()
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert list(data["_meta"].values()) == [{"format": "scopekeeper", "schema": SCHEMA_VERSION}]
+    assert list(data["_meta"].values()) == [{"format": "scopekeeper", "schema": SCHEMA_VERSION,
+                                             "seq": 1}]
     (doc,) = data["clients"].values()
     assert doc["id"] == CLIENT.id and doc["start_date"] == CLIENT.start_date.isoformat()
+    assert doc["rev"] == 1
     assert doc["cadence"]["status_call"] == "biweekly"
     assert doc["name"] == "Zoë 会議 [bold]x[/]"
     assert TinyDB(path).table("clients").all()[0]["name"] == CLIENT.name  # stock TinyDB reads it
@@ -86,10 +92,10 @@ def test_file_is_plain_tinydb_json_with_schema_and_string_ids(path):
 
 def test_save_replaces_by_id_and_delete_removes(path):
     store = Store(path)
-    store.clients.save(CLIENT)
-    store.clients.save(replace(CLIENT, fee_cents=1))
-    assert [c.fee_cents for c in store.clients.all()] == [1]
-    store.clients.delete(CLIENT.id)
+    saved = store.clients.save(CLIENT)
+    again = store.clients.save(replace(saved, fee_cents=1))
+    assert [(c.fee_cents, c.rev) for c in store.clients.all()] == [(1, 2)]
+    store.clients.delete(again)
     assert store.clients.all() == ()
     with pytest.raises(NotFound, match="no Client with id"):
         store.clients.get(CLIENT.id)
@@ -113,9 +119,9 @@ def test_invalid_record_names_the_field_and_writes_nothing(path):
 
 def test_another_store_sees_a_write_on_its_next_read(path):
     a, b = Store(path), Store(path)
-    a.clients.save(CLIENT)
-    assert b.clients.all() == (CLIENT,)
-    b.clients.save(replace(CLIENT, name="Renamed"))
+    saved = a.clients.save(CLIENT)
+    assert b.clients.all() == (saved,)
+    b.clients.save(replace(saved, name="Renamed"))
     assert a.clients.get(CLIENT.id).name == "Renamed"
 
 
@@ -123,15 +129,21 @@ def test_whole_agency_round_trip(path):
     agency = make_demo(TODAY)
     store = Store(path)
     store.replace_all(agency)
-    assert Store(path).load_agency() == agency
+    loaded = Store(path).load_agency()
+    assert loaded.clients == tuple(replace(c, rev=1) for c in agency.clients)
+    assert loaded.interactions == tuple(replace(i, rev=1) for i in agency.interactions)
 
 
 def test_writes_leave_no_temp_files_and_are_private(path):
     store = Store(path)
     for r in ONE_OF_EACH:
         store.repo(type(r)).save(r)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["scopekeeper.json"]
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    store.compact()
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "backups", "scopekeeper.json", "scopekeeper.json.journal", "scopekeeper.json.lock"]
+    for p in path.parent.rglob("*"):
+        assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
 def test_missing_file_is_a_new_empty_database_and_is_not_created_by_reading(path):
@@ -147,6 +159,7 @@ BAD_FILES = {
     "truncated": (b'{"_meta": {"1": {"format": "scopekeeper", "sch', "not valid JSON"),
     "list": (b"[1, 2]", "not a TinyDB data file"),
     "not-ours": (b'{"_default": {"1": {"a": 1}}}', "not a scopekeeper data file"),
+    "no-schema": (b'{"_meta": {"1": {"format": "scopekeeper"}}}', "schema version missing"),
     "newer": (json.dumps({"_meta": {"1": {"format": "scopekeeper", "schema": 99}}}).encode(),
               "written by a newer scopekeeper (schema 99"),
 }
@@ -178,7 +191,8 @@ def test_bad_file_is_refused_with_one_line_naming_it_and_left_untouched(path, na
 )
 def test_bad_document_names_table_document_and_field(path, doc, message):
     path.parent.mkdir(parents=True)
-    data = {"_meta": {"1": {"format": "scopekeeper", "schema": 1}}, "clients": {"7": doc}}
+    data = {"_meta": {"1": {"format": "scopekeeper", "schema": SCHEMA_VERSION}},
+            "clients": {"7": doc}}
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(StorageError) as e:
         Store(path).load_agency()
@@ -216,3 +230,4 @@ def test_a_write_that_fails_says_so_in_one_line():
     store = Store("/proc/scopekeeper-test.json")  # readable as missing, never writable
     with pytest.raises(StorageError, match=r"^/proc/scopekeeper-test.json: cannot write: "):
         store.clients.save(CLIENT)
+    assert store.clients.all() == ()

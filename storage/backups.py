@@ -1,0 +1,77 @@
+"""Rolling backups of the data file in ``backups/`` beside it: the last N are kept.
+
+A backup is a complete data file (the base right after a compaction, so it includes every
+change), named ``<stem>.<UTC time>[.<why>].json``. Bases are never modified in place, so a
+backup is a hard link and costs no space until the base is replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from storage.files import ensure_dir
+
+if TYPE_CHECKING:
+    from storage.database import Database
+
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def listing(db: Database) -> list[Path]:
+    """This data file's backups, oldest first."""
+    if not db.backup_dir.is_dir():
+        return []
+    return sorted(db.backup_dir.glob(f"{db.path.stem}.*.json"), key=lambda p: p.name)
+
+
+def _target(db: Database, tag: str = "") -> Path:
+    stamp = datetime.now(UTC).strftime(_STAMP)
+    return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}.json"
+
+
+def due(db: Database, every: timedelta) -> bool:
+    """True when the newest backup is older than ``every`` (checked at most once a minute)."""
+    now = time.monotonic()
+    checked = getattr(db, "_backup_checked", None)
+    if checked is not None and now - checked[0] < 60:
+        return bool(checked[1])
+    found = listing(db)
+    newest = found[-1].stat().st_mtime if found else 0.0
+    result = time.time() - newest > every.total_seconds()
+    db._backup_checked = (now, result)  # type: ignore[attr-defined]
+    return result
+
+
+def keep(db: Database) -> Path:
+    """Keep the current base as a backup, then drop all but the newest N."""
+    ensure_dir(db.backup_dir, db.mode)
+    target = _target(db)
+    try:
+        os.link(db.path, target)
+    except OSError:
+        shutil.copy2(db.path, target)
+        os.chmod(target, db.mode)
+    prune(db)
+    db._backup_checked = (time.monotonic(), False)  # type: ignore[attr-defined]
+    return target
+
+
+def copy_before(db: Database, tag: str) -> Path:
+    """A copy of the data file as it is now, before something changes it in place."""
+    ensure_dir(db.backup_dir, db.mode)
+    target = _target(db, tag)
+    shutil.copyfile(db.path, target)
+    os.chmod(target, db.mode)
+    prune(db)
+    return target
+
+
+def prune(db: Database) -> None:
+    found = listing(db)
+    for old in found[: max(0, len(found) - db.settings.backups)]:
+        old.unlink(missing_ok=True)

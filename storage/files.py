@@ -1,0 +1,157 @@
+"""File primitives the store is built on: atomic replace, durable append, modes, locks.
+
+Every file the store creates gets ``mode`` (0600, or 0660 in a directory shared by a
+group) whatever the umask; nothing is ever world-readable.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from storage.errors import StorageError
+
+PRIVATE = 0o600
+GROUP = 0o660
+
+#: Filesystems on which flock() is not reliable across machines.
+NETWORK_FS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p",
+                        "fuse.sshfs", "sshfs", "glusterfs", "ceph", "fuse.glusterfs"})
+
+
+class LockTimeout(StorageError):
+    """Another process held the lock for longer than we wait."""
+
+
+def shared_mode(directory: Path) -> bool:
+    """A directory with the setgid bit that its group may write is shared by a group."""
+    try:
+        st = directory.stat()
+    except FileNotFoundError:
+        return False
+    return bool(st.st_mode & stat.S_ISGID and st.st_mode & stat.S_IWGRP)
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(directory: Path, mode: int) -> None:
+    """Create the data directory (0700, or 2770 when shared) if it is missing."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o2770 if mode == GROUP else 0o700)
+    fsync_dir(directory.parent)
+
+
+def atomic_write(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to a temp file beside ``path``, fsync it, rename it over ``path``,
+    fsync the directory. Readers see the old or the new file, never a mix."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def orphan_temp_files(path: Path) -> list[Path]:
+    """Temp files of ``path`` left by writers that died (only call while holding the lock)."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def open_private(path: Path, flags: int, mode: int) -> int:
+    """Open (creating with ``mode``) without following a symlink planted in our place."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise StorageError(f"{path}: is a symbolic link; refusing to use it") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StorageError(f"{path}: is not a regular file")
+        if stat.S_IMODE(st.st_mode) != mode and st.st_uid == os.geteuid():
+            os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@contextmanager
+def file_lock(path: Path, mode: int, timeout: float, *, shared: bool = False) -> Iterator[None]:
+    """An flock on the sidecar ``path``; released by the kernel if the process dies."""
+    fd = open_private(path, os.O_RDWR | os.O_CREAT, mode)
+    op = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, op)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"{path}: another scopekeeper process is saving (waited "
+                        f"{timeout:g} s); try again") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the filesystem holding ``path`` (longest matching mount point)."""
+    try:
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, fstype = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, parts[2]
+    return fstype
+
+
+def refuse_network_fs(directory: Path, mounts: Path = Path("/proc/mounts")) -> None:
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    fstype = filesystem_type(existing, mounts)
+    if fstype in NETWORK_FS:
+        raise StorageError(
+            f"{directory}: is on a network filesystem ({fstype}) where file locks are not "
+            "reliable; keep the data file on a local disk (or set "
+            "SCOPEKEEPER_ALLOW_NETWORK_FS=1 if its locks are known to work)")
