@@ -17,6 +17,8 @@ from datetime import date
 from typing import NoReturn
 
 from scopekeeper import __version__
+from storage.database import Settings
+from storage.doctor import diagnose
 from storage.errors import StorageError
 from storage.paths import data_path
 from storage.workspace import NotEmpty, Workspace
@@ -104,6 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one of: " + ", ".join(k.value for k in InteractionKind))
     log.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
     log.add_argument("--note", default="", metavar="TEXT", help="what happened")
+
+    sub.add_parser("compact", parents=[common], help="fold the journal into the data file",
+                   description="Fold every saved change into the data file (plain TinyDB "
+                   "JSON) and keep a backup of the result.")
+    sub.add_parser("doctor", parents=[common], help="check the data file; change nothing",
+                   description="Check the data file, its journal and its backups. Exit "
+                   "status 1 if anything is damaged.")
+    restore = sub.add_parser("restore", parents=[common], help="bring back a backup",
+                             description="Replace the data with a backup; the current data "
+                             "is backed up first.")
+    restore.add_argument("backup", metavar="BACKUP",
+                         help="a backup file, its name in backups/, or 'latest'")
     return p
 
 
@@ -117,7 +131,9 @@ def _day(text: str | None, now: date) -> date:
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace(data_path(args.db), user=login(), clock=today)
+    allow = os.environ.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
+    return Workspace(data_path(args.db), user=login(), clock=today,
+                     settings=Settings(allow_network_fs=allow))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -175,6 +191,34 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    ws.store.compact()
+    size = ws.path.stat().st_size
+    print(f"compacted {ws.path} ({size / 1e6:.1f} MB); backup kept in {ws.path.parent / 'backups'}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    path = data_path(args.db)
+    findings = diagnose(path)
+    for f in findings:
+        print(clean_line(str(f)))
+    errors = sum(f.level == "error" for f in findings)
+    warnings = sum(f.level == "warning" for f in findings)
+    print(f"{path}: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    used = ws.store.restore(args.backup)
+    agency = ws.store.load_agency()
+    print(f"restored {used.name}: {len(agency.clients)} clients, {len(agency.interactions)} "
+          f"interactions; the previous data is kept in {used.parent}")
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     from screens.app import run  # Textual is imported only for the TUI
@@ -182,7 +226,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(ws)
 
 
-COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, None: cmd_tui}
+COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
+            "doctor": cmd_doctor, "restore": cmd_restore, None: cmd_tui}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storage.errors import StorageError
 from storage.files import ensure_dir
 
 if TYPE_CHECKING:
@@ -22,11 +23,28 @@ if TYPE_CHECKING:
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
-def listing(db: Database) -> list[Path]:
-    """This data file's backups, oldest first."""
-    if not db.backup_dir.is_dir():
+def folder(data_file: Path) -> Path:
+    return data_file.parent / "backups"
+
+
+def listing(data_file: Path) -> list[Path]:
+    """The backups of ``data_file``, oldest first."""
+    where = folder(data_file)
+    if not where.is_dir():
         return []
-    return sorted(db.backup_dir.glob(f"{db.path.stem}.*.json"), key=lambda p: p.name)
+    return sorted(where.glob(f"{data_file.stem}.*.json"), key=lambda p: p.name)
+
+
+def find(data_file: Path, name: str) -> Path:
+    """A backup given as a path, a file name in the backups folder, or ``latest``."""
+    kept = listing(data_file)
+    if name == "latest" and kept:
+        return kept[-1]
+    for candidate in (Path(name).expanduser(), folder(data_file) / name):
+        if candidate.is_file():
+            return candidate
+    names = ", ".join(p.name for p in kept[-5:]) or "none yet"
+    raise StorageError(f"no backup {name!r} (latest backups: {names})")
 
 
 def _target(db: Database, tag: str = "") -> Path:
@@ -40,7 +58,7 @@ def due(db: Database, every: timedelta) -> bool:
     checked = getattr(db, "_backup_checked", None)
     if checked is not None and now - checked[0] < 60:
         return bool(checked[1])
-    found = listing(db)
+    found = listing(db.path)
     newest = found[-1].stat().st_mtime if found else 0.0
     result = time.time() - newest > every.total_seconds()
     db._backup_checked = (now, result)  # type: ignore[attr-defined]
@@ -72,6 +90,6 @@ def copy_before(db: Database, tag: str) -> Path:
 
 
 def prune(db: Database) -> None:
-    found = listing(db)
+    found = listing(db.path)
     for old in found[: max(0, len(found) - db.settings.backups)]:
         old.unlink(missing_ok=True)

@@ -192,34 +192,38 @@ def _fast(cls: type) -> Callable[[Any], Any]:
     hints = typing.get_type_hints(cls)
     ns: dict[str, Any] = {"_cls": cls, "_bad": _bad, "_date": date.fromisoformat,
                           "_known": frozenset(f.name for f in dataclasses.fields(cls))}
-    args = []
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            ns[f"_default_{f.name}"] = f.default
-            raw = f"doc.get({f.name!r}, _default_{f.name})"
-        elif f.default_factory is not dataclasses.MISSING:
-            ns[f"_factory_{f.name}"] = f.default_factory
-            raw = f"(doc[{f.name!r}] if {f.name!r} in doc else _factory_{f.name}())"
-            args.append(f"{f.name}=({_fast_expr(hints[f.name], f'doc[{f.name!r}]', ns)} "
-                        f"if {f.name!r} in doc else _factory_{f.name}())")
-            continue
-        else:
-            raw = f"doc[{f.name!r}]"
-        args.append(f"{f.name}={_fast_expr(hints[f.name], raw, ns)}")
+    fields = dataclasses.fields(cls)
+    args = ", ".join(f"{f.name}={_fast_expr(hints[f.name], f'doc[{f.name!r}]', ns)}"
+                     for f in fields)
+    # Documents we write carry every field, so a complete document with the right number
+    # of keys is decoded in one expression; anything else takes the checking path.
     lines = ["def _decode(doc):",
-             "    if type(doc) is not dict or not _known.issuperset(doc): _bad()",
-             f"    return _cls({', '.join(args)})"]
+             f"    if type(doc) is not dict or len(doc) != {len(fields)}: return _slow(doc)",
+             f"    return _cls({args})"]
+    ns["_slow"] = lambda doc: decode(cls, doc)
     exec("\n".join(lines), ns)
     fn = _FAST[cls] = ns["_decode"]
     return fn  # type: ignore[no-any-return]
 
 
+def fast_decoder(cls: type[T]) -> Callable[[Any], T]:
+    """A decoder for ``cls``: fast on complete, well-formed documents, and exactly
+    :func:`decode` (same values, same errors) on any other."""
+    fast = _fast(cls)
+
+    def decode_one(doc: Any) -> T:
+        try:
+            return fast(doc)  # type: ignore[no-any-return]
+        except DecodeError:
+            raise
+        except Exception:
+            return decode(cls, doc)
+
+    return decode_one
+
+
 def decode_fast(cls: type[T], doc: Any) -> T:
-    """Like :func:`decode`, several times faster on good documents; same errors on bad ones."""
-    try:
-        return _fast(cls)(doc)  # type: ignore[no-any-return]
-    except Exception:
-        return decode(cls, doc)
+    return fast_decoder(cls)(doc)
 
 
 def encode(record: Any) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from storage.database import Database, Settings
-from storage.errors import NotFound
+from storage import backups
+from storage.database import Database, Settings, load_records
+from storage.errors import NotFound, StorageError
 from storage.tables import TABLES
 from tracker.models import (
     AccessGrant,
@@ -116,3 +117,15 @@ class Store:
 
     def compact(self) -> None:
         self.db.compact()
+
+    def restore(self, backup: str) -> Path:
+        """Bring back a backup (path, name in backups/, or ``latest``) as the whole content;
+        what was there is backed up first. Returns the backup used."""
+        source = backups.find(self.path, backup)
+        try:
+            raw = source.read_bytes()
+        except OSError as e:
+            raise StorageError(f"{source}: cannot read: {e.strerror}") from None
+        _, records = load_records(source, raw)
+        self.db.replace_all((r for rs in records.values() for r in rs), author=self.author)
+        return source

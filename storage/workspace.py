@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from storage.database import Settings
 from storage.ids import new_id
 from storage.repositories import Store
 from tracker.demo import make_demo
@@ -37,8 +38,9 @@ class Workspace:
     """One data file, the person using it and the clock, as the app and the CLI see them."""
 
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
-        self.store = Store(path)
+                 thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                 settings: Settings | None = None) -> None:
+        self.store = Store(path, settings, author=user)
         self.user = user
         self.clock = clock
         self.thresholds = thresholds

@@ -178,7 +178,7 @@ def test_a_damaged_journal_is_refused_and_left_alone(path):
     journal = path.with_name(path.name + ".journal")
     damaged = journal.read_bytes() + b"garbage\n" + b'{"seq": 5, "ops": []}\n'
     journal.write_bytes(damaged)
-    with pytest.raises(StorageError, match="agency.json.journal: damaged entry at byte"):
+    with pytest.raises(StorageError, match=r"agency\.json\.journal: damaged entry at byte"):
         Store(path)
     assert journal.read_bytes() == damaged
 
@@ -214,7 +214,7 @@ def test_an_older_schema_is_migrated_after_a_backup(path):
     (client,) = store.clients.all()
     assert (client.name, client.rev) == ("Old Co", 1)
     assert store.interactions.all()[0].kind is InteractionKind.EMAIL
-    (backup,) = backups.listing(store.db)
+    (backup,) = backups.listing(store.path)
     assert backup.name.endswith(".schema1.json")
     assert json.loads(backup.read_bytes()) == V1_FILE
     assert json.loads(path.read_bytes())["_meta"]["1"]["schema"] == SCHEMA_VERSION
@@ -242,7 +242,7 @@ def test_backups_roll(path):
     for n in range(5):
         store.clients.save(make_client(name=f"C{n}"))
         store.compact()
-    kept = backups.listing(store.db)
+    kept = backups.listing(store.path)
     assert len(kept) == 3
     assert [len(orjson.loads(p.read_bytes())["clients"]) for p in kept] == [3, 4, 5]
 
@@ -253,7 +253,7 @@ def test_replacing_everything_backs_up_what_was_there(path):
     store.replace_all(store.load_agency().__class__(clients=(make_client(name="After"),)))
     assert [c.name for c in Store(path).clients.all()] == ["After"]
     names = [[d["name"] for d in orjson.loads(p.read_bytes())["clients"].values()]
-             for p in backups.listing(store.db)]
+             for p in backups.listing(store.path)]
     assert ["Before"] in names
 
 
