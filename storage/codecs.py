@@ -214,9 +214,7 @@ def fast_decoder(cls: type[T]) -> Callable[[Any], T]:
     def decode_one(doc: Any) -> T:
         try:
             return fast(doc)  # type: ignore[no-any-return]
-        except DecodeError:
-            raise
-        except Exception:
+        except Exception:  # explain it (or decode it) the careful way
             return decode(cls, doc)
 
     return decode_one

@@ -88,13 +88,6 @@ def test_demo_is_deterministic(tmp_path):
     assert review_json(a, "--on", "2027-01-04") == review_json(b, "--on", "2027-01-04")
 
 
-def test_demo_scales_to_500_clients_and_100000_events(tmp_path):
-    db = tmp_path / "big.json"
-    out = sk("demo", "--clients", "500", "--events", "100000", db=db, check=True)
-    assert "502 clients" in out.stdout
-    assert len(review_json(db)["items"]) > 20
-
-
 def test_log_records_an_interaction_that_clears_the_review_item(demo_db, tmp_path):
     db = tmp_path / "log.json"
     db.write_bytes(demo_db.read_bytes())

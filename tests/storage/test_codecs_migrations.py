@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storage.codecs import DecodeError, decode, decode_fast, encode
+from storage.migrations import migrate, migrate_1_to_2
+from tests.storage.test_repositories import ONE_OF_EACH
+from tracker.models import Client, Interaction
+
+V1 = {
+    "_meta": {"1": {"format": "scopekeeper", "schema": 1}},
+    "clients": {"1": {"id": "cli_1", "name": "Old Co", "start_date": "2025-01-01"}},
+    "nps": {"4": {"id": "nps_1", "client_id": "cli_1", "on": "2026-01-01", "score": 9}},
+    "custom": {"1": {"keep": "me"}},
+}
+
+
+def test_migration_1_to_2_adds_revisions_and_sequence_without_touching_the_input():
+    before = copy.deepcopy(V1)
+    out = migrate_1_to_2(V1)
+    assert before == V1
+    assert out["_meta"]["1"] == {"format": "scopekeeper", "schema": 2, "seq": 0}
+    assert out["clients"]["1"]["rev"] == 1 and out["nps"]["4"]["rev"] == 1
+    assert out["custom"] == {"1": {"keep": "me"}}  # tables it does not know are left alone
+    assert decode(Client, out["clients"]["1"]).rev == 1
+
+
+def test_migrate_applies_each_step_once():
+    assert migrate(V1, 1, 2) == migrate_1_to_2(V1)
+    assert migrate(V1, 2, 2) == V1
+
+
+@pytest.mark.parametrize("record", ONE_OF_EACH, ids=lambda r: type(r).__name__)
+def test_fast_decoder_agrees_with_the_checking_one(record):
+    doc = encode(record)
+    assert decode_fast(type(record), doc) == decode(type(record), doc) == record
+
+
+values = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+                   st.text(max_size=5), st.sampled_from(["email", "2026-01-02", "active"]),
+                   st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2),
+                                                                         st.integers(), max_size=2))
+base = encode(ONE_OF_EACH[0])
+
+
+@given(field=st.sampled_from([*base, "extra"]), value=values, drop=st.booleans())
+def test_fast_decoder_gives_the_same_error_or_value_on_any_document(field, value, drop):
+    doc = dict(base)
+    if drop:
+        doc.pop(field, None)
+    else:
+        doc[field] = value
+    try:
+        expected = decode(Client, doc)
+    except DecodeError as e:
+        with pytest.raises(DecodeError) as got:
+            decode_fast(Client, doc)
+        assert str(got.value) == str(e)
+    else:
+        assert decode_fast(Client, doc) == expected
+
+
+def test_interaction_documents_with_every_field_take_the_fast_path():
+    doc = {"id": "i", "client_id": "c", "kind": "email", "on": "2026-11-23", "author": "a",
+           "notes": "n", "rev": 3}
+    assert decode_fast(Interaction, doc).rev == 3
+    with pytest.raises(DecodeError, match="kind: expected one of"):
+        decode_fast(Interaction, {**doc, "kind": "fax"})
