@@ -291,3 +291,22 @@ def test_a_save_costs_the_same_on_a_big_file(path):
     store.interactions.save(make_interaction(c, InteractionKind.QUESTION, TODAY))
     assert path.stat().st_size == size  # the data file was not rewritten
     assert journal.stat().st_size - before < 400
+
+
+def test_readers_never_see_a_compaction_half_done(path):
+    """A writer compacting every 3 saves; a reader in this process keeps reading."""
+    Store(path).clients.save(CLIENT)
+    writer = worker("loop", str(path), "busy", "3")
+    try:
+        reader = Store(path)
+        seen, deadline = 0, time.monotonic() + 2.5
+        reads = 0
+        while time.monotonic() < deadline:
+            now = len(reader.interactions.all())
+            assert now >= seen  # nothing ever disappears
+            seen, reads = now, reads + 1
+    finally:
+        writer.kill()
+        writer.communicate()
+    assert seen > 20 and reads > 50
+    assert len(Store(path).interactions.all()) >= seen
