@@ -162,7 +162,10 @@ class Database:
                 journal is None and self._pos.journal is not None):
             self._reload()
         elif journal is not None and journal[1] > self._pos.offset:
-            self._read_journal(from_offset=self._pos.offset)
+            try:
+                self._read_journal(from_offset=self._pos.offset)
+            except _Raced:  # the journal was replaced between the look and the read
+                self._reload()
 
     def _reload(self) -> None:
         # Parsing and decoding 100,000 documents sets off the cyclic collector dozens of
