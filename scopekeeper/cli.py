@@ -17,6 +17,7 @@ from datetime import date
 from typing import NoReturn
 
 from scopekeeper import __version__
+from storage.config import config_path, load_keymap
 from storage.database import Settings
 from storage.doctor import diagnose
 from storage.errors import StorageError
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                 "relationship alive. Without a command, opens the app.")
     p.add_argument("--db", metavar="PATH", default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    p.add_argument("--config", metavar="FILE", default=None,
+                   help="configuration file (default: $SCOPEKEEPER_CONFIG, else "
+                   "~/.config/scopekeeper/config.toml)")
+    p.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", parents=[common], help="fill the data file with a demo agency",
@@ -222,8 +227,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_tui(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     from screens.app import run  # Textual is imported only for the TUI
+    from screens.keys import binding_ids
 
-    return run(ws)
+    keymap = load_keymap(config_path(args.config), binding_ids(), required=bool(args.config))
+    return run(ws, keymap, mouse=not args.no_mouse)
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,

@@ -1,38 +1,57 @@
-"""The scopekeeper TUI: Review (home) and Clients, keyboard only, readable at 80x24."""
+"""The scopekeeper TUI: Review (home), Clients, Team and a detail screen per client."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, ClassVar, TypeVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
 
 from screens.clients import ClientsScreen
+from screens.conflict import ConflictScreen
+from screens.palette import AgencyCommands
 from screens.review import ReviewScreen
+from screens.team import TeamScreen
 from screens.welcome import Choice, WelcomeScreen
+from storage.database import Conflict
 from storage.errors import StorageError
 from storage.workspace import Snapshot, Workspace
+from tracker.decisions import DecisionError
+from tracker.validation import ValidationError
+
+T = TypeVar("T")
+
+#: How often the app looks for changes saved by other people (two stats of the files).
+POLL_SECONDS = 1.0
 
 
 class ScopekeeperApp(App[None]):
     TITLE = "scopekeeper"
     CSS_PATH = "app.tcss"
-    MODES: ClassVar[dict[str, type[ReviewScreen] | type[ClientsScreen]]] = {  # type: ignore[misc]
+    COMMANDS = App.COMMANDS | {AgencyCommands}
+    MODES: ClassVar[dict[str, Any]] = {
         "review": ReviewScreen,
         "clients": ClientsScreen,
+        "team": TeamScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "switch_mode('review')", "Review", id="app.review"),
         Binding("c", "switch_mode('clients')", "Clients", id="app.clients"),
-        Binding("ctrl+r", "reload", "Reload", id="app.reload"),
+        Binding("t", "switch_mode('team')", "Team", id="app.team"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self._snapshot: Snapshot | None = None
+        self._keymap = dict(keymap or {})
 
     @property
     def snapshot(self) -> Snapshot:
@@ -40,10 +59,17 @@ class ScopekeeperApp(App[None]):
             self._snapshot = self.workspace.snapshot()
         return self._snapshot
 
+    @property
+    def act(self) -> Any:
+        return self.workspace.act
+
     def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
         self.switch_mode("review")
         if self.workspace.is_empty():
             self.push_screen(WelcomeScreen(str(self.workspace.path)), self._first_run)
+        self.set_interval(POLL_SECONDS, self._poll)
 
     def _first_run(self, choice: Choice | None) -> None:
         if choice == "demo":
@@ -56,16 +82,86 @@ class ScopekeeperApp(App[None]):
             self.action_reload()
             self.notify("Demo agency loaded.", markup=False)
 
+    # ------------------------------------------------------------ keeping in step
+
+    def _poll(self) -> None:
+        try:
+            changed = self.workspace.changed()
+        except StorageError:
+            changed = True  # let the reload say what is wrong
+        if changed:
+            self._refresh_in_background()
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def _refresh_in_background(self) -> None:
+        try:
+            snap = self.workspace.snapshot()
+        except StorageError as e:
+            self.call_from_thread(self._show_error, e)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._use, snap)
+
+    def _show_error(self, error: StorageError) -> None:
+        self.notify(str(error), title="Could not read the data file", severity="error",
+                    markup=False)
+
+    def _use(self, snap: Snapshot) -> None:
+        self._snapshot = snap
+        for screen in self.screen_stack:
+            if hasattr(screen, "redraw") and screen.is_current:
+                screen.redraw()
+
     def action_reload(self) -> None:
         try:
-            self._snapshot = self.workspace.snapshot()
+            snap = self.workspace.snapshot()
         except StorageError as e:
-            self.notify(str(e), title="Could not read the data file", severity="error",
-                        markup=False)
+            self._show_error(e)
             return
-        screen = self.screen
-        if hasattr(screen, "redraw"):
-            screen.redraw()
+        self._use(snap)
+
+    # ------------------------------------------------------------ saving
+
+    def attempt(self, action: Callable[[], T], done: str = "",
+                retry: Callable[[Any], Any] | None = None) -> T | None:
+        """Run one save; explain any refusal; on a conflict show both versions.
+
+        ``retry(record)`` saves the person's version over the stored one if they choose
+        "keep mine" (single-record saves only; otherwise they redo it on fresh data)."""
+        try:
+            result = action()
+        except Conflict as e:
+            conflict = e  # `e` is unbound once the except block ends
+            self.push_screen(ConflictScreen(e.mine, e.theirs),
+                             lambda choice: self._after_conflict(conflict, choice, retry))
+            return None
+        except (ValidationError, DecisionError, StorageError) as e:
+            self.notify(str(e), title="Not saved", severity="error", markup=False, timeout=8)
+            return None
+        if done:
+            self.notify(done, markup=False)
+        self.action_reload()
+        return result
+
+    def _after_conflict(self, e: Conflict, choice: str | None,
+                        retry: Callable[[Any], Any] | None) -> None:
+        if choice == "mine" and retry is not None:
+            rev = e.theirs.rev if e.theirs is not None else 0
+            self.attempt(lambda: retry(replace(e.mine, rev=rev)), "Saved your version.")
+        elif choice == "mine":
+            self.notify("That change touched several records: it was not saved. The screen "
+                        "now shows the latest data; make it again.", severity="warning",
+                        markup=False, timeout=10)
+            self.action_reload()
+        else:
+            self.action_reload()
+
+    # ------------------------------------------------------------ misc
+
+    def open_client(self, client_id: str, tab: str = "overview") -> None:
+        from screens.client_detail import ClientScreen
+
+        self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -74,6 +170,7 @@ class ScopekeeperApp(App[None]):
             self.action_show_help_panel()
 
 
-def run(workspace: Workspace) -> int:
-    ScopekeeperApp(workspace).run()
+def run(workspace: Workspace, keymap: Mapping[str, str] | None = None,
+        mouse: bool = True) -> int:
+    ScopekeeperApp(workspace, keymap).run(mouse=mouse)
     return 0

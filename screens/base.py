@@ -39,6 +39,7 @@ class AgencyScreen(Screen[None]):
         snap = self.sk_app.snapshot
         self.shown = snap
         self.show(snap)
+        self.refresh_bindings()
 
     def show(self, snapshot: Snapshot) -> None:
         raise NotImplementedError

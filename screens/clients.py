@@ -1,19 +1,31 @@
-"""Clients: every client with its health, next status call, next visit and active signs."""
+"""Clients: filter as you type, sort, health badges, a contact trend, new / edit / archive."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Sparkline, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
+from screens.editors import archive_client, edit_client
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.cadence import Cadence
 from tracker.models import ClientStatus
 from tracker.review import ClientAssessment
-from tracker.warning_signs import active
+from tracker.text import clean_line
+from tracker.warning_signs import VOICE_KINDS, active
+
+COLUMNS = [("Client", "name", 22), ("Health", "health", 9), ("Call", "call", 8),
+           ("Visit", "visit", 8), ("Signs", "signs", 0)]
+SORTS = ("name", "health", "next due")
+WEEKS = 12
 
 
 def _next(c: Cadence | None, snapshot: Snapshot) -> Text:
@@ -39,37 +51,147 @@ def name_cell(a: ClientAssessment) -> Text:
     return name
 
 
-COLUMNS = [("Client", "name", 22), ("Health", "health", 9), ("Call", "call", 8),
-           ("Visit", "visit", 8), ("Signs", "signs", 0)]
+def contacts_per_week(a: ClientAssessment, today: date) -> list[float]:
+    """How many times the client was in touch in each of the last 12 weeks, oldest first."""
+    counts = [0.0] * WEEKS
+    start = today - timedelta(days=7 * WEEKS)
+    for i in a.history.interactions:
+        if i.kind in VOICE_KINDS and start < i.on <= today:
+            counts[min(WEEKS - 1, (i.on - start).days // 7)] += 1
+    return counts
+
+
+def next_due(a: ClientAssessment) -> date:
+    return min((c.due_on for c in a.cadences), default=date.max)
+
+
+def matches(a: ClientAssessment, needle: str) -> bool:
+    if not needle:
+        return True
+    c = a.client
+    hay = " ".join([c.name, c.location, c.status.value,
+                    c.primary_contact.name if c.primary_contact else ""]).casefold()
+    return all(part in hay for part in needle.casefold().split())
 
 
 class ClientsScreen(AgencyScreen):
+    AUTO_FOCUS = "#clients-table"
     CSS_PATH = "clients.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/", id="clients.filter"),
+        Binding("s", "sort", "Sort", id="clients.sort"),
+        Binding("n", "new", "New", id="clients.new"),
+        Binding("e", "edit", "Edit", id="clients.edit"),
+        Binding("X", "archive", "Archive", show=False, id="clients.archive"),
+        Binding("enter,o", "open", "Open", show=False, id="clients.open"),
+    ]
+
+    sort_by = "name"
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder="/ filter by name, place, contact or status", id="clients-filter")
         yield Static(id="clients-summary")
         yield KeyTable(id="clients-table")
+        with Horizontal(id="clients-trend"):
+            yield Static(id="clients-trend-label")
+            yield Sparkline([], id="clients-sparkline")
         yield Footer()
 
     def show(self, snapshot: Snapshot) -> None:
         self.sub_title = f"Clients · {snapshot.today:%a %d %b %Y}"
-        table = self.query_one("#clients-table", KeyTable)
-        keep = table.selected_key()
-        table.set_columns(COLUMNS, self.app.size.width)
-        rows = sorted(snapshot.assessments,
-                      key=lambda a: (a.client.status is not ClientStatus.ACTIVE,
-                                     a.client.name.casefold(), a.client.id))
-        for a in rows:
-            table.add_row(name_cell(a), health_cell(a.health), _next(a.cadence("status_call"),
-                          snapshot), _next(a.cadence("visit"), snapshot), signs_cell(a),
-                          key=a.client.id)
-        n_active = sum(1 for a in rows if a.client.status is ClientStatus.ACTIVE)
-        at_risk = sum(1 for a in rows if a.health.band == "red")
-        summary = Text.assemble((f"{len(rows)} clients", "bold"), f"  ·  {n_active} active")
+        needle = self.query_one("#clients-filter", Input).value.strip()
+        rows = [a for a in snapshot.assessments if matches(a, needle)]
+        keys = {
+            "name": lambda a: (a.client.status is not ClientStatus.ACTIVE,
+                               a.client.name.casefold(), a.client.id),
+            "health": lambda a: (a.client.status is not ClientStatus.ACTIVE, a.health.score,
+                                 a.client.name.casefold(), a.client.id),
+            "next due": lambda a: (a.client.status is not ClientStatus.ACTIVE, next_due(a),
+                                   a.client.name.casefold(), a.client.id),
+        }
+        rows.sort(key=keys[self.sort_by])
+        self.query_one("#clients-table", KeyTable).sync(COLUMNS, self.app.size.width, [
+            (a.client.id, (name_cell(a), health_cell(a.health),
+                           _next(a.cadence("status_call"), snapshot),
+                           _next(a.cadence("visit"), snapshot), signs_cell(a)))
+            for a in rows])
+        total = len(snapshot.assessments)
+        n_active = sum(1 for a in snapshot.assessments if a.client.status is ClientStatus.ACTIVE)
+        at_risk = sum(1 for a in snapshot.assessments if a.health.band == "red")
+        summary = Text.assemble((f"{total} clients", "bold"), f" · {n_active} active")
         if at_risk:
-            summary.append(f"  ·  {at_risk} at risk", style="bold red")
+            summary.append(f" · {at_risk} at risk", style="bold red")
+        if needle:
+            summary.append(f" · {len(rows)} match", style="bold")
+        summary.append(f" · sorted by {self.sort_by}", style="dim")
         self.query_one("#clients-summary", Static).update(summary)
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
-        table.focus()
+        self._trend()
+
+    def selected(self) -> ClientAssessment | None:
+        key = self.query_one("#clients-table", KeyTable).selected_key()
+        return self.shown.assessment(key) if self.shown and key else None
+
+    def _trend(self) -> None:
+        a = self.selected()
+        label = self.query_one("#clients-trend-label", Static)
+        spark = self.query_one("#clients-sparkline", Sparkline)
+        if a is None or self.shown is None:
+            label.update("")
+            spark.data = []
+            return
+        weeks = contacts_per_week(a, self.shown.today)
+        scores = [str(r.score) for r in a.history.nps][-4:]
+        nps = f"NPS {' → '.join(scores)}" if scores else "no NPS yet"
+        label.update(Text.assemble((clean_line(a.client.name)[:22], "bold"),
+                                   f"  {nps}  contacts/week, last {WEEKS} weeks: "
+                                   f"{int(sum(weeks))} "))
+        spark.data = weeks
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._trend()
+
+    def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.redraw()
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.query_one("#clients-table", KeyTable).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#clients-filter", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            self.query_one("#clients-table", KeyTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "archive", "open"):
+            return self.selected() is not None
+        return True
+
+    def action_filter(self) -> None:
+        self.query_one("#clients-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self.redraw()
+
+    def action_new(self) -> None:
+        edit_client(self.sk_app)
+
+    def action_edit(self) -> None:
+        a = self.selected()
+        if a is not None:
+            edit_client(self.sk_app, a.client)
+
+    def action_archive(self) -> None:
+        a = self.selected()
+        if a is not None:
+            archive_client(self.sk_app, a.client)
+
+    def action_open(self) -> None:
+        a = self.selected()
+        if a is not None:
+            self.sk_app.open_client(a.client.id)

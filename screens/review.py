@@ -1,27 +1,52 @@
-"""Review: today's ranked queue, with the why of each item."""
+"""Review: today's ranked queue, the why of each item, and its action one key away."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import timedelta
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, urgency_cell
+from screens.decide import open_decision
+from screens.forms import Field, FormScreen
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
-from tracker.review import ReviewItem, counts_by_category, kind_label
+from tracker.models import InteractionKind
+from tracker.review import CALL_SUMMARY, CHANGE_REQUEST, ReviewItem, category, kind_label
 from tracker.text import clean_line
 
+K = InteractionKind
 COUNT_WORDS = (("overdue", "overdue"), ("due", "due"), ("sign", "signs"),
                ("request", "requests"), ("summary", "summaries"))
+COLUMNS = [("Urg", "urgency", 3), ("Client", "client", 20), ("Why", "why", 0)]
+
+#: What logging an item means: the interaction that satisfies it.
+LOG_KIND = {
+    "status_call": K.STATUS_CALL,
+    "monthly_report": K.MONTHLY_REPORT_SENT,
+    "contact": K.EMAIL,
+    "visit": K.IN_PERSON_VISIT,
+    CALL_SUMMARY: K.CALL_SUMMARY_SENT,
+}
+
+
+def log_kind(item: ReviewItem) -> InteractionKind | None:
+    if item.kind == CALL_SUMMARY:
+        return LOG_KIND[CALL_SUMMARY]
+    if category(item.kind) in ("overdue", "due"):
+        return LOG_KIND[item.kind.rsplit("_", 1)[0]]
+    return None
 
 
 def counts_line(items: tuple[ReviewItem, ...]) -> Text:
-    counts = counts_by_category(items)
+    counts: dict[str, int] = dict.fromkeys(c for c, _ in COUNT_WORDS)
+    for i in items:
+        counts[category(i.kind)] = (counts[category(i.kind)] or 0) + 1
     line = Text.assemble((f"{len(items)} to review", "bold"))
     for key, word in COUNT_WORDS:
         if counts[key]:
@@ -30,12 +55,17 @@ def counts_line(items: tuple[ReviewItem, ...]) -> Text:
     return line
 
 
-COLUMNS = [("Urg", "urgency", 3), ("Client", "client", 20), ("Why", "why", 0)]
-
-
 class ReviewScreen(AgencyScreen):
+    AUTO_FOCUS = "#review-table"
     CSS_PATH = "review.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "log", "Log it", id="review.log"),
+        Binding("d", "decide", "Decide", id="review.decide"),
+        Binding("a", "acknowledge", "Acknowledge", id="review.acknowledge"),
+        Binding("x", "resolve", "Resolve", show=False, id="review.resolve"),
+        Binding("s", "snooze", "Snooze", id="review.snooze"),
+        Binding("enter,o", "open", "Open client", id="review.open"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,29 +79,34 @@ class ReviewScreen(AgencyScreen):
         items = snapshot.review
         counts = self.query_one("#review-counts", Static)
         table = self.query_one("#review-table", KeyTable)
-        keep = table.selected_key()
-        table.set_columns(COLUMNS, self.app.size.width)
-        for item in items:
-            table.add_row(urgency_cell(item.urgency), cell(item.client, "bold"), cell(item.why),
-                          key=item.key)
+        table.sync(COLUMNS, self.app.size.width, [
+            (i.key, (urgency_cell(i.urgency), cell(i.client, "bold"), cell(i.why)))
+            for i in items])
         if not items:
             empty = "No clients yet." if not snapshot.agency.clients else (
                 "All clear: nothing needs attention today.")
             counts.update(Text(empty, style="bold green"))
         else:
             counts.update(counts_line(items))
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
         self._explain()
-        table.focus()
+        self.refresh_bindings()
+
+    def selected(self) -> ReviewItem | None:
+        key = self.query_one("#review-table", KeyTable).selected_key()
+        if self.shown is None or key is None:
+            return None
+        return next((i for i in self.shown.review if i.key == key), None)
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self._explain()
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_open()
 
     def _explain(self) -> None:
         why = self.query_one("#review-why", Static)
-        key = self.query_one("#review-table", KeyTable).selected_key()
-        item = next((i for i in self.shown.review if i.key == key), None) if self.shown else None
+        item = self.selected()
         if item is None:
             why.update("")
             return
@@ -79,3 +114,114 @@ class ReviewScreen(AgencyScreen):
         why.update(Text.assemble((clean_line(item.client), "bold"), " — ",
                                  (kind_label(item.kind), "italic"), ": ", clean_line(item.why),
                                  (due, "dim")))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.selected()
+        if action == "log":
+            return item is not None and log_kind(item) is not None
+        if action == "decide":
+            return item is not None and item.kind == CHANGE_REQUEST
+        if action in ("acknowledge", "resolve"):
+            return item is not None and category(item.kind) == "sign"
+        if action in ("snooze", "open"):
+            return item is not None
+        return True
+
+    # ---------------------------------------------------------------- actions
+
+    def _client(self, item: ReviewItem) -> Any:
+        a = self.shown.assessment(item.client_id) if self.shown else None
+        return a.client if a else None
+
+    def action_log(self) -> None:
+        item = self.selected()
+        kind = log_kind(item) if item else None
+        client = self._client(item) if item else None
+        if item is None or kind is None or client is None:
+            return
+        fields = [Field("note", "Note (optional)"), Field("on", "When", "date", "today",
+                                                          required=True)]
+        if item.kind.startswith("contact"):
+            fields.insert(1, Field("kind", "How", "choice", kind.value, choices=tuple(
+                (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
+                                             K.MEETING, K.IN_PERSON_VISIT))))
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            how = InteractionKind(values.get("kind", kind))
+            self.sk_app.attempt(lambda: self.sk_app.act.log(client, how, values["on"],
+                                                            values["note"]),
+                                f"Logged {how.label} with {clean_line(client.name)}.")
+
+        self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
+                                        fields, self.shown.today if self.shown else None,
+                                        enter_submits=True), save)
+
+    def _sign(self, item: ReviewItem) -> Any:
+        a = self.shown.assessment(item.client_id) if self.shown else None
+        return next((s for s in a.signs if s.key == item.subject), None) if a else None
+
+    def action_acknowledge(self) -> None:
+        item = self.selected()
+        sign = self._sign(item) if item else None
+        if sign is None:
+            return
+        intro = Text.assemble(("Suggested: ", "bold"), clean_line(sign.response))
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(lambda: self.sk_app.act.acknowledge(sign, values["note"]),
+                                    "Acknowledged; it stays under Signs until resolved.")
+
+        self.app.push_screen(FormScreen(
+            f"Acknowledge: {sign.code.label} · {clean_line(item.client)}",
+            [Field("note", "What was done about it", required=True)],
+            self.shown.today, intro=intro, enter_submits=True), save)
+
+    def action_resolve(self) -> None:
+        item = self.selected()
+        sign = self._sign(item) if item else None
+        if sign is None:
+            return
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(lambda: self.sk_app.act.resolve(sign, values["note"]),
+                                    "Resolved.")
+
+        self.app.push_screen(FormScreen(
+            f"Resolve: {sign.code.label} · {clean_line(item.client)}",
+            [Field("note", "How it was resolved (optional)")], self.shown.today,
+            submit="Resolve", enter_submits=True), save)
+
+    def action_snooze(self) -> None:
+        item = self.selected()
+        if item is None or self.shown is None:
+            return
+        today = self.shown.today
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(lambda: self.sk_app.act.snooze(item.key, values["until"]),
+                                    f"Snoozed until {values['until']:%a %d %b}.")
+
+        self.app.push_screen(FormScreen(
+            f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
+            [Field("until", "Show it again on", "date",
+                   (today + timedelta(days=7)).isoformat(), required=True)],
+            today, submit="Snooze", enter_submits=True,
+            check=lambda v: {"until": "must be after today"} if v["until"] <= today else {}),
+            save)
+
+    def action_decide(self) -> None:
+        item = self.selected()
+        if item is not None and item.kind == CHANGE_REQUEST:
+            open_decision(self.sk_app, item.client_id, item.subject)
+
+    def action_open(self) -> None:
+        item = self.selected()
+        if item is not None:
+            tab = ("signs" if category(item.kind) == "sign" else "requests"
+                   if item.kind == CHANGE_REQUEST else "cadence")
+            self.sk_app.open_client(item.client_id, tab)

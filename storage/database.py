@@ -149,6 +149,10 @@ class Database:
 
     # ---------------------------------------------------------------- reading
 
+    def token(self) -> tuple[object, object]:
+        """Changes whenever anyone saves: the identities of the data file and journal."""
+        return (_identity(self.path), _identity(self.journal_path))
+
     def refresh(self) -> None:
         """Catch up with what other processes committed (cheap when nothing changed)."""
         with _os_errors(self.path, "read"):

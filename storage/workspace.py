@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from storage.database import Settings
 from storage.ids import new_id
 from storage.repositories import Store
+from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
 from tracker.demo import make_demo
 from tracker.lookup import resolve_client
-from tracker.models import Agency, Client, Interaction, InteractionKind
+from tracker.models import (
+    AccessGrant,
+    Agency,
+    Assignment,
+    BudgetChange,
+    ChangeRequest,
+    Client,
+    ClientStatus,
+    Contact,
+    ContactChange,
+    Interaction,
+    InteractionKind,
+    NpsResponse,
+    ScopeItem,
+    ScopeStatus,
+    SignState,
+    Snooze,
+    TeamMember,
+)
 from tracker.review import ClientAssessment, ReviewItem, assess, build_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
+from tracker.validation import ValidationError
+from tracker.warning_signs import Sign
 
 
 class NotEmpty(Exception):
@@ -41,9 +63,11 @@ class Workspace:
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  settings: Settings | None = None) -> None:
         self.store = Store(path, settings, author=user)
+        self.act = Actions(self)
         self.user = user
         self.clock = clock
         self.thresholds = thresholds
+        self._seen: object = None
 
     @property
     def path(self) -> Path:
@@ -51,10 +75,15 @@ class Workspace:
 
     def snapshot(self, today: date | None = None) -> Snapshot:
         day = today or self.clock()
+        self._seen = self.store.db.token()
         agency = self.store.load_agency()
         found = assess(agency, day, self.thresholds)
         return Snapshot(today=day, agency=agency, assessments=found,
                         review=build_review(agency, day, self.thresholds, found))
+
+    def changed(self) -> bool:
+        """Did anyone (this process included) save since the last snapshot? Two stats."""
+        return self.store.db.token() != self._seen
 
     def is_empty(self) -> bool:
         return self.store.is_empty()
@@ -74,3 +103,143 @@ class Workspace:
         record = Interaction(id=new_id("Interaction"), client_id=client.id, kind=kind, on=on,
                              author=self.user, notes=note)
         return self.store.interactions.save(record)
+
+
+
+
+class Actions:
+    """Every change a person makes, as one atomic save each (see :class:`Workspace`)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    @property
+    def _db(self) -> Any:
+        return self.ws.store.db
+
+    def _save(self, *records: Any, deletes: Sequence[Any] = ()) -> list[Any]:
+        return self._db.commit(list(records), list(deletes), author=self.ws.user)  # type: ignore[no-any-return]
+
+    def today(self) -> date:
+        return self.ws.clock()
+
+    # --- interactions and signal events ---------------------------------------------
+
+    def log(self, client: Client, kind: InteractionKind, on: date | None = None,
+            note: str = "") -> Interaction:
+        return self.ws.log(client, kind, on or self.today(), note)
+
+    def nps(self, client: Client, score: int, comment: str = "",
+            on: date | None = None) -> NpsResponse:
+        (saved,) = self._save(NpsResponse(id=new_id("NpsResponse"), client_id=client.id,
+                                          on=on or self.today(), score=score, comment=comment))
+        return saved  # type: ignore[no-any-return]
+
+    def budget(self, client: Client, old_cents: int, new_cents: int, reason: str = "",
+               savings: bool = False, on: date | None = None) -> BudgetChange:
+        (saved,) = self._save(BudgetChange(
+            id=new_id("BudgetChange"), client_id=client.id, on=on or self.today(),
+            old_cents=old_cents, new_cents=new_cents, reason=reason, savings_we_created=savings))
+        return saved  # type: ignore[no-any-return]
+
+    def access(self, client: Client, who: str, account: str = "",
+               on: date | None = None) -> AccessGrant:
+        (saved,) = self._save(AccessGrant(id=new_id("AccessGrant"), client_id=client.id,
+                                          on=on or self.today(), who=who, account=account))
+        return saved  # type: ignore[no-any-return]
+
+    def contact_change(self, client: Client, new_name: str, title: str = "",
+                       on: date | None = None) -> Client:
+        """The main contact changed: record the sign and make the successor primary."""
+        old = client.primary_contact.name if client.primary_contact else ""
+        change = ContactChange(id=new_id("ContactChange"), client_id=client.id,
+                               on=on or self.today(), old_name=old, new_name=new_name)
+        former = (client.primary_contact,) if client.primary_contact else ()
+        updated = replace(client, primary_contact=Contact(id=new_id("Contact"), name=new_name,
+                                                          title=title),
+                          contacts=tuple(c for c in (*former, *client.contacts)))
+        saved = self._save(updated, change)
+        return saved[0]  # type: ignore[no-any-return]
+
+    # --- warning signs and review items ---------------------------------------------
+
+    def _state(self, sign: Sign) -> SignState:
+        current = sign.state or next(
+            (s for s in self.ws.store.sign_states.all() if s.sign_key == sign.key), None)
+        return current or SignState(id=new_id("SignState"), client_id=sign.client_id,
+                                    sign_key=sign.key)
+
+    def acknowledge(self, sign: Sign, note: str) -> SignState:
+        if not note.strip():
+            raise ValidationError("note", "say what was done about it")
+        state = replace(self._state(sign), acknowledged_on=self.today(),
+                        acknowledged_by=self.ws.user, note=note.strip())
+        (saved,) = self._save(state)
+        return saved  # type: ignore[no-any-return]
+
+    def resolve(self, sign: Sign, note: str = "") -> SignState:
+        state = self._state(sign)
+        text = "\n".join(t for t in (state.note, note.strip()) if t)
+        (saved,) = self._save(replace(state, resolved_on=self.today(),
+                                      resolved_by=self.ws.user, note=text))
+        return saved  # type: ignore[no-any-return]
+
+    def snooze(self, item_key: str, until: date) -> Snooze:
+        if until <= self.today():
+            raise ValidationError("until", "must be after today")
+        current = next((s for s in self.ws.store.snoozes.all() if s.item_key == item_key), None)
+        record = replace(current, until=until, by=self.ws.user) if current else Snooze(
+            id=new_id("Snooze"), item_key=item_key, until=until, by=self.ws.user)
+        (saved,) = self._save(record)
+        return saved  # type: ignore[no-any-return]
+
+    # --- change requests ------------------------------------------------------------
+
+    def new_request(self, client: Client, description: str, requested_by: str = "",
+                    hours: float = 0.0, fee_cents: int = 0,
+                    on: date | None = None) -> ChangeRequest:
+        (saved,) = self._save(ChangeRequest(
+            id=new_id("ChangeRequest"), client_id=client.id, requested_on=on or self.today(),
+            requested_by=requested_by, description=description, estimated_hours=hours,
+            fee_cents=fee_cents))
+        return saved  # type: ignore[no-any-return]
+
+    def expand(self, client: Client, cr: ChangeRequest,
+               drafts: Sequence[ScopeDraft]) -> Expansion:
+        """Expand scope: request, new scope items and the new fee saved together."""
+        out = expand(client, cr, drafts, self.today(), self.ws.user,
+                     lambda: new_id("ScopeItem"))
+        saved = self._save(out.request, out.client, *out.items)
+        return Expansion(request=saved[0], client=saved[1], items=tuple(saved[2:]))
+
+    def stay_focused(self, cr: ChangeRequest, reason: str) -> ChangeRequest:
+        (saved,) = self._save(stay_focused(cr, reason, self.today(), self.ws.user))
+        return saved  # type: ignore[no-any-return]
+
+    def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
+        (saved,) = self._save(small_favour(cr, self.today(), self.ws.user, note))
+        return saved  # type: ignore[no-any-return]
+
+    # --- clients, scope, team -------------------------------------------------------
+
+    def save(self, record: Any) -> Any:
+        """Create or update one record (clients, scope items, people)."""
+        (saved,) = self._save(record)
+        return saved
+
+    def archive(self, client: Client) -> Client:
+        return self.save(replace(client, status=ClientStatus.CHURNED))  # type: ignore[no-any-return]
+
+    def set_scope_status(self, item: ScopeItem, status: ScopeStatus) -> ScopeItem:
+        return self.save(replace(item, status=status))  # type: ignore[no-any-return]
+
+    def assign(self, client: Client, member: TeamMember) -> Assignment:
+        existing = [a for a in self.ws.store.assignments.all()
+                    if a.client_id == client.id and a.member_id == member.id]
+        if existing:
+            raise ValidationError("member", f"{member.name} already covers {client.name}")
+        return self.save(Assignment(id=new_id("Assignment"), client_id=client.id,  # type: ignore[no-any-return]
+                                    member_id=member.id, since=self.today()))
+
+    def unassign(self, assignment: Assignment) -> None:
+        self._save(deletes=[assignment])

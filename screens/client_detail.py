@@ -1,0 +1,444 @@
+"""One client: overview, scope, change requests, timeline, cadence, signs and health."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from screens.base import AgencyScreen
+from screens.cells import cell, day_cell, health_cell
+from screens.decide import open_decision
+from screens.editors import (
+    archive_client,
+    edit_client,
+    edit_scope,
+    log_access,
+    log_budget,
+    log_contact_change,
+    log_interaction,
+    log_nps,
+    new_request,
+)
+from screens.forms import Field, FormScreen
+from screens.tables import KeyTable
+from storage.workspace import Snapshot
+from tracker.cadence import CadenceState
+from tracker.models import ChangeStatus, ScopeStatus
+from tracker.money import format_money
+from tracker.review import ClientAssessment
+from tracker.text import clean_line
+from tracker.warning_signs import Sign
+
+TABS = ("overview", "scope", "requests", "timeline", "cadence", "signs", "health")
+TIMELINE_PAGE = 300
+
+SCOPE_COLS = [("Item", "title", 24), ("Status", "status", 8), ("From", "origin", 7),
+              ("Due", "due", 9), ("Success metric", "metric", 0)]
+REQ_COLS = [("Asked", "on", 9), ("Status", "status", 8), ("Fee", "fee", 10),
+            ("Request", "what", 0)]
+TIME_COLS = [("Date", "on", 10), ("What", "kind", 18), ("By", "by", 8), ("Detail", "detail", 0)]
+CAD_COLS = [("Cadence", "kind", 15), ("Last", "last", 10), ("Due from", "due", 10),
+            ("Deadline", "deadline", 10), ("State", "state", 0)]
+SIGN_COLS = [("Sev", "sev", 7), ("Sign", "code", 20), ("Since", "since", 9),
+             ("State", "state", 0)]
+
+
+def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
+    """Every interaction and signal event, newest first: (key, date, kind, by, detail)."""
+    h = a.history
+    rows: list[tuple[str, date, str, str, str]] = []
+    rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
+    rows += [(r.id, r.on, "NPS response", "", f"{r.score}/10 {r.comment}".strip())
+             for r in h.nps]
+    rows += [(b.id, b.on, "budget change", "",
+              f"{format_money(b.old_cents)} -> {format_money(b.new_cents)}"
+              f"{' (savings we created)' if b.savings_we_created else ''} {b.reason}".strip())
+             for b in h.budget_changes]
+    rows += [(g.id, g.on, "access granted", "", f"{g.who} {g.account}".strip())
+             for g in h.access_grants]
+    rows += [(c.id, c.on, "main contact change", "", f"{c.old_name} -> {c.new_name}")
+             for c in h.contact_changes]
+    rows += [(cr.id, cr.requested_on, "change request", cr.requested_by, cr.description)
+             for cr in h.change_requests]
+    rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
+    return rows
+
+
+def overview(a: ClientAssessment, snap: Snapshot) -> Group:
+    c = a.client
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    where = f"remote · {c.location}" if c.remote else (c.location or "local")
+    grid.add_row("Status", Text(f"{c.status.value} · since {c.start_date:%d %b %Y} · "
+                                f"{clean_line(where)}"))
+    grid.add_row("Fee", Text(f"{format_money(c.fee_cents, c.currency)} a month"))
+    p = c.primary_contact
+    grid.add_row("Main contact", Text(clean_line(
+        f"{p.name}{', ' + p.title if p.title else ''}{' <' + p.email + '>' if p.email else ''}")
+        if p else "—"))
+    for o in c.contacts:
+        grid.add_row("", Text(clean_line(f"{o.name}{', ' + o.title if o.title else ''}"),
+                              style="dim"))
+    members = {m.id: m for m in snap.agency.members}
+    team = [members[x.member_id] for x in a.history.assignments if x.member_id in members]
+    grid.add_row("Team", Text(clean_line(", ".join(f"{m.name} ({m.role.value})"
+                                                    for m in team)) or "nobody"))
+    grid.add_row("Channel", Text(clean_line(c.channel_url) or "—"))
+    grid.add_row("House rules", Text(clean_line(c.comm_rules) or "—"))
+    cad = c.cadence
+    grid.add_row("Cadence", Text(f"status call {cad.status_call.value}; monthly report "
+                                 f"{'yes' if cad.monthly_report else 'no'}; contact at least "
+                                 f"every {cad.min_contact_days} days"))
+    budgets = sorted(a.history.budget_changes, key=lambda b: (b.on, b.id), reverse=True)
+    for n, b in enumerate(budgets[:6]):
+        grid.add_row("Budget history" if n == 0 else "", Text(clean_line(
+            f"{b.on:%d %b %Y}: {format_money(b.old_cents, c.currency)} -> "
+            f"{format_money(b.new_cents, c.currency)}"
+            f"{' (savings we created)' if b.savings_we_created else ''} {b.reason}")))
+    if not budgets:
+        grid.add_row("Budget history", Text("—"))
+    return Group(grid)
+
+
+def health_view(a: ClientAssessment) -> Group:
+    grid = Table(show_header=True, header_style="bold", box=None, expand=True)
+    grid.add_column("points", justify="right", no_wrap=True)
+    grid.add_column("factor", no_wrap=True)
+    grid.add_column("evidence", overflow="fold")
+    for f in a.health.factors:
+        grid.add_row(f"{f.points:+d}", clean_line(f.label), Text(clean_line(f.detail)))
+    head = Text.assemble("Health ", health_cell(a.health),
+                         ("   any unresolved severe sign makes a client red; an acknowledged "
+                          "sign costs half", "dim"))
+    return Group(head, grid)
+
+
+class ClientScreen(AgencyScreen):
+    CSS_PATH = "client_detail.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="client.back"),
+        Binding("e", "edit", "Edit", id="client.edit"),
+        Binding("a", "add", "Add", id="client.add"),
+        Binding("d", "decide", "Decide", id="client.decide"),
+        Binding("c", "complete", "Complete", id="client.complete"),
+        Binding("D", "drop", "Drop", id="client.drop"),
+        Binding("x", "resolve", "Resolve", id="client.resolve"),
+        Binding("L", "log", "Log", id="client.log"),
+        Binding("N", "nps", "NPS", show=False, id="client.nps"),
+        Binding("B", "budget", "Budget", show=False, id="client.budget"),
+        Binding("G", "access", "Access grant", show=False, id="client.access"),
+        Binding("C", "contact", "Contact change", show=False, id="client.contact"),
+        Binding("m", "more", "More", show=False, id="client.more"),
+        Binding("X", "archive", "Archive", show=False, id="client.archive"),
+        *[Binding(str(n + 1), f"tab('{t}')", t.title(), show=False, id=f"client.tab{n + 1}")
+          for n, t in enumerate(TABS)],
+    ]
+
+    def __init__(self, client_id: str, tab: str = "overview") -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.first_tab = tab
+        self.timeline_rows = TIMELINE_PAGE
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial=self.first_tab, id="client-tabs"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll():
+                yield Static(id="overview-body")
+            with TabPane("2 Scope", id="scope"):
+                yield KeyTable(id="scope-table")
+            with TabPane("3 Requests", id="requests"):
+                yield KeyTable(id="requests-table")
+            with TabPane("4 Timeline", id="timeline"):
+                yield Static(id="timeline-count")
+                yield KeyTable(id="timeline-table")
+            with TabPane("5 Cadence", id="cadence"):
+                yield KeyTable(id="cadence-table")
+                yield Static(id="cadence-note")
+            with TabPane("6 Signs", id="signs"):
+                yield KeyTable(id="signs-table")
+                yield Static(id="signs-detail")
+            with TabPane("7 Health", id="health"), VerticalScroll():
+                yield Static(id="health-body")
+        yield Footer()
+
+    @property
+    def tab(self) -> str:
+        return self.query_one("#client-tabs", TabbedContent).active
+
+    def assessment(self) -> ClientAssessment | None:
+        return self.shown.assessment(self.client_id) if self.shown else None
+
+    def show(self, snapshot: Snapshot) -> None:
+        a = snapshot.assessment(self.client_id)
+        if a is None:
+            self.sub_title = "this client no longer exists"
+            return
+        self.sub_title = f"{clean_line(a.client.name)} · {snapshot.today:%a %d %b %Y}"
+        width = self.app.size.width - 2
+        self.query_one("#overview-body", Static).update(overview(a, snapshot))
+        self.query_one("#health-body", Static).update(health_view(a))
+        self._scope(a, width)
+        self._requests(a, width)
+        self._timeline(a, width)
+        self._cadence(a, snapshot, width)
+        self._signs(a, width)
+        self._focus_tab()
+
+    def _scope(self, a: ClientAssessment, width: int) -> None:
+        rows = []
+        for i in sorted(a.history.scope_items, key=lambda i: (i.status is ScopeStatus.DROPPED,
+                                                              i.due or date.max, i.id)):
+            style = "dim" if i.status in (ScopeStatus.DONE, ScopeStatus.DROPPED) else ""
+            rows.append((i.id, (cell(i.title, style), cell(i.status.value, style),
+                                cell("kickoff" if i.origin == "kickoff" else "request", style),
+                                cell(f"{i.due:%d %b %y}" if i.due else "—", style),
+                                cell(i.success_metric, style))))
+        self.query_one("#scope-table", KeyTable).sync(SCOPE_COLS, width, rows)
+
+    def _requests(self, a: ClientAssessment, width: int) -> None:
+        rows = []
+        for cr in sorted(a.history.change_requests, key=lambda r: (r.requested_on, r.id),
+                         reverse=True):
+            pending = cr.status is ChangeStatus.PENDING
+            rows.append((cr.id, (cell(f"{cr.requested_on:%d %b %y}"),
+                                 cell(cr.status.value, "bold yellow" if pending else ""),
+                                 cell(format_money(cr.fee_cents, a.client.currency)),
+                                 cell(cr.description))))
+        self.query_one("#requests-table", KeyTable).sync(REQ_COLS, width, rows)
+
+    def _timeline(self, a: ClientAssessment, width: int) -> None:
+        entries = timeline(a)
+        shown = entries[: self.timeline_rows]
+        self.query_one("#timeline-table", KeyTable).sync(TIME_COLS, width, [
+            (key, (cell(f"{on:%Y-%m-%d}"), cell(kind), cell(by), cell(detail)))
+            for key, on, kind, by, detail in shown])
+        more = (f" · newest {len(shown)} shown, m for {min(TIMELINE_PAGE, len(entries) - len(shown))}"
+                " more" if len(shown) < len(entries) else "")
+        self.query_one("#timeline-count", Static).update(Text(
+            f"{len(entries)} entries{more} · L log · N NPS · B budget · G access · C contact",
+            style="dim"))
+
+    def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:
+        styles = {CadenceState.OVERDUE: "bold red", CadenceState.DUE: "bold yellow",
+                  CadenceState.OK: "green"}
+        rows = [(c.kind.value, (cell(c.kind.label), cell(f"{c.last:%d %b %y}" if c.last
+                                                         else "never"),
+                                cell(f"{c.due_on:%d %b %y}"), cell(f"{c.deadline:%d %b %y}"),
+                                Text.assemble((c.state.value, styles[c.state]), " ",
+                                              day_cell(c.due_on, snap.today, c.deadline))))
+                for c in a.cadences]
+        self.query_one("#cadence-table", KeyTable).sync(CAD_COLS, width, rows)
+        s = a.client.cadence
+        note = (f"Visit window: due {s.visit_min_days} days after the last face time, overdue "
+                f"after {s.visit_max_days} (visits and agency events count)."
+                if a.client.remote else "Local client: no visit window.")
+        if not a.cadences:
+            note = f"No cadence: the client is {a.client.status.value}."
+        self.query_one("#cadence-note", Static).update(Text(note, style="dim"))
+
+    def _signs(self, a: ClientAssessment, width: int) -> None:
+        styles = {"severe": "bold red", "warning": "yellow", "watch": ""}
+        rows = []
+        for s in sorted(a.signs, key=lambda s: (s.resolved, -s.severity.rank, s.since)):
+            state = ("resolved" if s.resolved else "acknowledged" if s.acknowledged
+                     else "new")
+            style = "dim" if s.resolved else ""
+            rows.append((s.key, (cell(s.severity.value, style or styles[s.severity.value]),
+                                 cell(s.code.label, style), cell(f"{s.since:%d %b %y}", style),
+                                 cell(state + (f": {s.state.note}" if s.state and s.state.note
+                                               else ""), style))))
+        self.query_one("#signs-table", KeyTable).sync(SIGN_COLS, width, rows)
+        self._sign_detail()
+
+    def _sign_detail(self) -> None:
+        s = self.sign()
+        box = self.query_one("#signs-detail", Static)
+        if s is None:
+            box.update(Text("No warning signs.", style="green"))
+            return
+        box.update(Text.assemble(("Evidence: ", "bold"), clean_line(s.evidence), "\n",
+                                 ("Response: ", "bold"), clean_line(s.response)))
+
+    def _focus_tab(self) -> None:
+        table = {"scope": "#scope-table", "requests": "#requests-table",
+                 "timeline": "#timeline-table", "cadence": "#cadence-table",
+                 "signs": "#signs-table"}.get(self.tab)
+        if table and not isinstance(self.focused, KeyTable):
+            self.query_one(table, KeyTable).focus()
+
+    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
+        self._focus_tab()
+        self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "signs-table":
+            self._sign_detail()
+        self.refresh_bindings()
+
+    # ---------------------------------------------------------------- selection
+
+    def _key(self, table: str) -> str | None:
+        return self.query_one(f"#{table}-table", KeyTable).selected_key()
+
+    def sign(self) -> Sign | None:
+        a, key = self.assessment(), self._key("signs")
+        return next((s for s in a.signs if s.key == key), None) if a and key else None
+
+    def scope_item(self) -> Any:
+        a, key = self.assessment(), self._key("scope")
+        return next((i for i in a.history.scope_items if i.id == key), None) if a and key \
+            else None
+
+    def request(self) -> Any:
+        a, key = self.assessment(), self._key("requests")
+        return next((r for r in a.history.change_requests if r.id == key), None) if a and key \
+            else None
+
+    ACTIONS_BY_TAB: ClassVar[dict[str, set[str]]] = {
+        "edit": {"overview", "scope"},
+        "add": {"scope", "requests", "timeline", "signs"},
+        "decide": {"requests"},
+        "complete": {"scope"},
+        "drop": {"scope"},
+        "resolve": {"signs"},
+        "more": {"timeline"},
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.assessment() is None and action not in ("pop_screen",):
+            return action.startswith("tab") or None
+        tabs = self.ACTIONS_BY_TAB.get(action)
+        if tabs is not None and self.tab not in tabs:
+            return False
+        if action in ("complete", "drop"):
+            return self.scope_item() is not None
+        if action == "decide":
+            r = self.request()
+            return r is not None and r.status is ChangeStatus.PENDING
+        if action == "resolve":
+            s = self.sign()
+            return s is not None and not s.resolved
+        if action == "add" and self.tab == "signs":
+            s = self.sign()
+            return s is not None and not s.resolved
+        return True
+
+    # ---------------------------------------------------------------- actions
+
+    def _do(self) -> list[ClientAssessment]:
+        """The client's assessment, as a list of zero or one (nothing to do if it is gone)."""
+        a = self.assessment()
+        return [a] if a is not None else []
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#client-tabs", TabbedContent).active = tab
+
+    def action_edit(self) -> None:
+        for a in self._do():
+            if self.tab == "overview":
+                edit_client(self.sk_app, a.client)
+            elif (item := self.scope_item()) is not None:
+                edit_scope(self.sk_app, a.client, item)
+
+    def action_add(self) -> None:
+        for a in self._do():
+            if self.tab == "scope":
+                edit_scope(self.sk_app, a.client)
+            elif self.tab == "requests":
+                new_request(self.sk_app, a.client)
+            elif self.tab == "timeline":
+                log_interaction(self.sk_app, a.client)
+            elif self.tab == "signs" and (sign := self.sign()) is not None:
+                self._acknowledge(sign)
+
+    def action_log(self) -> None:
+        for a in self._do():
+            log_interaction(self.sk_app, a.client)
+
+    def action_nps(self) -> None:
+        for a in self._do():
+            log_nps(self.sk_app, a.client)
+
+    def action_budget(self) -> None:
+        for a in self._do():
+            log_budget(self.sk_app, a.client)
+
+    def action_access(self) -> None:
+        for a in self._do():
+            log_access(self.sk_app, a.client)
+
+    def action_contact(self) -> None:
+        for a in self._do():
+            log_contact_change(self.sk_app, a.client)
+
+    def action_archive(self) -> None:
+        for a in self._do():
+            archive_client(self.sk_app, a.client)
+
+    def action_decide(self) -> None:
+        r = self.request()
+        if r is not None:
+            open_decision(self.sk_app, self.client_id, r.id)
+
+    def action_complete(self) -> None:
+        item = self.scope_item()
+        if item is not None:
+            self.sk_app.attempt(lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DONE),
+                                f"Done: {clean_line(item.title)}.")
+
+    def action_drop(self) -> None:
+        item = self.scope_item()
+        if item is None:
+            return
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(
+                    lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DROPPED),
+                    f"Dropped: {clean_line(item.title)}.")
+
+        self.app.push_screen(FormScreen(f"Drop {clean_line(item.title)} from the scope?", [],
+                                        self.sk_app.snapshot.today,
+                                        submit="Drop"), save)
+
+    def _acknowledge(self, sign: Sign) -> None:
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(lambda: self.sk_app.act.acknowledge(sign, values["note"]),
+                                    "Acknowledged.")
+
+        self.app.push_screen(FormScreen(
+            f"Acknowledge: {sign.code.label}", [Field("note", "What was done about it",
+                                                      required=True)],
+            self.sk_app.snapshot.today,
+            intro=Text.assemble(("Suggested: ", "bold"), clean_line(sign.response)),
+            enter_submits=True), save)
+
+    def action_resolve(self) -> None:
+        sign = self.sign()
+        if sign is None:
+            return
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.sk_app.attempt(lambda: self.sk_app.act.resolve(sign, values["note"]),
+                                    "Resolved.")
+
+        self.app.push_screen(FormScreen(
+            f"Resolve: {sign.code.label}", [Field("note", "How it was resolved (optional)")],
+            self.sk_app.snapshot.today, submit="Resolve",
+            enter_submits=True), save)
+
+    def action_more(self) -> None:
+        self.timeline_rows += TIMELINE_PAGE
+        self.redraw()

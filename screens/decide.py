@@ -1,0 +1,170 @@
+"""Decide a change request: "Expand scope or stay focused?" (or, now and then, a favour)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from screens.forms import Field, FormScreen
+from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
+from tracker.models import ChangeRequest, ChangeStatus, Client, ScopeItem, ScopeStatus
+from tracker.money import format_money
+from tracker.settings import Thresholds
+from tracker.text import clean_line
+
+if TYPE_CHECKING:
+    from screens.app import ScopekeeperApp
+
+Answer = Literal["expand", "focus", "favour"]
+
+
+def summary(client: Client, cr: ChangeRequest, scope: list[ScopeItem],
+            requests: list[ChangeRequest], today: Any, t: Thresholds) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    by = f" by {clean_line(cr.requested_by)}" if cr.requested_by else ""
+    grid.add_row("Request", Text(clean_line(cr.description)))
+    grid.add_row("", Text(f"asked {cr.requested_on:%d %b %Y}{by}; estimate "
+                          f"{cr.estimated_hours:g} h, {format_money(cr.fee_cents, client.currency)}",
+                          style="dim"))
+    agreed = [i for i in scope if i.status is not ScopeStatus.DROPPED]
+    for n, item in enumerate(agreed):
+        metric = f" — {clean_line(item.success_metric)}" if item.success_metric else ""
+        grid.add_row("Agreed scope" if n == 0 else "",
+                     Text(f"• {clean_line(item.title)}{metric}"))
+    if not agreed:
+        grid.add_row("Agreed scope", Text("nothing written down yet", style="italic"))
+    grid.add_row("Monthly fee", Text(format_money(client.fee_cents, client.currency)))
+    n = favours_in_window(requests, today, t)
+    style = "bold red" if n + 1 >= t.favour_threshold else ""
+    grid.add_row("Free favours", Text(f"{n} in the last {t.favour_window_days} days "
+                                      f"(a pattern at {t.favour_threshold})", style=style))
+    return grid
+
+
+class DecideScreen(ModalScreen[Answer | None]):
+    CSS_PATH = "decide.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "answer('expand')", "Expand scope", id="decide.expand"),
+        Binding("f", "answer('focus')", "Stay focused", id="decide.focus"),
+        Binding("s", "answer('favour')", "Small favour", id="decide.favour"),
+        Binding("escape", "cancel", "Cancel", id="decide.cancel"),
+    ]
+
+    def __init__(self, client: Client, cr: ChangeRequest, body: Table) -> None:
+        super().__init__()
+        self.client, self.cr, self.body = client, cr, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decide-box"):
+            yield Static(Text.assemble(("Expand scope or stay focused?", "bold"), "  ",
+                                       (clean_line(self.client.name), "dim")))
+            with VerticalScroll(id="decide-body"):
+                yield Static(self.body)
+            with Horizontal(id="decide-buttons"):
+                yield Button("e  Expand", id="expand", variant="primary")
+                yield Button("f  Stay focused", id="focus", variant="success")
+                yield Button("s  Small favour", id="favour", variant="warning")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(event.button.id)  # type: ignore[arg-type]
+
+    def action_answer(self, answer: Answer) -> None:
+        self.dismiss(answer)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def open_decision(app: ScopekeeperApp, client_id: str, cr_id: str) -> None:
+    snap = app.snapshot
+    a = snap.assessment(client_id)
+    cr = next((r for r in a.history.change_requests if r.id == cr_id), None) if a else None
+    if a is None or cr is None:
+        return
+    if cr.status is not ChangeStatus.PENDING:
+        app.notify(f"Already decided: {cr.status.value}.", markup=False)
+        return
+    t = app.workspace.thresholds
+    body = summary(a.client, cr, list(a.history.scope_items), list(a.history.change_requests),
+                   snap.today, t)
+
+    def answered(answer: Answer | None) -> None:
+        if answer == "expand":
+            _expand(app, a.client, cr)
+        elif answer == "focus":
+            _focus(app, cr)
+        elif answer == "favour":
+            _favour(app, cr, list(a.history.change_requests), t)
+
+    app.push_screen(DecideScreen(a.client, cr, body), answered)
+
+
+def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
+    fields = [
+        Field("title", "New scope item", value=clean_line(cr.description), required=True),
+        Field("deliverable", "Deliverable"),
+        Field("due", "Due", "date"),
+        Field("metric", "Success metric"),
+        Field("fee", "Monthly fee change", "money",
+              f"{cr.fee_cents / 100:.2f}" if cr.fee_cents else ""),
+    ]
+
+    def preview(v: dict[str, Any]) -> Text:
+        fee = v.get("fee") or 0
+        return Text.assemble(
+            "Monthly fee: ", format_money(client.fee_cents, client.currency), " + ",
+            format_money(fee, client.currency), " = ",
+            (format_money(client.fee_cents + fee, client.currency), "bold"))
+
+    def save(v: dict[str, Any] | None) -> None:
+        if v is None:
+            return
+        draft = ScopeDraft(title=v["title"], deliverable=v["deliverable"], due=v["due"],
+                           success_metric=v["metric"], fee_cents=v["fee"])
+        app.attempt(lambda: app.act.expand(client, cr, [draft]),
+                    "Scope expanded: put the change order in writing and get it agreed.")
+
+    app.push_screen(FormScreen("Expand scope", fields, app.snapshot.today, preview=preview,
+                               submit="Expand"), save)
+
+
+def _focus(app: ScopekeeperApp, cr: ChangeRequest) -> None:
+    fields = [Field("reason", "Reason given to the client", "note", required=True,
+                    value="Let's finish the agreed scope first; we can add this as a paid "
+                          "change afterwards.")]
+
+    def save(v: dict[str, Any] | None) -> None:
+        if v is not None:
+            app.attempt(lambda: app.act.stay_focused(cr, v["reason"]),
+                        "Parked: staying focused on the agreed scope.")
+
+    app.push_screen(FormScreen("Stay focused", fields, app.snapshot.today, submit="Park it"),
+                    save)
+
+
+def _favour(app: ScopekeeperApp, cr: ChangeRequest, requests: list[ChangeRequest],
+            t: Thresholds) -> None:
+    today = app.snapshot.today
+    n = favours_in_window(requests, today, t) + 1
+    warn = favour_reaches_pattern(requests, today, t)
+    intro = Text(f"This would be free favour number {n} in {t.favour_window_days} days.")
+    if warn:
+        intro.append(f"\nThat is a pattern (threshold {t.favour_threshold}): the client learns "
+                     "to expect free work. Consider expanding scope instead.", style="bold red")
+
+    def save(v: dict[str, Any] | None) -> None:
+        if v is not None:
+            app.attempt(lambda: app.act.small_favour(cr, v["note"]),
+                        "Done as a favour (counted).")
+
+    app.push_screen(FormScreen("Small favour", [Field("note", "Note (optional)")], today,
+                               intro=intro, submit="Do it for free"), save)

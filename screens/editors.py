@@ -1,0 +1,292 @@
+"""Forms that create or change records: each opens a FormScreen and saves through the app."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from screens.forms import Field, FormScreen
+from storage.ids import new_id
+from tracker.models import (
+    CadenceSettings,
+    CallFrequency,
+    Client,
+    ClientStatus,
+    Contact,
+    InteractionKind,
+    Role,
+    ScopeItem,
+    ScopeStatus,
+    TeamMember,
+)
+from tracker.money import format_money
+from tracker.text import clean_line
+
+if TYPE_CHECKING:
+    from screens.app import ScopekeeperApp
+
+Values = dict[str, Any]
+
+
+def _money_text(cents: int) -> str:
+    return f"{cents / 100:,.2f}" if cents else ""
+
+
+def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
+    app.push_screen(form, lambda values: values is not None and save(values))
+
+
+def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
+    """New client, or edit one (status, fee, cadence, contact, channel, house rules)."""
+    c = client
+    cad = c.cadence if c else CadenceSettings()
+    contact = c.primary_contact if c and c.primary_contact else None
+    fields = [
+        Field("name", "Name", value=c.name if c else "", required=True),
+        Field("status", "Status", "choice", c.status.value if c else "active",
+              choices=tuple((s.value, s.value) for s in ClientStatus)),
+        Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else ""),
+        Field("currency", "Currency", value=c.currency if c else "USD", required=True),
+        Field("start", "Start date", "date",
+              c.start_date.isoformat() if c else "today", required=True),
+        Field("contact", "Primary contact", value=contact.name if contact else ""),
+        Field("email", "Contact email", value=contact.email if contact else ""),
+        Field("channel", "Dedicated channel link", value=c.channel_url if c else ""),
+        Field("rules", "Communication rules", "note", c.comm_rules if c else
+              "Weekly status call; monthly report; no unscheduled calls."),
+        Field("call", "Status calls", "choice", cad.status_call.value,
+              choices=tuple((f.value, f.value) for f in CallFrequency)),
+        Field("report", "Monthly report", "bool", "1" if cad.monthly_report else "",
+              hint="send a monthly report"),
+        Field("contact_days", "Minimum contact (days)", "int", str(cad.min_contact_days),
+              required=True, minimum=1),
+        Field("remote", "Remote client", "bool", "1" if c and c.remote else "",
+              hint="remote: visits are due"),
+        Field("location", "Location", value=c.location if c else ""),
+        Field("visit_min", "Visit due after (days)", "int", str(cad.visit_min_days),
+              required=True, minimum=1),
+        Field("visit_max", "Visit overdue after (days)", "int", str(cad.visit_max_days),
+              required=True, minimum=1),
+    ]
+
+    def check(v: Values) -> dict[str, str]:
+        problems = {}
+        if v["visit_max"] < v["visit_min"]:
+            problems["visit_max"] = "must not be before the low end"
+        cur = v["currency"].strip().upper()
+        if len(cur) != 3 or not cur.isalpha():
+            problems["currency"] = "a 3-letter code like USD"
+        return problems
+
+    def save(v: Values) -> None:
+        primary = None
+        if v["contact"]:
+            base = contact or Contact(id=new_id("Contact"), name=v["contact"])
+            primary = replace(base, name=v["contact"], email=v["email"])
+        record = Client(
+            id=c.id if c else new_id("Client"), name=v["name"],
+            status=ClientStatus(v["status"]), remote=bool(v["remote"]),
+            location=v["location"], fee_cents=v["fee"], currency=v["currency"].upper(),
+            start_date=v["start"], primary_contact=primary,
+            contacts=c.contacts if c else (), channel_url=v["channel"],
+            comm_rules=v["rules"],
+            cadence=CadenceSettings(status_call=CallFrequency(v["call"]),
+                                    monthly_report=bool(v["report"]),
+                                    min_contact_days=v["contact_days"],
+                                    visit_min_days=v["visit_min"],
+                                    visit_max_days=v["visit_max"]),
+            rev=c.rev if c else 0)
+        saved = app.attempt(lambda: app.act.save(record),
+                            f"Saved {clean_line(record.name)}.", retry=app.act.save)
+        if saved is not None and c is None:
+            app.open_client(saved.id)
+
+    title = f"Edit {clean_line(c.name)}" if c else "New client"
+    _open(app, FormScreen(title, fields, app.snapshot.today, check=check), save)
+
+
+def archive_client(app: ScopekeeperApp, client: Client) -> None:
+    def save(v: Values) -> None:
+        app.attempt(lambda: app.act.archive(client),
+                    f"{clean_line(client.name)} archived (churned).", retry=app.act.save)
+
+    _open(app, FormScreen(f"Archive {clean_line(client.name)}?", [], app.snapshot.today,
+                          submit="Archive", intro=Text(
+                              "It becomes a churned client: no cadence, no signs, listed at "
+                              "the bottom. Its history stays.")), save)
+
+
+def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = None) -> None:
+    i = item
+    fields = [
+        Field("title", "Title", value=i.title if i else "", required=True),
+        Field("deliverable", "Deliverable", value=i.deliverable if i else ""),
+        Field("due", "Due", "date", i.due.isoformat() if i and i.due else ""),
+        Field("metric", "Success metric", value=i.success_metric if i else ""),
+        Field("status", "Status", "choice", i.status.value if i else "planned",
+              choices=tuple((s.value, s.value) for s in ScopeStatus)),
+        Field("fee", "Monthly fee for this item", "money", _money_text(i.fee_cents) if i else ""),
+    ]
+
+    def save(v: Values) -> None:
+        base = i or ScopeItem(id=new_id("ScopeItem"), client_id=client.id, title=v["title"])
+        record = replace(base, title=v["title"], deliverable=v["deliverable"], due=v["due"],
+                         success_metric=v["metric"], status=ScopeStatus(v["status"]),
+                         fee_cents=v["fee"])
+        app.attempt(lambda: app.act.save(record), f"Saved scope item {clean_line(record.title)}.",
+                    retry=app.act.save)
+
+    title = f"Edit scope item · {clean_line(client.name)}" if i else \
+        f"Add to the scope of {clean_line(client.name)}"
+    _open(app, FormScreen(title, fields, app.snapshot.today), save)
+
+
+def new_request(app: ScopekeeperApp, client: Client) -> None:
+    who = client.primary_contact.name if client.primary_contact else ""
+    fields = [
+        Field("description", "What they asked for", required=True),
+        Field("by", "Asked by", value=who),
+        Field("on", "Asked on", "date", "today", required=True),
+        Field("hours", "Estimated hours", "hours"),
+        Field("fee", "Fee if we expand scope", "money"),
+    ]
+
+    def save(v: Values) -> None:
+        app.attempt(lambda: app.act.new_request(client, v["description"], v["by"], v["hours"],
+                                                v["fee"], v["on"]),
+                    "Change request logged: decide it with d.")
+
+    _open(app, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
+                          app.snapshot.today), save)
+
+
+def log_interaction(app: ScopekeeperApp, client: Client,
+                    kind: InteractionKind = InteractionKind.STATUS_CALL) -> None:
+    fields = [
+        Field("kind", "What", "choice", kind.value,
+              choices=tuple((k.label, k.value) for k in InteractionKind)),
+        Field("on", "When", "date", "today", required=True),
+        Field("note", "Notes", "note", hint="ctrl+e: write it in $EDITOR"),
+    ]
+
+    def save(v: Values) -> None:
+        k = InteractionKind(v["kind"])
+        app.attempt(lambda: app.act.log(client, k, v["on"], v["note"]),
+                    f"Logged {k.label} with {clean_line(client.name)}.")
+
+    _open(app, FormScreen(f"Log · {clean_line(client.name)}", fields, app.snapshot.today), save)
+
+
+def log_nps(app: ScopekeeperApp, client: Client) -> None:
+    fields = [Field("score", "Score (0-10)", "nps", required=True),
+              Field("comment", "Comment"), Field("on", "When", "date", "today", required=True)]
+    _open(app, FormScreen(f"NPS response · {clean_line(client.name)}", fields,
+                          app.snapshot.today),
+          lambda v: app.attempt(lambda: app.act.nps(client, v["score"], v["comment"], v["on"]),
+                                "NPS recorded."))
+
+
+def log_budget(app: ScopekeeperApp, client: Client) -> None:
+    history = [b for b in app.snapshot.agency.budget_changes if b.client_id == client.id]
+    last = max(history, key=lambda b: (b.on, b.id)).new_cents if history else 0
+    fields = [Field("old", "Budget before", "money", _money_text(last), required=True),
+              Field("new", "Budget now", "money", required=True),
+              Field("reason", "Why"),
+              Field("savings", "Savings we created", "bool",
+                    hint="a cut that comes from savings we created (not a warning sign)"),
+              Field("on", "When", "date", "today", required=True)]
+
+    def preview(v: Values) -> Text:
+        if v.get("old") is None or v.get("new") is None:
+            return Text("")
+        delta = v["new"] - v["old"]
+        return Text(f"change: {format_money(delta, client.currency)}",
+                    style="bold red" if delta < 0 else "bold green")
+
+    _open(app, FormScreen(f"Budget change · {clean_line(client.name)}", fields,
+                          app.snapshot.today, preview=preview),
+          lambda v: app.attempt(lambda: app.act.budget(client, v["old"], v["new"], v["reason"],
+                                                       bool(v["savings"]), v["on"]),
+                                "Budget change recorded."))
+
+
+def log_access(app: ScopekeeperApp, client: Client) -> None:
+    fields = [Field("who", "Granted to", required=True), Field("account", "Which account"),
+              Field("on", "When", "date", "today", required=True)]
+    _open(app, FormScreen(f"New account access · {clean_line(client.name)}", fields,
+                          app.snapshot.today),
+          lambda v: app.attempt(lambda: app.act.access(client, v["who"], v["account"], v["on"]),
+                                "Access grant recorded."))
+
+
+def log_contact_change(app: ScopekeeperApp, client: Client) -> None:
+    old = client.primary_contact.name if client.primary_contact else "nobody"
+    fields = [Field("name", "New main contact", required=True), Field("title", "Their role"),
+              Field("on", "When", "date", "today", required=True)]
+    _open(app, FormScreen(f"Main contact change · {clean_line(client.name)}", fields,
+                          app.snapshot.today, intro=Text(f"Until now: {clean_line(old)}")),
+          lambda v: app.attempt(lambda: app.act.contact_change(client, v["name"], v["title"],
+                                                               v["on"]),
+                                "Contact change recorded; brief the new contact."))
+
+
+def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
+    m = member
+    fields = [Field("name", "Name", value=m.name if m else "", required=True),
+              Field("role", "Role", "choice", m.role.value if m else "analyst",
+                    choices=tuple((r.value, r.value) for r in Role)),
+              Field("max", "Most clients at once (empty: 3 for analysts, else no limit)",
+                    "int", str(m.max_clients) if m and m.max_clients is not None else "",
+                    minimum=0),
+              Field("login", "Unix login", value=m.login if m else "")]
+
+    def save(v: Values) -> None:
+        record = TeamMember(id=m.id if m else new_id("TeamMember"), name=v["name"],
+                            role=Role(v["role"]), max_clients=v["max"], login=v["login"],
+                            rev=m.rev if m else 0)
+        app.attempt(lambda: app.act.save(record), f"Saved {clean_line(record.name)}.",
+                    retry=app.act.save)
+
+    _open(app, FormScreen(f"Edit {clean_line(m.name)}" if m else "New team member", fields,
+                          app.snapshot.today), save)
+
+
+def assign(app: ScopekeeperApp, member: TeamMember) -> None:
+    covered = {a.client_id for a in app.snapshot.agency.assignments if a.member_id == member.id}
+    clients = sorted((c for c in app.snapshot.agency.clients
+                      if c.id not in covered and c.status is not ClientStatus.CHURNED),
+                     key=lambda c: c.name.casefold())
+    if not clients:
+        app.notify(f"{member.name} already covers every client.", markup=False)
+        return
+    fields = [Field("client", "Client", "choice", clients[0].id,
+                    choices=tuple((clean_line(c.name), c.id) for c in clients))]
+
+    def save(v: Values) -> None:
+        client = next(c for c in clients if c.id == v["client"])
+        app.attempt(lambda: app.act.assign(client, member),
+                    f"{clean_line(member.name)} now covers {clean_line(client.name)}.")
+
+    _open(app, FormScreen(f"Assign {clean_line(member.name)} to", fields, app.snapshot.today,
+                          submit="Assign"), save)
+
+
+def unassign(app: ScopekeeperApp, member: TeamMember) -> None:
+    names = {c.id: c.name for c in app.snapshot.agency.clients}
+    mine = [a for a in app.snapshot.agency.assignments if a.member_id == member.id]
+    if not mine:
+        app.notify(f"{member.name} covers no client.", markup=False)
+        return
+    fields = [Field("assignment", "Client", "choice", mine[0].id, choices=tuple(
+        (clean_line(names.get(a.client_id, a.client_id)), a.id) for a in mine))]
+
+    def save(v: Values) -> None:
+        a = next(a for a in mine if a.id == v["assignment"])
+        app.attempt(lambda: app.act.unassign(a),
+                    f"{clean_line(member.name)} no longer covers "
+                    f"{clean_line(names.get(a.client_id, ''))}.")
+
+    _open(app, FormScreen(f"Take {clean_line(member.name)} off", fields, app.snapshot.today,
+                          submit="Unassign"), save)

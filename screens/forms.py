@@ -1,0 +1,273 @@
+"""One form modal for every record: inline validation, nothing returned until all is valid.
+
+Each field says what it understood (a typed date shows the day it read) or what is wrong,
+next to the field. Esc cancels; ctrl+s (or Enter on the last field) saves; ctrl+e opens a
+note in ``$EDITOR``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from tracker.dates import DateParseError, parse_day
+from tracker.money import MoneyError, parse_money
+from tracker.text import clean_line, clean_text
+
+Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind = "text"
+    value: str = ""  # initial text (for bool: "1" or ""; for choice: the value)
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (label, value)
+    hint: str = ""
+    minimum: int | None = None
+
+
+class FieldError(ValueError):
+    pass
+
+
+def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
+    """``(value, what it understood)``; FieldError with a message a person can act on."""
+    text = raw.strip()
+    if not text:
+        if field.required:
+            raise FieldError("required")
+        return ({"int": None, "nps": None, "money": 0, "hours": 0.0, "date": None}
+                .get(field.kind, ""), "")
+    if field.kind == "date":
+        try:
+            day = parse_day(text, today)
+        except DateParseError as e:
+            raise FieldError(str(e)) from None
+        return day, f"= {day:%a %d %b %Y}"
+    if field.kind == "money":
+        try:
+            cents = parse_money(text)
+        except MoneyError as e:
+            raise FieldError(str(e)) from None
+        return cents, f"= {cents / 100:,.2f}"
+    if field.kind in ("int", "nps"):
+        try:
+            n = int(text)
+        except ValueError:
+            raise FieldError("a whole number") from None
+        if field.kind == "nps" and not 0 <= n <= 10:
+            raise FieldError("NPS is a score from 0 to 10")
+        if field.minimum is not None and n < field.minimum:
+            raise FieldError(f"at least {field.minimum}")
+        return n, ""
+    if field.kind == "hours":
+        try:
+            h = float(text)
+        except ValueError:
+            raise FieldError("a number of hours, like 4 or 2.5") from None
+        if h < 0:
+            raise FieldError("must not be negative")
+        return h, ""
+    if field.kind == "note":
+        return clean_text(raw).strip(), ""
+    return clean_line(text), ""
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """A modal form; dismisses with ``{name: parsed value}`` or ``None`` when cancelled."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="form.save"),
+        Binding("ctrl+e", "editor", "Edit in $EDITOR", id="form.editor"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], today: date,
+                 submit: str = "Save", intro: Text | None = None,
+                 check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+                 preview: Callable[[dict[str, Any]], Text] | None = None,
+                 enter_submits: bool = False) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.today = today
+        self.submit_label = submit
+        self.intro = intro
+        self.check = check  # cross-field rules: {field: message}
+        self.preview = preview  # a live summary of what saving would do
+        self.enter_submits = enter_submits
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(Text(self.form_title, style="bold"), id="form-title")
+            if self.intro is not None:
+                yield Static(self.intro, id="form-intro")
+            if self.preview is not None:
+                yield Static(id="form-preview")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield Label(Text(f.label + (" *" if f.required else "")),
+                                classes="form-label")
+                    yield self._widget(f)
+                    yield Static(Text(f.hint, style="dim"), id=f"msg-{f.name}",
+                                 classes="form-msg")
+            with Horizontal(id="form-buttons"):
+                yield Button(self.submit_label, variant="primary", id="form-submit",
+                             compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+
+    def _widget(self, f: Field) -> Widget:
+        wid = f"field-{f.name}"
+        if f.kind == "choice":
+            return Select([(Text(label), value) for label, value in f.choices],
+                          value=f.value or f.choices[0][1], allow_blank=False, id=wid,
+                          compact=True, type_to_search=True)
+        if f.kind == "bool":
+            return Checkbox(Text(f.hint or f.label), value=bool(f.value), id=wid, compact=True)
+        if f.kind == "note":
+            return TextArea(f.value, id=wid, soft_wrap=True, show_line_numbers=False,
+                            classes="form-note", compact=True)
+        return Input(f.value, id=wid, placeholder=_placeholder(f), compact=True)
+
+    def on_mount(self) -> None:
+        self.query("Input, Select, TextArea, Checkbox").first().focus()
+        self._preview()
+
+    def _preview(self) -> None:
+        if self.preview is None:
+            return
+        values = {}
+        for f in self.fields:
+            try:
+                values[f.name] = (self.raw(f) if f.kind in ("choice", "bool")
+                                  else parse(f, self.raw(f), self.today)[0])
+            except FieldError:
+                values[f.name] = None
+        self.query_one("#form-preview", Static).update(self.preview(values))
+
+    def raw(self, f: Field) -> Any:
+        w = self.query_one(f"#field-{f.name}")
+        if isinstance(w, Input):
+            return w.value
+        if isinstance(w, TextArea):
+            return w.text
+        if isinstance(w, Checkbox):
+            return w.value
+        if isinstance(w, Select):
+            return w.value
+        return None
+
+    def _check(self, f: Field) -> tuple[bool, Any]:
+        msg = self.query_one(f"#msg-{f.name}", Static)
+        raw = self.raw(f)
+        if f.kind in ("choice", "bool"):
+            return True, raw
+        try:
+            value, understood = parse(f, raw, self.today)
+        except FieldError as e:
+            msg.update(Text(f"✗ {e}", style="bold red"))
+            msg.add_class("-error")
+            return False, None
+        msg.remove_class("-error")
+        msg.update(Text(understood or f.hint, style="dim"))
+        return True, value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        f = next((f for f in self.fields if f.name == name), None)
+        if f is not None and (event.value.strip() or self.query_one(
+                f"#msg-{f.name}", Static).has_class("-error")):
+            self._check(f)
+        self._preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = [w for w in self.query("#form-fields > *") if w.can_focus]
+        if self.enter_submits or event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-submit":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_submit(self) -> None:
+        values: dict[str, Any] = {}
+        bad: list[Field] = []
+        for f in self.fields:
+            ok, value = self._check(f)
+            if ok:
+                values[f.name] = value
+            else:
+                bad.append(f)
+        if not bad and self.check is not None:
+            for name, message in self.check(values).items():
+                self.query_one(f"#msg-{name}", Static).update(Text(f"✗ {message}",
+                                                                    style="bold red"))
+                bad.append(next(f for f in self.fields if f.name == name))
+        if bad:
+            self.query_one(f"#field-{bad[0].name}").focus()
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_editor(self) -> None:
+        """Edit the focused note (or the first one) in $EDITOR; the app suspends meanwhile."""
+        notes = [w for w in self.query(TextArea)]
+        if not notes:
+            self.notify("This form has no note to edit.", markup=False)
+            return
+        area = self.focused if isinstance(self.focused, TextArea) else notes[0]
+        edited = edit_in_editor(self.app, area.text)
+        if edited is not None:
+            area.load_text(clean_text(edited))
+
+
+def _placeholder(f: Field) -> str:
+    return {"date": "e.g. 2026-12-01, Dec 1, next fri", "money": "e.g. 1,200 or 25k",
+            "nps": "0-10", "hours": "e.g. 4"}.get(f.kind, "")
+
+
+def edit_in_editor(app: Any, text: str) -> str | None:
+    """Open ``text`` in $VISUAL/$EDITOR (vi if unset); None if the editor failed."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
+                                     encoding="utf-8") as f:
+        f.write(text)
+        path = Path(f.name)
+    try:
+        with app.suspend():
+            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        if result.returncode != 0:
+            app.notify(f"{editor} exited with {result.returncode}; note unchanged",
+                       severity="warning", markup=False)
+            return None
+        return path.read_text(encoding="utf-8").rstrip("\n")
+    except OSError as e:
+        app.notify(f"Could not run {editor}: {e}", severity="error", markup=False)
+        return None
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,113 @@
+"""Team: who covers which clients, load against capacity, clients with thin coverage."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.base import AgencyScreen
+from screens.cells import cell
+from screens.editors import assign, edit_member, unassign
+from screens.tables import KeyTable
+from storage.workspace import Snapshot
+from tracker.models import ClientStatus, TeamMember
+from tracker.text import clean_line
+from tracker.warning_signs import SignCode, active
+
+COLUMNS = [("Person", "name", 18), ("Role", "role", 7), ("Load", "load", 16),
+           ("Clients", "clients", 0)]
+BAR = 10
+
+
+def load_bar(n: int, capacity: int | None) -> Text:
+    """``███████░░░ 3/3``; over capacity in the error colour, and said in words too."""
+    if capacity is None:
+        return Text(f"{n} (no limit)", style="dim")
+    filled = BAR if capacity == 0 else min(BAR, round(BAR * n / capacity))
+    over = n > capacity
+    bar = Text("█" * filled + "░" * (BAR - filled), style="bold red" if over else "green")
+    bar.append(f" {n}/{capacity}", style="bold red" if over else "")
+    if over:
+        bar.append(" over", style="bold red")
+    return bar
+
+
+class TeamScreen(AgencyScreen):
+    AUTO_FOCUS = "#team-table"
+    CSS_PATH = "team.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "assign", "Assign", id="team.assign"),
+        Binding("u", "unassign", "Unassign", id="team.unassign"),
+        Binding("n", "new", "New person", id="team.new"),
+        Binding("e", "edit", "Edit", id="team.edit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="team-summary")
+        yield KeyTable(id="team-table")
+        yield Static(id="team-thin")
+        yield Footer()
+
+    def show(self, snapshot: Snapshot) -> None:
+        self.sub_title = f"Team · {snapshot.today:%a %d %b %Y}"
+        agency = snapshot.agency
+        live = {c.id: c for c in agency.clients if c.status is ClientStatus.ACTIVE}
+        covers: dict[str, list[str]] = {m.id: [] for m in agency.members}
+        for a in sorted(agency.assignments, key=lambda a: (a.since, a.id)):
+            if a.client_id in live and a.member_id in covers:
+                covers[a.member_id].append(live[a.client_id].name)
+        order = {"owner": 0, "pm": 1, "analyst": 2}
+        people = sorted(agency.members, key=lambda m: (order[m.role.value], m.name.casefold()))
+        self.query_one("#team-table", KeyTable).sync(COLUMNS, self.app.size.width, [
+            (m.id, (cell(m.name, "bold"), cell(m.role.value), load_bar(len(covers[m.id]),
+                                                                        m.capacity),
+                    cell(", ".join(covers[m.id]) or "—")))
+            for m in people])
+        over = sum(1 for m in people if m.capacity is not None and len(covers[m.id]) > m.capacity)
+        summary = Text.assemble((f"{len(people)} people", "bold"),
+                                f" · {len(live)} active clients")
+        if over:
+            summary.append(f" · {over} over capacity", style="bold red")
+        self.query_one("#team-summary", Static).update(summary)
+        thin = sorted(a.client.name for a in snapshot.assessments
+                      if any(s.code is SignCode.THIN_COVERAGE for s in active(a.signs)))
+        text = Text("Covered by fewer than two people (a PM and an analyst): ", style="bold")
+        text.append(clean_line(", ".join(thin)) if thin else "none", style="" if thin else "green")
+        self.query_one("#team-thin", Static).update(text)
+
+    def selected(self) -> TeamMember | None:
+        key = self.query_one("#team-table", KeyTable).selected_key()
+        if self.shown is None or key is None:
+            return None
+        return next((m for m in self.shown.agency.members if m.id == key), None)
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("assign", "unassign", "edit"):
+            return self.selected() is not None
+        return True
+
+    def action_assign(self) -> None:
+        m = self.selected()
+        if m is not None:
+            assign(self.sk_app, m)
+
+    def action_unassign(self) -> None:
+        m = self.selected()
+        if m is not None:
+            unassign(self.sk_app, m)
+
+    def action_new(self) -> None:
+        edit_member(self.sk_app)
+
+    def action_edit(self) -> None:
+        m = self.selected()
+        if m is not None:
+            edit_member(self.sk_app, m)

@@ -1,0 +1,52 @@
+"""The user's configuration file (TOML). For now it holds the keymap: ``[keymap]`` maps a
+binding id to the keys that should trigger it, e.g. ``"review.snooze" = "z"``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from storage.errors import StorageError
+
+
+class ConfigError(StorageError):
+    pass
+
+
+def config_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if flag:
+        return Path(flag).expanduser()
+    if env.get("SCOPEKEEPER_CONFIG", "").strip():
+        return Path(env["SCOPEKEEPER_CONFIG"]).expanduser()
+    base = env.get("XDG_CONFIG_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return root / "scopekeeper" / "config.toml"
+
+
+def load_keymap(path: Path, known_ids: Iterable[str], required: bool = False) -> dict[str, str]:
+    """The ``[keymap]`` table, checked: every id must exist and every value be keys."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: no such file") from None
+        return {}
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise ConfigError(f"{path}: keymap: must be a table of binding id = \"keys\"")
+    ids = set(known_ids)
+    for key, value in keymap.items():
+        if key not in ids:
+            raise ConfigError(f"{path}: keymap.{key}: no binding has this id (see README, Keys)")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: keymap.{key}: must be keys like \"z\" or \"ctrl+z,z\"")
+    return {k: v.replace(" ", "") for k, v in keymap.items()}
