@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
 from screens.clients import ClientsScreen
@@ -157,6 +158,12 @@ class ScopekeeperApp(App[None]):
             self.action_reload()
 
     # ------------------------------------------------------------ misc
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a letter typed in a dialog must never switch screens or quit behind it
+        if action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
         from screens.client_detail import ClientScreen

@@ -129,13 +129,13 @@ class ClientScreen(AgencyScreen):
         Binding("e", "edit", "Edit", id="client.edit"),
         Binding("a", "add", "Add", id="client.add"),
         Binding("d", "decide", "Decide", id="client.decide"),
-        Binding("c", "complete", "Complete", id="client.complete"),
+        Binding("f", "complete", "Finish", id="client.complete"),
         Binding("D", "drop", "Drop", id="client.drop"),
         Binding("x", "resolve", "Resolve", id="client.resolve"),
         Binding("L", "log", "Log", id="client.log"),
         Binding("N", "nps", "NPS", show=False, id="client.nps"),
         Binding("B", "budget", "Budget", show=False, id="client.budget"),
-        Binding("G", "access", "Access grant", show=False, id="client.access"),
+        Binding("A", "access", "Access grant", show=False, id="client.access"),
         Binding("C", "contact", "Contact change", show=False, id="client.contact"),
         Binding("m", "more", "More", show=False, id="client.more"),
         Binding("X", "archive", "Archive", show=False, id="client.archive"),
@@ -225,7 +225,7 @@ class ClientScreen(AgencyScreen):
         more = (f" · newest {len(shown)} shown, m for {min(TIMELINE_PAGE, len(entries) - len(shown))}"
                 " more" if len(shown) < len(entries) else "")
         self.query_one("#timeline-count", Static).update(Text(
-            f"{len(entries)} entries{more} · L log · N NPS · B budget · G access · C contact",
+            f"{len(entries)} entries{more} · L log · N NPS · B budget · A access · C contact",
             style="dim"))
 
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:

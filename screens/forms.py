@@ -149,7 +149,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         return Input(f.value, id=wid, placeholder=_placeholder(f), compact=True)
 
     def on_mount(self) -> None:
-        self.query("Input, Select, TextArea, Checkbox").first().focus()
+        fields = self.query("Input, Select, TextArea, Checkbox")
+        (fields.first() if fields else self.query_one("#form-submit")).focus()
         self._preview()
 
     def _preview(self) -> None:

@@ -24,3 +24,19 @@ def demo_file(path: Path) -> Path:
 
 def make_app(path: Path) -> ScopekeeperApp:
     return ScopekeeperApp(Workspace(path, user="tester", clock=lambda: TODAY))
+
+
+def plain(widget) -> str:
+    """The text a Static shows, whatever it was given (str, Text, Content, a Rich table)."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    if hasattr(content, "plain"):
+        return str(content.plain)
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

@@ -1,0 +1,549 @@
+"""Every flow of the TUI, driven by keys, checked against what was stored."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from screens.client_detail import ClientScreen
+from screens.conflict import ConflictScreen
+from screens.decide import DecideScreen
+from screens.forms import FormScreen, edit_in_editor
+from screens.tables import KeyTable
+from storage.repositories import Store
+from storage.workspace import Workspace
+from tests.factories import TODAY
+from tests.ui.helpers import demo_file, make_app, plain
+from tracker.models import ChangeStatus, ClientStatus, InteractionKind, ScopeOrigin, ScopeStatus
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return demo_file(tmp_path / "agency.json")
+
+
+def store(db: Path) -> Store:
+    return Store(db)
+
+
+def client(db: Path, name: str):
+    return next(c for c in store(db).clients.all() if c.name == name)
+
+
+def table(app, selector: str = "KeyTable") -> KeyTable:
+    return app.screen.query_one(selector, KeyTable)
+
+
+async def select(pilot, key_part: str, selector: str = "KeyTable") -> None:
+    """Put the cursor on the row whose key contains ``key_part``."""
+    t = table(pilot.app, selector)
+    keys = [t.coordinate_to_cell_key((r, 0)).row_key.value for r in range(t.row_count)]
+    t.move_cursor(row=next(i for i, k in enumerate(keys) if key_part in k))
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", ",": "comma", ".": "full_stop", "-": "minus",
+                         "/": "slash", ":": "colon"}.get(ch, ch) for ch in text])
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+async def test_log_the_overdue_status_call_from_review(db):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{pine.id}:status_call:")
+        await pilot.press("l")
+        assert isinstance(app.screen, FormScreen)
+        await type_text(pilot, "back on track")
+        await pilot.press("enter")
+        await pilot.pause()
+        keys = [table(app).coordinate_to_cell_key((r, 0)).row_key.value
+                for r in range(table(app).row_count)]
+        assert not any(k.startswith(f"{pine.id}:status_call:") for k in keys)
+    calls = [i for i in store(db).interactions.all()
+             if i.client_id == pine.id and i.on == TODAY and i.kind is InteractionKind.STATUS_CALL]
+    assert [(c.notes, c.author) for c in calls] == [("back on track", "tester")]
+
+
+async def test_acknowledge_a_sign_stores_the_note_and_clears_it_from_review(db):
+    north = client(db, "Northwind Outdoor")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{north.id}:new_access:")
+        await pilot.press("a")
+        await type_text(pilot, "asked: an audit, not a new agency")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not any(f"{north.id}:new_access:" in table(app).coordinate_to_cell_key(
+            (r, 0)).row_key.value for r in range(table(app).row_count))
+    (state,) = [s for s in store(db).sign_states.all() if s.client_id == north.id]
+    assert (state.note, state.acknowledged_by, state.acknowledged_on) == (
+        "asked: an audit, not a new agency", "tester", TODAY)
+    assert state.resolved_on is None
+
+
+async def test_acknowledging_needs_a_note(db):
+    north = client(db, "Northwind Outdoor")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{north.id}:new_access:")
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert "required" in plain(app.screen.query_one("#msg-note"))
+        await pilot.press("escape")
+    assert not [s for s in store(db).sign_states.all() if s.client_id == north.id]
+
+
+async def test_resolve_and_snooze_from_review(db):
+    atlas = client(db, "Atlas Freight")
+    harbor = client(db, "Harbor Dental Group")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{atlas.id}:budget_cut:")
+        await pilot.press("x")
+        await type_text(pilot, "budget restored")
+        await pilot.press("enter")
+        await pilot.pause()
+        await select(pilot, f"{harbor.id}:contact_change:")
+        await pilot.press("s", "enter")
+        await pilot.pause()
+    states = {s.client_id: s for s in store(db).sign_states.all()}
+    assert states[atlas.id].resolved_on == TODAY and "budget restored" in states[atlas.id].note
+    (snooze,) = store(db).snoozes.all()
+    assert snooze.item_key.startswith(f"{harbor.id}:contact_change:")
+    assert snooze.until == TODAY + timedelta(days=7)
+
+
+async def test_snooze_refuses_a_day_in_the_past(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        field = app.screen.query_one("#field-until")
+        field.value = "yesterday"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert "after today" in plain(app.screen.query_one("#msg-until"))
+    assert store(db).snoozes.all() == ()
+
+
+async def test_decide_expand_creates_scope_and_raises_the_fee(db):
+    red = client(db, "Redwood Insurance")
+    (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{red.id}:change_request:")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecideScreen)
+        body = plain(app.screen.query_one("#decide-body Static"))
+        assert "Free favours" in body and "Monthly fee" in body
+        await pilot.press("e")
+        await pilot.pause()
+        fee = app.screen.query_one("#field-fee")
+        fee.value = "1,500"
+        await pilot.pause()
+        preview = plain(app.screen.query_one("#form-preview"))
+        assert f"= ${(red.fee_cents + 150_000) // 100:,}" in preview
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    s = store(db)
+    decided = s.change_requests.get(cr.id)
+    assert (decided.status, decided.decided_by, decided.decided_on) == (
+        ChangeStatus.EXPAND, "tester", TODAY)
+    (item,) = [i for i in s.scope_items.all() if i.change_request_id == cr.id]
+    assert item.origin is ScopeOrigin.CHANGE_REQUEST and item.fee_cents == 150_000
+    assert item.title == "Add a Spanish version of the landing page"
+    assert decided.scope_item_ids == (item.id,)
+    assert s.clients.get(red.id).fee_cents == red.fee_cents + 150_000
+
+
+async def test_decide_stay_focused_parks_it_with_the_reason(db):
+    red = client(db, "Redwood Insurance")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{red.id}:change_request:")
+        await pilot.press("d", "f")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
+    assert cr.status is ChangeStatus.FOCUS and cr.reason.startswith("Let's finish")
+
+
+async def test_small_favour_warns_about_the_pattern(db):
+    smile = client(db, "Bright Smile Ortho")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{smile.id}:change_request:")
+        await pilot.press("d", "s")
+        await pilot.pause()
+        intro = plain(app.screen.query_one("#form-intro"))
+        assert "favour number 4" in intro and "That is a pattern" in intro
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    favours = [r for r in store(db).change_requests.all()
+               if r.client_id == smile.id and r.status is ChangeStatus.FAVOUR]
+    assert len(favours) == 4
+
+
+async def test_open_client_from_review_lands_on_the_right_tab(db):
+    north = client(db, "Northwind Outdoor")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{north.id}:new_access:")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientScreen) and app.screen.tab == "signs"
+        assert "Evidence:" in plain(app.screen.query_one("#signs-detail"))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ClientScreen)
+
+
+# --- Clients ------------------------------------------------------------------------------
+
+
+async def test_filter_sort_and_trend(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "slash")
+        await type_text(pilot, "lumen")
+        await pilot.pause()
+        assert table(app).row_count == 1
+        assert table(app).get_row_at(0)[0].plain == "Lumen Solar"
+        await pilot.press("enter")  # back to the list
+        assert "contacts/week" in plain(app.screen.query_one("#clients-trend-label"))
+        assert app.screen.query_one("#clients-sparkline").data
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).row_count == 27
+        await pilot.press("s")  # by health: the worst first
+        await pilot.pause()
+        scores = [int(table(app).get_row_at(r)[1].plain.split()[-1]) for r in range(25)]
+        assert scores == sorted(scores)
+        assert "sorted by health" in plain(app.screen.query_one("#clients-summary"))
+
+
+async def test_new_edit_and_archive_a_client(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "n")
+        await pilot.pause()
+        await type_text(pilot, "Acme Rockets")
+        app.screen.query_one("#field-fee").value = "4,000"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientScreen)  # the new client opens
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "4500"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    acme = client(db, "Acme Rockets")
+    assert acme.fee_cents == 450_000 and acme.status is ClientStatus.CHURNED and acme.rev == 3
+
+
+async def test_form_shows_errors_next_to_fields_and_saves_nothing(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "n")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "lots"
+        app.screen.query_one("#field-start").value = "31 feb"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        msg = {n: plain(app.screen.query_one(f"#msg-{n}")) for n in ("name", "fee",
+                                                                           "start")}
+        assert "required" in msg["name"]
+        assert "not an amount" in msg["fee"]
+        assert "not a date" in msg["start"]
+        app.screen.query_one("#field-start").value = "Dec 1"
+        await pilot.pause()
+        assert "Tue 01 Dec 2026" in plain(app.screen.query_one("#msg-start"))
+        await pilot.press("escape")
+    assert len(store(db).clients.all()) == 27
+
+
+# --- Client detail ------------------------------------------------------------------------
+
+
+async def test_scope_add_complete_drop(db):
+    lumen = client(db, "Lumen Solar")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(lumen.id, "scope")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Quarterly CRO audit")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = next(i for i in store(db).scope_items.all() if i.title == "Quarterly CRO audit")
+        await select(pilot, new.id, "#scope-table")
+        await pilot.press("f")
+        await pilot.pause()
+        assert store(db).scope_items.get(new.id).status is ScopeStatus.DONE
+        await select(pilot, new.id, "#scope-table")
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert store(db).scope_items.get(new.id).status is ScopeStatus.DROPPED
+
+
+async def test_requests_tab_logs_and_decides(db):
+    lumen = client(db, "Lumen Solar")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(lumen.id, "requests")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Extra landing page")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (cr,) = [r for r in store(db).change_requests.all() if r.client_id == lumen.id]
+        await select(pilot, cr.id, "#requests-table")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecideScreen)
+        await pilot.press("f", "ctrl+s")
+        await pilot.pause()
+    assert store(db).change_requests.get(cr.id).status is ChangeStatus.FOCUS
+
+
+async def test_timeline_logs_every_kind_of_event(db):
+    atlas = client(db, "Atlas Freight")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(atlas.id, "timeline")
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.pause()
+        await type_text(pilot, "5")
+        await pilot.press("ctrl+s")
+        await pilot.press("B")
+        await pilot.pause()
+        app.screen.query_one("#field-new").value = "5000"
+        await pilot.press("ctrl+s")
+        await pilot.press("A")
+        await pilot.pause()
+        app.screen.query_one("#field-who").value = "seo@rival.com"
+        await pilot.press("ctrl+s")
+        await pilot.press("C")
+        await pilot.pause()
+        await type_text(pilot, "Dana Park")
+        await pilot.press("ctrl+s")
+        await pilot.press("L")
+        await pilot.pause()
+        app.screen.query_one("#field-note").load_text("Quarterly review in person")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        t = table(app, "#timeline-table")
+        kinds = {t.get_row_at(r)[1].plain for r in range(t.row_count)}
+        assert {"NPS response", "budget change", "access granted", "main contact change",
+                "status call"} <= kinds
+    s = store(db)
+    assert [n.score for n in s.nps.all() if n.client_id == atlas.id] == [5]
+    budgets = sorted((b for b in s.budget_changes.all() if b.client_id == atlas.id),
+                     key=lambda b: b.on)
+    assert (budgets[-1].old_cents, budgets[-1].new_cents) == (700_000, 500_000)
+    assert any(g.who == "seo@rival.com" for g in s.access_grants.all())
+    assert s.clients.get(atlas.id).primary_contact.name == "Dana Park"
+
+
+async def test_tabs_by_number_and_health_breakdown(db):
+    copper = client(db, "Copperline Coffee")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(copper.id)
+        await pilot.pause()
+        assert "Main contact" in plain(app.screen.query_one("#overview-body"))
+        for n, tab in enumerate(("overview", "scope", "requests", "timeline", "cadence",
+                                 "signs", "health"), start=1):
+            await pilot.press(str(n))
+            await pilot.pause()
+            assert app.screen.tab == tab
+        health = plain(app.screen.query_one("#health-body"))
+        assert "low NPS (severe)" in health and "-25" in health
+
+
+async def test_a_long_timeline_shows_a_window_and_more_on_request(db):
+    pine = client(db, "Pinecrest Realty")
+    ws = Workspace(db, user="bulk", clock=lambda: TODAY)
+    from storage.ids import new_id
+    from tracker.models import Interaction
+
+    ws.store.interactions.save_many(
+        Interaction(id=new_id("Interaction"), client_id=pine.id, kind=InteractionKind.EMAIL,
+                    on=TODAY - timedelta(days=n % 700)) for n in range(5000))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id, "timeline")
+        await pilot.pause()
+        assert table(app, "#timeline-table").row_count == 300
+        assert "newest 300 shown" in plain(app.screen.query_one("#timeline-count"))
+        await pilot.press("m")
+        await pilot.pause()
+        assert table(app, "#timeline-table").row_count == 600
+
+
+# --- Team ---------------------------------------------------------------------------------
+
+
+async def test_team_assign_unassign_and_new_person(db):
+    river = client(db, "Riverbend Clinics")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        thin = plain(app.screen.query_one("#team-thin"))
+        assert "Riverbend Clinics" in thin
+        ben = next(m for m in store(db).members.all() if m.name == "Ben Okafor")
+        await select(pilot, ben.id)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#field-client").value = river.id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Riverbend" not in plain(app.screen.query_one("#team-thin"))
+        row = table(app).get_row(ben.id)
+        assert "4/3 over" in row[2].plain
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#field-assignment").value = next(
+            a.id for a in store(db).assignments.all()
+            if a.member_id == ben.id and a.client_id == river.id)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "Zoe Analyst")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    s = store(db)
+    assert not [a for a in s.assignments.all() if a.member_id == ben.id
+                and a.client_id == river.id]
+    assert any(m.name == "Zoe Analyst" and m.capacity == 3 for m in s.members.all())
+
+
+# --- everywhere ---------------------------------------------------------------------------
+
+
+async def test_conflict_shows_both_versions_and_keeps_the_choice(db):
+    lumen = client(db, "Lumen Solar")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await select(pilot, lumen.id)
+        await pilot.press("e")
+        await pilot.pause()
+        other = Store(db)  # someone else saves the client meanwhile
+        other.clients.save(replace(other.clients.get(lumen.id), comm_rules="Calls on Fridays"))
+        app.screen.query_one("#field-fee").value = "9999"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        diff = plain(app.screen.query_one("#conflict-diff Static"))
+        assert "Calls on Fridays" in diff and "999900" in diff
+        await pilot.press("m")
+        await pilot.pause()
+    saved = client(db, "Lumen Solar")
+    assert saved.fee_cents == 999_900 and saved.rev == 3
+
+
+async def test_conflict_keep_theirs_loses_nothing_of_theirs(db):
+    lumen = client(db, "Lumen Solar")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await select(pilot, lumen.id)
+        await pilot.press("e")
+        await pilot.pause()
+        other = Store(db)
+        other.clients.save(replace(other.clients.get(lumen.id), comm_rules="Calls on Fridays"))
+        app.screen.query_one("#field-fee").value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+    saved = client(db, "Lumen Solar")
+    assert saved.comm_rules == "Calls on Fridays" and saved.fee_cents == lumen.fee_cents
+
+
+async def test_another_process_write_appears_without_moving_the_cursor(db):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j")
+        key = table(app).selected_key()
+        before = table(app).row_count
+        other = Workspace(db, user="someone", clock=lambda: TODAY)
+        other.log(pine, InteractionKind.CALL_SUMMARY_SENT, TODAY)  # clears Pinecrest's summary
+        await pilot.pause(2.0)  # the app looks every second
+        assert table(app).row_count == before - 1
+        assert table(app).selected_key() == key
+
+
+async def test_palette_opens_a_client(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "client: open lumen")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientScreen)
+        assert app.screen.client_id == client(db, "Lumen Solar").id
+
+
+async def test_user_keymap_remaps_by_id(db):
+    from screens.app import ScopekeeperApp
+
+    app = ScopekeeperApp(Workspace(db, user="tester", clock=lambda: TODAY),
+                         keymap={"review.snooze": "z"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen) and "Snooze" in app.screen.form_title
+
+
+def test_notes_can_be_written_in_the_editor(tmp_path, monkeypatch):
+    script = tmp_path / "ed.sh"
+    script.write_text("#!/bin/sh\nprintf 'from the editor\\n' >> \"$1\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+
+    class FakeApp:
+        def __init__(self):
+            self.notes: list[str] = []
+
+        def suspend(self):
+            import contextlib
+
+            return contextlib.nullcontext()
+
+        def notify(self, message, **_):
+            self.notes.append(message)
+
+    assert edit_in_editor(FakeApp(), "draft\n") == "draft\nfrom the editor"
+    monkeypatch.setenv("EDITOR", "false")
+    fake = FakeApp()
+    assert edit_in_editor(fake, "draft") is None and "exited with 1" in fake.notes[0]
