@@ -161,9 +161,7 @@ class ScopekeeperApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # a letter typed in a dialog must never switch screens or quit behind it
-        if action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen):
-            return False
-        return True
+        return not (action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen))
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
         from screens.client_detail import ClientScreen

@@ -18,9 +18,9 @@ from tracker.models import ClientStatus, TeamMember
 from tracker.text import clean_line
 from tracker.warning_signs import SignCode, active
 
-COLUMNS = [("Person", "name", 18), ("Role", "role", 7), ("Load", "load", 16),
+COLUMNS = [("Person", "name", 16), ("Role", "role", 7), ("Load", "load", 19),
            ("Clients", "clients", 0)]
-BAR = 10
+BAR = 8
 
 
 def load_bar(n: int, capacity: int | None) -> Text:

@@ -1,31 +1,165 @@
-"""How each screen looks at 80x24 with the demo agency on a fixed day.
+"""How each screen and dialog looks at 80x24 with the demo agency on a fixed day.
 
 Update only after looking at the report: ``pytest tests/snapshots --snapshot-update``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from storage.repositories import Store
+from tests.factories import agency_of, make_access, make_client, make_nps
 from tests.ui.helpers import demo_file, make_app
 
 SIZE = (80, 24)
 
 
-def test_review_screen(snap_compare, tmp_path):
-    assert snap_compare(make_app(demo_file(tmp_path / "a.json")), terminal_size=SIZE)
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return demo_file(tmp_path / "a.json")
 
 
-def test_review_screen_after_moving_down(snap_compare, tmp_path):
-    assert snap_compare(make_app(demo_file(tmp_path / "a.json")), press=["j", "j", "j"],
+def client_id(db: Path, name: str) -> str:
+    return next(c.id for c in Store(db).clients.all() if c.name == name)
+
+
+def test_review_screen(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SIZE)
+
+
+def test_review_screen_after_moving_down(snap_compare, db):
+    assert snap_compare(make_app(db), press=["j", "j", "j"], terminal_size=SIZE)
+
+
+def test_clients_screen(snap_compare, db):
+    assert snap_compare(make_app(db), press=["c"], terminal_size=SIZE)
+
+
+def test_clients_filtered(snap_compare, db):
+    assert snap_compare(make_app(db), press=["c", "slash", "o", "r", "enter"],
                         terminal_size=SIZE)
 
 
-def test_clients_screen(snap_compare, tmp_path):
-    assert snap_compare(make_app(demo_file(tmp_path / "a.json")), press=["c"],
-                        terminal_size=SIZE)
+def test_team_screen(snap_compare, db):
+    assert snap_compare(make_app(db), press=["t"], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("tab", ["overview", "scope", "requests", "timeline", "cadence",
+                                 "signs", "health"])
+def test_client_detail(snap_compare, db, tab):
+    app = make_app(db)
+    cid = client_id(db, "Copperline Coffee")
+
+    async def open_it(pilot):
+        app.open_client(cid, tab)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
+
+
+def test_decide_dialog(snap_compare, db):
+    app = make_app(db)
+    cid = client_id(db, "Redwood Insurance")
+
+    async def decide(pilot):
+        app.open_client(cid, "requests")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=decide, terminal_size=SIZE)
+
+
+def test_expand_form_with_new_total(snap_compare, db):
+    app = make_app(db)
+    cid = client_id(db, "Redwood Insurance")
+
+    async def expand(pilot):
+        app.open_client(cid, "requests")
+        await pilot.pause()
+        await pilot.press("d", "e")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "1,500"
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=expand, terminal_size=SIZE)
+
+
+def test_log_form(snap_compare, db):
+    assert snap_compare(make_app(db), press=["l"], terminal_size=SIZE)
+
+
+def test_form_with_errors(snap_compare, db):
+    app = make_app(db)
+
+    async def bad(pilot):
+        await pilot.press("c", "n")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "lots"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=bad, terminal_size=SIZE)
+
+
+def test_conflict_dialog(snap_compare, db):
+    app = make_app(db)
+    cid = client_id(db, "Lumen Solar")
+
+    async def clash(pilot):
+        app.open_client(cid)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        other = Store(db)
+        other.clients.save(replace(other.clients.get(cid), comm_rules="Calls on Fridays only"))
+        app.screen.query_one("#field-fee").value = "9,999"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=clash, terminal_size=SIZE)
+
+
+def test_help_panel(snap_compare, db):
+    assert snap_compare(make_app(db), press=["question_mark"], terminal_size=SIZE)
 
 
 def test_welcome_screen(snap_compare):
     # a fixed path that does not exist: nothing is written unless a choice is made
     assert snap_compare(make_app(Path("/nonexistent/scopekeeper.json")), terminal_size=SIZE)
+
+
+PAYLOADS = ["[bold red]x[/] [@click=app.quit]", "a [/x] b", "esc \x1b]0;PWNED\x07 osc",
+            "bidi \u202eevil", "C:\\dir\\[b]"]
+
+
+@pytest.fixture
+def hostile(tmp_path) -> Path:
+    db = tmp_path / "hostile.json"
+    clients = [make_client(id=f"cli_{n}", name=p, comm_rules=p, location=p)
+               for n, p in enumerate(PAYLOADS)]
+    Store(db).replace_all(agency_of(
+        *clients, access_grants=[make_access(c, who=c.name) for c in clients],
+        nps=[make_nps(c, 3, comment=c.name) for c in clients]))
+    return db
+
+
+def test_markup_injection_review(snap_compare, hostile):
+    assert snap_compare(make_app(hostile), terminal_size=SIZE)
+
+
+def test_markup_injection_clients(snap_compare, hostile):
+    assert snap_compare(make_app(hostile), press=["c"], terminal_size=SIZE)
+
+
+def test_markup_injection_client_detail(snap_compare, hostile):
+    app = make_app(hostile)
+
+    async def open_it(pilot):
+        app.open_client("cli_0")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
