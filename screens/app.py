@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
+from screens.client_detail import ClientScreen
 from screens.clients import ClientsScreen
 from screens.conflict import ConflictScreen
 from screens.palette import AgencyCommands
@@ -164,8 +165,6 @@ class ScopekeeperApp(App[None]):
         return not (action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen))
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
-        from screens.client_detail import ClientScreen
-
         self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:

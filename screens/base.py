@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from storage.workspace import Snapshot
@@ -31,15 +32,27 @@ class AgencyScreen(Screen[None]):
         if self.shown is not self.sk_app.snapshot:
             self.redraw()
 
+    _width = 0
+    _enabled: tuple[object, ...] = ()
+
     def on_resize(self) -> None:
-        if self.shown is not None:
+        if self.shown is not None and self.app.size.width != self._width:
             self.redraw()
 
     def redraw(self) -> None:
         snap = self.sk_app.snapshot
         self.shown = snap
+        self._width = self.app.size.width
         self.show(snap)
-        self.refresh_bindings()
+        self.update_bindings()
+
+    def update_bindings(self) -> None:
+        """Tell the footer only when what is enabled changed: each telling rebuilds it."""
+        enabled = tuple(self.check_action(b.action.split("(")[0], ())
+                        for b in self.BINDINGS if isinstance(b, Binding))
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def show(self, snapshot: Snapshot) -> None:
         raise NotImplementedError

@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
@@ -38,7 +39,7 @@ from tracker.text import clean_line
 from tracker.warning_signs import Sign
 
 TABS = ("overview", "scope", "requests", "timeline", "cadence", "signs", "health")
-TIMELINE_PAGE = 300
+TIMELINE_PAGE = 200
 
 SCOPE_COLS = [("Item", "title", 24), ("Status", "status", 8), ("From", "origin", 7),
               ("Due", "due", 9), ("Success metric", "metric", 0)]
@@ -151,29 +152,35 @@ class ClientScreen(AgencyScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with TabbedContent(initial=self.first_tab, id="client-tabs"):
-            with TabPane("1 Overview", id="overview"), VerticalScroll():
-                yield Static(id="overview-body")
-            with TabPane("2 Scope", id="scope"):
-                yield KeyTable(id="scope-table")
-            with TabPane("3 Requests", id="requests"):
-                yield KeyTable(id="requests-table")
-            with TabPane("4 Timeline", id="timeline"):
-                yield Static(id="timeline-count")
-                yield KeyTable(id="timeline-table")
-            with TabPane("5 Cadence", id="cadence"):
-                yield KeyTable(id="cadence-table")
-                yield Static(id="cadence-note")
-            with TabPane("6 Signs", id="signs"):
-                yield KeyTable(id="signs-table")
-                yield Static(id="signs-detail")
-            with TabPane("7 Health", id="health"), VerticalScroll():
-                yield Static(id="health-body")
+        yield Static(id="client-tabbar")
+        with ContentSwitcher(initial=self.first_tab, id="client-panes"):
+            for tab in TABS:
+                yield Vertical(id=tab)
         yield Footer()
+
+    def _tabbar(self) -> None:
+        bar = Text()
+        for n, tab in enumerate(TABS, start=1):
+            label = f" {n} {tab.title()} "
+            bar.append(label, style="reverse bold" if tab == self.tab else "")
+        self.query_one("#client-tabbar", Static).update(bar)
+
+    @staticmethod
+    def _widgets(tab: str) -> list[Widget]:
+        """What a tab holds; mounted when the tab is first shown, so opening stays fast."""
+        if tab in ("overview", "health"):
+            return [VerticalScroll(Static(id=f"{tab}-body"))]
+        if tab == "timeline":
+            return [Static(id="timeline-count"), KeyTable(id="timeline-table")]
+        if tab == "cadence":
+            return [KeyTable(id="cadence-table"), Static(id="cadence-note")]
+        if tab == "signs":
+            return [KeyTable(id="signs-table"), Static(id="signs-detail")]
+        return [KeyTable(id=f"{tab}-table")]
 
     @property
     def tab(self) -> str:
-        return self.query_one("#client-tabs", TabbedContent).active
+        return self.query_one("#client-panes", ContentSwitcher).current or self.first_tab
 
     def assessment(self) -> ClientAssessment | None:
         return self.shown.assessment(self.client_id) if self.shown else None
@@ -184,15 +191,38 @@ class ClientScreen(AgencyScreen):
             self.sub_title = "this client no longer exists"
             return
         self.sub_title = f"{clean_line(a.client.name)} · {snapshot.today:%a %d %b %Y}"
-        width = self.app.size.width - 2
-        self.query_one("#overview-body", Static).update(overview(a, snapshot))
-        self.query_one("#health-body", Static).update(health_view(a))
-        self._scope(a, width)
-        self._requests(a, width)
-        self._timeline(a, width)
-        self._cadence(a, snapshot, width)
-        self._signs(a, width)
+        self._drawn: set[str] = set()
+        self._draw(self.tab)
+
+    def _draw(self, tab: str) -> None:
+        """Fill one tab; the others are filled when first shown."""
+        self._tabbar()
+        pane = self.query_one(f"#{tab}", Vertical)
+        if not pane.children:
+            pane.mount_all(self._widgets(tab))
+            self.call_after_refresh(self._draw, tab)
+            return
+        a, snapshot = self.assessment(), self.shown
+        if a is None or snapshot is None or tab in self._drawn:
+            return
+        self._drawn.add(tab)
         self._focus_tab()
+        width = self.app.size.width - 2
+        if tab == "overview":
+            self.query_one("#overview-body", Static).update(overview(a, snapshot))
+        elif tab == "health":
+            self.query_one("#health-body", Static).update(health_view(a))
+        elif tab == "scope":
+            self._scope(a, width)
+        elif tab == "requests":
+            self._requests(a, width)
+        elif tab == "timeline":
+            self._timeline(a, width)
+        elif tab == "cadence":
+            self._cadence(a, snapshot, width)
+        elif tab == "signs":
+            self._signs(a, width)
+        self.update_bindings()
 
     def _scope(self, a: ClientAssessment, width: int) -> None:
         rows = []
@@ -217,7 +247,9 @@ class ClientScreen(AgencyScreen):
         self.query_one("#requests-table", KeyTable).sync(REQ_COLS, width, rows)
 
     def _timeline(self, a: ClientAssessment, width: int) -> None:
-        entries = timeline(a)
+        if getattr(self, "_entries_of", None) is not a:
+            self._entries_of, self._entries = a, timeline(a)
+        entries = self._entries
         shown = entries[: self.timeline_rows]
         self.query_one("#timeline-table", KeyTable).sync(TIME_COLS, width, [
             (key, (cell(f"{on:%Y-%m-%d}"), cell(kind), cell(by), cell(detail)))
@@ -273,22 +305,22 @@ class ClientScreen(AgencyScreen):
         table = {"scope": "#scope-table", "requests": "#requests-table",
                  "timeline": "#timeline-table", "cadence": "#cadence-table",
                  "signs": "#signs-table"}.get(self.tab)
-        if table and not isinstance(self.focused, KeyTable):
-            self.query_one(table, KeyTable).focus()
+        found = self.query(table) if table else None
+        if found and not isinstance(self.focused, KeyTable):
+            found.first().focus()
 
-    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
-        self._focus_tab()
-        self.refresh_bindings()
+
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "signs-table":
+        if event.data_table.id == "signs-table" and self.query("#signs-detail"):
             self._sign_detail()
-        self.refresh_bindings()
+        self.update_bindings()
 
     # ---------------------------------------------------------------- selection
 
     def _key(self, table: str) -> str | None:
-        return self.query_one(f"#{table}-table", KeyTable).selected_key()
+        found = self.query(f"#{table}-table")
+        return found.first(KeyTable).selected_key() if found else None
 
     def sign(self) -> Sign | None:
         a, key = self.assessment(), self._key("signs")
@@ -341,7 +373,10 @@ class ClientScreen(AgencyScreen):
         return [a] if a is not None else []
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#client-tabs", TabbedContent).active = tab
+        self.query_one("#client-panes", ContentSwitcher).current = tab
+        self._draw(tab)
+        self._focus_tab()
+        self.update_bindings()
 
     def action_edit(self) -> None:
         for a in self._do():

@@ -89,7 +89,7 @@ class ReviewScreen(AgencyScreen):
         else:
             counts.update(counts_line(items))
         self._explain()
-        self.refresh_bindings()
+        self.update_bindings()
 
     def selected(self) -> ReviewItem | None:
         key = self.query_one("#review-table", KeyTable).selected_key()
@@ -99,7 +99,7 @@ class ReviewScreen(AgencyScreen):
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self._explain()
-        self.refresh_bindings()
+        self.update_bindings()
 
     def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         self.action_open()

@@ -87,7 +87,7 @@ class TeamScreen(AgencyScreen):
         return next((m for m in self.shown.agency.members if m.id == key), None)
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
+        self.update_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("assign", "unassign", "edit"):

@@ -395,11 +395,11 @@ async def test_a_long_timeline_shows_a_window_and_more_on_request(db):
     async with app.run_test(size=SIZE) as pilot:
         app.open_client(pine.id, "timeline")
         await pilot.pause()
-        assert table(app, "#timeline-table").row_count == 300
-        assert "newest 300 shown" in plain(app.screen.query_one("#timeline-count"))
+        assert table(app, "#timeline-table").row_count == 200
+        assert "newest 200 shown" in plain(app.screen.query_one("#timeline-count"))
         await pilot.press("m")
         await pilot.pause()
-        assert table(app, "#timeline-table").row_count == 600
+        assert table(app, "#timeline-table").row_count == 400
 
 
 # --- Team ---------------------------------------------------------------------------------

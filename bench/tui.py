@@ -1,0 +1,129 @@
+"""TUI speed at agency scale, beside a bare Textual app measured in the same run.
+
+ready_s: from starting ``scopekeeper`` on a 500-client, ~100,000-interaction file to the
+Review screen showing its queue (read from a real pseudo-terminal). bare_textual_s: the same
+for a bare Textual app that shows a 500-row DataTable. timeline_5000_ms: opening the
+Timeline tab of a client with 5,000 entries, until its first row is painted (Pilot,
+in-process, median of 3 fresh apps).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent / "scopekeeper"
+
+BARE = '''
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_mount(self):
+        t = self.query_one(DataTable)
+        t.add_columns("Urg", "Client", "Why")
+        t.add_rows([(str(i), f"Client {i}", f"reason number {i} READY") for i in range(500)])
+
+Bare().run()
+'''
+
+
+def time_to_marker(cmd: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from exec to ``marker`` on the terminal; then the app is told to quit."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(cmd[0], cmd, env)
+    seen = b""
+    try:
+        while marker not in seen:
+            ready, _, _ = select.select([fd], [], [], 30)
+            if not ready:
+                raise TimeoutError(f"no {marker!r} from {cmd}")
+            seen += os.read(fd, 1 << 16)
+        elapsed = time.perf_counter() - start
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return elapsed
+
+
+def timeline_ms(db: Path) -> float:
+    from screens.app import ScopekeeperApp
+    from storage.ids import new_id
+    from storage.workspace import Workspace
+    from tracker.models import Interaction, InteractionKind
+
+    today = date.today()  # noqa: DTZ011 - the benchmark is its own composition root
+    ws = Workspace(db, user="bench", clock=lambda: today)
+    target = next(c for c in ws.store.clients.all() if c.name == "Pinecrest Realty")
+    have = sum(1 for i in ws.store.interactions.all() if i.client_id == target.id)
+    ws.store.interactions.save_many(
+        Interaction(id=new_id("Interaction"), client_id=target.id, kind=InteractionKind.EMAIL,
+                    on=today - timedelta(days=n % 900)) for n in range(max(0, 5000 - have)))
+
+    from screens.tables import KeyTable
+
+    painted: list[float] = []
+    paint = KeyTable.render_line
+
+    def render_line(self: KeyTable, y: int) -> object:
+        if self.id == "timeline-table" and self.row_count and not painted:
+            painted.append(time.perf_counter())
+        return paint(self, y)
+
+    async def run() -> float:
+        app = ScopekeeperApp(ws)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            KeyTable.render_line = render_line  # type: ignore[method-assign]
+            start = time.perf_counter()
+            app.open_client(target.id, "timeline")
+            for _ in range(50):
+                await pilot.pause(0.01)
+                if painted:
+                    break
+            KeyTable.render_line = paint  # type: ignore[method-assign]
+            return (painted[0] - start) * 1000
+
+    return asyncio.run(run())
+
+
+def measure(runs: int = 5) -> dict[str, float]:
+    env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "HOME": os.environ.get("HOME", "/tmp"), "COLUMNS": "80", "LINES": "24"}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "big.json"
+        subprocess.run([str(BIN), "demo", "--clients", "500", "--events", "100000", "--db",
+                        str(db)], check=True, stdout=subprocess.DEVNULL)
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE, encoding="utf-8")
+        ours, stock = [], []
+        for _ in range(runs):  # interleaved, so both see the same machine
+            stock.append(time_to_marker([sys.executable, str(bare)], b"READY", env))
+            ours.append(time_to_marker([str(BIN), "--db", str(db)], b"to review", env))
+        tl = statistics.median(timeline_ms(db) for _ in range(3))
+    ready, base = statistics.median(ours), statistics.median(stock)
+    return {"ready_s": round(ready, 3), "bare_textual_s": round(base, 3),
+            "ratio": round(ready / base, 2), "timeline_5000_ms": round(tl, 1), "runs": runs}
+
+
+if __name__ == "__main__":
+    print(measure())
