@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench import storage  # noqa: E402
+from bench import storage, tui  # noqa: E402
 
 BIN = Path(sys.executable).parent / "scopekeeper"
 
@@ -56,10 +56,12 @@ def main() -> int:
                                   f"Python {sys.version.split()[0]}"}
     results.update(storage.measure())
     results["commands"] = commands()
+    results["tui"] = tui.measure()
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(storage.table(results))
     print("kill -9:", json.dumps(results["kill9"]))
     print(json.dumps(results["commands"], indent=2))
+    print("tui:", json.dumps(results["tui"]))
     return 0
 
 

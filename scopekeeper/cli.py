@@ -19,7 +19,6 @@ from typing import NoReturn
 from scopekeeper import __version__
 from storage.config import config_path, load_keymap
 from storage.database import Settings
-from storage.doctor import diagnose
 from storage.errors import StorageError
 from storage.paths import data_path
 from storage.workspace import NotEmpty, Workspace
@@ -135,10 +134,10 @@ def _day(text: str | None, now: date) -> date:
         raise UsageError(str(e)) from None
 
 
-def _workspace(args: argparse.Namespace) -> Workspace:
+def _workspace(args: argparse.Namespace, lazy: bool = False) -> Workspace:
     allow = os.environ.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
     return Workspace(data_path(args.db), user=login(), clock=today,
-                     settings=Settings(allow_network_fs=allow))
+                     settings=Settings(allow_network_fs=allow), lazy=lazy)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -177,8 +176,9 @@ def review_text(day: date, items: Sequence[ReviewItem]) -> str:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    ws = _workspace(args)
-    snap = ws.snapshot(_day(args.on, ws.clock()))
+    ws = _workspace(args, lazy=True)
+    day = _day(args.on, ws.clock())
+    snap = ws.cached_snapshot(day) or ws.snapshot(day)
     out = review_json if args.format == "json" else review_text
     print(out(snap.today, snap.review))
     return 0
@@ -196,6 +196,12 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _binding_ids() -> set[str]:
+    from screens.keys import binding_ids
+
+    return binding_ids()
+
+
 def cmd_compact(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     ws.store.compact()
@@ -205,6 +211,8 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from storage.doctor import diagnose
+
     path = data_path(args.db)
     findings = diagnose(path)
     for f in findings:
@@ -225,12 +233,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    ws = _workspace(args)
+    ws = _workspace(args, lazy=True)
+    # today's queue from the cache when nothing changed since it was computed (the records
+    # are then read once it is on screen); otherwise read now, so a bad file is reported here
+    snap = ws.cached_snapshot() or ws.snapshot()
     from screens.app import run  # Textual is imported only for the TUI
-    from screens.keys import binding_ids
 
-    keymap = load_keymap(config_path(args.config), binding_ids(), required=bool(args.config))
-    return run(ws, keymap, mouse=not args.no_mouse)
+    keymap = load_keymap(config_path(args.config), _binding_ids, required=bool(args.config))
+    return run(ws, keymap, mouse=not args.no_mouse, snapshot=snap)
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,

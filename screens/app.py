@@ -12,13 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
-from screens.client_detail import ClientScreen
-from screens.clients import ClientsScreen
-from screens.conflict import ConflictScreen
-from screens.palette import AgencyCommands
 from screens.review import ReviewScreen
-from screens.team import TeamScreen
-from screens.welcome import Choice, WelcomeScreen
 from storage.database import Conflict
 from storage.errors import StorageError
 from storage.workspace import Snapshot, Workspace
@@ -29,16 +23,18 @@ T = TypeVar("T")
 
 #: How often the app looks for changes saved by other people (two stats of the files).
 POLL_SECONDS = 1.0
+FIRST_FRAME_SECONDS = 0.15
 
 
 class ScopekeeperApp(App[None]):
     TITLE = "scopekeeper"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {AgencyCommands}
+    # Screens other than Review are imported when first shown: the queue appears sooner.
+    COMMANDS = App.COMMANDS | {lambda: _palette()}
     MODES: ClassVar[dict[str, Any]] = {
         "review": ReviewScreen,
-        "clients": ClientsScreen,
-        "team": TeamScreen,
+        "clients": lambda: _screen("clients", "ClientsScreen")(),
+        "team": lambda: _screen("team", "TeamScreen")(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "switch_mode('review')", "Review", id="app.review"),
@@ -49,10 +45,11 @@ class ScopekeeperApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, workspace: Workspace, keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(self, workspace: Workspace, keymap: Mapping[str, str] | None = None,
+                 snapshot: Snapshot | None = None) -> None:
         super().__init__()
         self.workspace = workspace
-        self._snapshot: Snapshot | None = None
+        self._snapshot: Snapshot | None = snapshot
         self._keymap = dict(keymap or {})
 
     @property
@@ -69,11 +66,17 @@ class ScopekeeperApp(App[None]):
         if self._keymap:
             self.set_keymap(self._keymap)
         self.switch_mode("review")
-        if self.workspace.is_empty():
+        if self._snapshot is not None and self._snapshot.partial:
+            # the queue came from the cache: read the records once it is on screen (a
+            # moment later, so the reading does not hold up the first frame's output)
+            self.set_timer(FIRST_FRAME_SECONDS, self._refresh_in_background)
+        elif not self.snapshot.has_clients and self.workspace.is_empty():
+            from screens.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen(str(self.workspace.path)), self._first_run)
         self.set_interval(POLL_SECONDS, self._poll)
 
-    def _first_run(self, choice: Choice | None) -> None:
+    def _first_run(self, choice: str | None) -> None:
         if choice == "demo":
             try:
                 self.workspace.load_demo()
@@ -133,6 +136,8 @@ class ScopekeeperApp(App[None]):
         try:
             result = action()
         except Conflict as e:
+            from screens.conflict import ConflictScreen
+
             conflict = e  # `e` is unbound once the except block ends
             self.push_screen(ConflictScreen(e.mine, e.theirs),
                              lambda choice: self._after_conflict(conflict, choice, retry))
@@ -165,6 +170,7 @@ class ScopekeeperApp(App[None]):
         return not (action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen))
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
+        ClientScreen = _screen("client_detail", "ClientScreen")
         self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:
@@ -174,7 +180,17 @@ class ScopekeeperApp(App[None]):
             self.action_show_help_panel()
 
 
+def _screen(module: str, name: str) -> Any:
+    import importlib
+
+    return getattr(importlib.import_module(f"screens.{module}"), name)
+
+
+def _palette() -> Any:
+    return _screen("palette", "AgencyCommands")
+
+
 def run(workspace: Workspace, keymap: Mapping[str, str] | None = None,
-        mouse: bool = True) -> int:
-    ScopekeeperApp(workspace, keymap).run(mouse=mouse)
+        mouse: bool = True, snapshot: Snapshot | None = None) -> int:
+    ScopekeeperApp(workspace, keymap, snapshot).run(mouse=mouse)
     return 0

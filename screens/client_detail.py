@@ -186,6 +186,9 @@ class ClientScreen(AgencyScreen):
         return self.shown.assessment(self.client_id) if self.shown else None
 
     def show(self, snapshot: Snapshot) -> None:
+        if snapshot.partial:
+            self.sub_title = "reading the agency…"
+            return
         a = snapshot.assessment(self.client_id)
         if a is None:
             self.sub_title = "this client no longer exists"

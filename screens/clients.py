@@ -99,6 +99,9 @@ class ClientsScreen(AgencyScreen):
         yield Footer()
 
     def show(self, snapshot: Snapshot) -> None:
+        if snapshot.partial:
+            self.query_one("#clients-summary", Static).update(Text("Reading the agency…", style="dim"))
+            return
         self.sub_title = f"Clients · {snapshot.today:%a %d %b %Y}"
         needle = self.query_one("#clients-filter", Input).value.strip()
         rows = [a for a in snapshot.assessments if matches(a, needle)]

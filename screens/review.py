@@ -12,8 +12,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, urgency_cell
-from screens.decide import open_decision
-from screens.forms import Field, FormScreen
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.models import InteractionKind
@@ -83,7 +81,7 @@ class ReviewScreen(AgencyScreen):
             (i.key, (urgency_cell(i.urgency), cell(i.client, "bold"), cell(i.why)))
             for i in items])
         if not items:
-            empty = "No clients yet." if not snapshot.agency.clients else (
+            empty = "No clients yet." if not snapshot.has_clients else (
                 "All clear: nothing needs attention today.")
             counts.update(Text(empty, style="bold green"))
         else:
@@ -117,6 +115,9 @@ class ReviewScreen(AgencyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         item = self.selected()
+        if action in ("log", "decide", "acknowledge", "resolve", "snooze", "open") and (
+                self.shown is None or self.shown.partial):
+            return None  # shown, greyed out, until the records are read
         if action == "log":
             return item is not None and log_kind(item) is not None
         if action == "decide":
@@ -134,6 +135,8 @@ class ReviewScreen(AgencyScreen):
         return a.client if a else None
 
     def action_log(self) -> None:
+        from screens.forms import Field, FormScreen
+
         item = self.selected()
         kind = log_kind(item) if item else None
         client = self._client(item) if item else None
@@ -163,6 +166,8 @@ class ReviewScreen(AgencyScreen):
         return next((s for s in a.signs if s.key == item.subject), None) if a else None
 
     def action_acknowledge(self) -> None:
+        from screens.forms import Field, FormScreen
+
         item = self.selected()
         sign = self._sign(item) if item else None
         if sign is None:
@@ -180,6 +185,8 @@ class ReviewScreen(AgencyScreen):
             self.shown.today, intro=intro, enter_submits=True), save)
 
     def action_resolve(self) -> None:
+        from screens.forms import Field, FormScreen
+
         item = self.selected()
         sign = self._sign(item) if item else None
         if sign is None:
@@ -196,6 +203,8 @@ class ReviewScreen(AgencyScreen):
             submit="Resolve", enter_submits=True), save)
 
     def action_snooze(self) -> None:
+        from screens.forms import Field, FormScreen
+
         item = self.selected()
         if item is None or self.shown is None:
             return
@@ -217,6 +226,8 @@ class ReviewScreen(AgencyScreen):
     def action_decide(self) -> None:
         item = self.selected()
         if item is not None and item.kind == CHANGE_REQUEST:
+            from screens.decide import open_decision
+
             open_decision(self.sk_app, item.client_id, item.subject)
 
     def action_open(self) -> None:

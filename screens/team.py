@@ -54,6 +54,9 @@ class TeamScreen(AgencyScreen):
         yield Footer()
 
     def show(self, snapshot: Snapshot) -> None:
+        if snapshot.partial:
+            self.query_one("#team-summary", Static).update(Text("Reading the agency…", style="dim"))
+            return
         self.sub_title = f"Team · {snapshot.today:%a %d %b %Y}"
         agency = snapshot.agency
         live = {c.id: c for c in agency.clients if c.status is ClientStatus.ACTIVE}

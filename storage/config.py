@@ -4,8 +4,7 @@ binding id to the keys that should trigger it, e.g. ``"review.snooze" = "z"``.""
 from __future__ import annotations
 
 import os
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from storage.errors import StorageError
@@ -26,8 +25,10 @@ def config_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
     return root / "scopekeeper" / "config.toml"
 
 
-def load_keymap(path: Path, known_ids: Iterable[str], required: bool = False) -> dict[str, str]:
-    """The ``[keymap]`` table, checked: every id must exist and every value be keys."""
+def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
+                required: bool = False) -> dict[str, str]:
+    """The ``[keymap]`` table, checked: every id must exist and every value be keys.
+    ``known_ids`` may be a function, called only if there is a keymap to check."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -36,6 +37,8 @@ def load_keymap(path: Path, known_ids: Iterable[str], required: bool = False) ->
         return {}
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
@@ -43,7 +46,9 @@ def load_keymap(path: Path, known_ids: Iterable[str], required: bool = False) ->
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise ConfigError(f"{path}: keymap: must be a table of binding id = \"keys\"")
-    ids = set(known_ids)
+    if not keymap:
+        return {}
+    ids = set(known_ids() if callable(known_ids) else known_ids)
     for key, value in keymap.items():
         if key not in ids:
             raise ConfigError(f"{path}: keymap.{key}: no binding has this id (see README, Keys)")

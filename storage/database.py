@@ -127,7 +127,7 @@ class Database:
     """Records of every type, kept in step with the files on disk."""
 
     def __init__(self, path: str | os.PathLike[str], settings: Settings | None = None,
-                 mounts: Path = Path("/proc/mounts")) -> None:
+                 mounts: Path = Path("/proc/mounts"), lazy: bool = False) -> None:
         self.path = Path(path)
         self.settings = settings or Settings()
         if self.path.is_dir():
@@ -144,8 +144,9 @@ class Database:
         self._pos = _Position()
         self._loaded = False
         self._cleaned = False
-        with _os_errors(self.path, "read"):
-            self._refresh()
+        if not lazy:  # lazy: read on first use (every read and write refreshes first)
+            with _os_errors(self.path, "read"):
+                self._refresh()
 
     # ---------------------------------------------------------------- reading
 

@@ -77,8 +77,8 @@ class Store:
     """Every repository over one data file, plus whole-agency load and replace."""
 
     def __init__(self, path: str | Path, settings: Settings | None = None,
-                 author: str = "") -> None:
-        self.db = Database(path, settings)
+                 author: str = "", lazy: bool = False) -> None:
+        self.db = Database(path, settings, lazy=lazy)
         self.path = self.db.path
         self.author = author
         db = self.db

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from storage import review_cache
 from storage.database import Settings
 from storage.ids import new_id
 from storage.repositories import Store
@@ -45,12 +46,21 @@ class NotEmpty(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The agency as read at one moment, with everything the rules derive from it."""
+    """The agency as read at one moment, with everything the rules derive from it.
+
+    A *partial* snapshot holds only the review, from the cache: enough to show the queue
+    while the records load."""
 
     today: date
     agency: Agency
     assessments: tuple[ClientAssessment, ...]
     review: tuple[ReviewItem, ...]
+    partial: bool = False
+    clients: int = -1
+
+    @property
+    def has_clients(self) -> bool:
+        return bool(self.agency.clients) if self.clients < 0 else self.clients > 0
 
     def assessment(self, client_id: str) -> ClientAssessment | None:
         return next((a for a in self.assessments if a.client.id == client_id), None)
@@ -61,8 +71,8 @@ class Workspace:
 
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                 settings: Settings | None = None) -> None:
-        self.store = Store(path, settings, author=user)
+                 settings: Settings | None = None, lazy: bool = False) -> None:
+        self.store = Store(path, settings, author=user, lazy=lazy)
         self.act = Actions(self)
         self.user = user
         self.clock = clock
@@ -75,11 +85,27 @@ class Workspace:
 
     def snapshot(self, today: date | None = None) -> Snapshot:
         day = today or self.clock()
-        self._seen = self.store.db.token()
+        token = self._seen = self.store.db.token()
         agency = self.store.load_agency()
         found = assess(agency, day, self.thresholds)
-        return Snapshot(today=day, agency=agency, assessments=found,
+        snap = Snapshot(today=day, agency=agency, assessments=found,
                         review=build_review(agency, day, self.thresholds, found))
+        if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
+            review_cache.write(self.path, token, day, self.thresholds, snap.review,
+                               len(agency.clients), self.store.db.mode)
+        return snap
+
+    def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
+        """Today's review from the cache, without reading the records; None if stale."""
+        day = today or self.clock()
+        token = self.store.db.token()
+        hit = review_cache.read(self.path, token, day, self.thresholds)
+        if hit is None:
+            return None
+        self._seen = token
+        items, clients = hit
+        return Snapshot(today=day, agency=Agency(), assessments=(), review=items,
+                        partial=True, clients=clients)
 
     def changed(self) -> bool:
         """Did anyone (this process included) save since the last snapshot? Two stats."""

@@ -6,13 +6,15 @@ Update only after looking at the report: ``pytest tests/snapshots --snapshot-upd
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from storage.repositories import Store
-from tests.factories import agency_of, make_access, make_client, make_nps
+from tests.factories import agency_of, make_client
 from tests.ui.helpers import demo_file, make_app
+from tracker.models import AccessGrant, Assignment, NpsResponse, Role, TeamMember
 
 SIZE = (80, 24)
 
@@ -56,6 +58,7 @@ def test_client_detail(snap_compare, db, tab):
     async def open_it(pilot):
         app.open_client(cid, tab)
         await pilot.pause()
+        await pilot.pause()  # a tab is filled once it is mounted
 
     assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
 
@@ -139,11 +142,18 @@ PAYLOADS = ["[bold red]x[/] [@click=app.quit]", "a [/x] b", "esc \x1b]0;PWNED\x0
 @pytest.fixture
 def hostile(tmp_path) -> Path:
     db = tmp_path / "hostile.json"
-    clients = [make_client(id=f"cli_{n}", name=p, comm_rules=p, location=p)
-               for n, p in enumerate(PAYLOADS)]
+    clients = [make_client(id=f"cli_{n}", name=p, comm_rules=p, location=p,
+                           start_date=date(2025, 10, 19)) for n, p in enumerate(PAYLOADS)]
+    pm = TeamMember(id="mem_pm", name="Pat [i]PM[/i]", role=Role.PM)
+    an = TeamMember(id="mem_an", name="Ana \x1b[31mred", role=Role.ANALYST, max_clients=9)
     Store(db).replace_all(agency_of(
-        *clients, access_grants=[make_access(c, who=c.name) for c in clients],
-        nps=[make_nps(c, 3, comment=c.name) for c in clients]))
+        *clients, team=False, members=[pm, an],
+        assignments=[Assignment(id=f"asg_{p.id}_{c.id}", client_id=c.id, member_id=p.id,
+                                since=c.start_date) for c in clients for p in (pm, an)],
+        access_grants=[AccessGrant(id=f"acc_{c.id}", client_id=c.id, on=date(2026, 11, 20),
+                                   who=c.name) for c in clients],
+        nps=[NpsResponse(id=f"nps_{c.id}", client_id=c.id, on=date(2026, 11, 20), score=3,
+                         comment=c.name) for c in clients]))
     return db
 
 
@@ -160,6 +170,7 @@ def test_markup_injection_client_detail(snap_compare, hostile):
 
     async def open_it(pilot):
         app.open_client("cli_0")
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_it, terminal_size=SIZE)

@@ -547,3 +547,20 @@ def test_notes_can_be_written_in_the_editor(tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", "false")
     fake = FakeApp()
     assert edit_in_editor(fake, "draft") is None and "exited with 1" in fake.notes[0]
+
+
+async def test_starts_from_the_kept_review_then_reads_the_records(db):
+    from screens.app import ScopekeeperApp
+
+    Workspace(db, user="t", clock=lambda: TODAY).snapshot()  # someone computed it before
+    ws = Workspace(db, user="tester", clock=lambda: TODAY, lazy=True)
+    cached = ws.cached_snapshot()
+    assert cached is not None
+    app = ScopekeeperApp(ws, snapshot=cached)
+    async with app.run_test(size=SIZE) as pilot:
+        assert table(app).row_count == len(cached.review)  # shown before any record is read
+        assert app.snapshot.partial
+        await pilot.pause(0.6)  # the records are read after the first frame
+        assert not app.snapshot.partial
+        assert app.screen.check_action("open", ()) is True
+        assert table(app).row_count == len(cached.review)
