@@ -564,3 +564,20 @@ async def test_starts_from_the_kept_review_then_reads_the_records(db):
         assert not app.snapshot.partial
         assert app.screen.check_action("open", ()) is True
         assert table(app).row_count == len(cached.review)
+
+
+async def test_a_refresh_never_discards_an_open_form(db):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "n")
+        await pilot.pause()
+        await type_text(pilot, "Half typed")
+        other = Workspace(db, user="someone", clock=lambda: TODAY)
+        other.log(pine, InteractionKind.EMAIL, TODAY)
+        await pilot.pause(1.6)
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.query_one("#field-name").value == "Half typed"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).row_count == 27
