@@ -18,6 +18,7 @@ from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
 from screens.decide import open_decision
 from screens.editors import (
+    acknowledge_sign,
     archive_client,
     edit_client,
     edit_scope,
@@ -27,8 +28,9 @@ from screens.editors import (
     log_interaction,
     log_nps,
     new_request,
+    resolve_sign,
 )
-from screens.forms import Field, FormScreen
+from screens.forms import FormScreen
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.cadence import CadenceState
@@ -450,32 +452,14 @@ class ClientScreen(AgencyScreen):
                                         submit="Drop"), save)
 
     def _acknowledge(self, sign: Sign) -> None:
-        def save(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.acknowledge(sign, values["note"]),
-                                    "Acknowledged.")
-
-        self.app.push_screen(FormScreen(
-            f"Acknowledge: {sign.code.label}", [Field("note", "What was done about it",
-                                                      required=True)],
-            self.sk_app.snapshot.today,
-            intro=Text.assemble(("Suggested: ", "bold"), clean_line(sign.response)),
-            enter_submits=True), save)
+        for a in self._do():
+            acknowledge_sign(self.sk_app, sign, a.client.name)
 
     def action_resolve(self) -> None:
         sign = self.sign()
-        if sign is None:
-            return
-
-        def save(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.resolve(sign, values["note"]),
-                                    "Resolved.")
-
-        self.app.push_screen(FormScreen(
-            f"Resolve: {sign.code.label}", [Field("note", "How it was resolved (optional)")],
-            self.sk_app.snapshot.today, submit="Resolve",
-            enter_submits=True), save)
+        for a in self._do():
+            if sign is not None:
+                resolve_sign(self.sk_app, sign, a.client.name)
 
     def action_more(self) -> None:
         self.timeline_rows += TIMELINE_PAGE

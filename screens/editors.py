@@ -23,6 +23,7 @@ from tracker.models import (
 )
 from tracker.money import format_money
 from tracker.text import clean_line
+from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:
     from screens.app import ScopekeeperApp
@@ -290,3 +291,20 @@ def unassign(app: ScopekeeperApp, member: TeamMember) -> None:
 
     _open(app, FormScreen(f"Take {clean_line(member.name)} off", fields, app.snapshot.today,
                           submit="Unassign"), save)
+
+
+def acknowledge_sign(app: ScopekeeperApp, sign: Sign, client: str) -> None:
+    """Acknowledge a warning sign with a note of the action taken (it stays until resolved)."""
+    intro = Text.assemble(("Suggested: ", "bold"), clean_line(sign.response))
+    _open(app, FormScreen(f"Acknowledge: {sign.code.label} · {clean_line(client)}",
+                          [Field("note", "What was done about it", required=True)],
+                          app.snapshot.today, intro=intro, enter_submits=True),
+          lambda v: app.attempt(lambda: app.act.acknowledge(sign, v["note"]),
+                                "Acknowledged; it stays under Signs until resolved."))
+
+
+def resolve_sign(app: ScopekeeperApp, sign: Sign, client: str) -> None:
+    _open(app, FormScreen(f"Resolve: {sign.code.label} · {clean_line(client)}",
+                          [Field("note", "How it was resolved (optional)")],
+                          app.snapshot.today, submit="Resolve", enter_submits=True),
+          lambda v: app.attempt(lambda: app.act.resolve(sign, v["note"]), "Resolved."))

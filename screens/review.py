@@ -166,41 +166,20 @@ class ReviewScreen(AgencyScreen):
         return next((s for s in a.signs if s.key == item.subject), None) if a else None
 
     def action_acknowledge(self) -> None:
-        from screens.forms import Field, FormScreen
+        from screens.editors import acknowledge_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
-        if sign is None:
-            return
-        intro = Text.assemble(("Suggested: ", "bold"), clean_line(sign.response))
-
-        def save(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.acknowledge(sign, values["note"]),
-                                    "Acknowledged; it stays under Signs until resolved.")
-
-        self.app.push_screen(FormScreen(
-            f"Acknowledge: {sign.code.label} · {clean_line(item.client)}",
-            [Field("note", "What was done about it", required=True)],
-            self.shown.today, intro=intro, enter_submits=True), save)
+        if item is not None and sign is not None:
+            acknowledge_sign(self.sk_app, sign, item.client)
 
     def action_resolve(self) -> None:
-        from screens.forms import Field, FormScreen
+        from screens.editors import resolve_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
-        if sign is None:
-            return
-
-        def save(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.resolve(sign, values["note"]),
-                                    "Resolved.")
-
-        self.app.push_screen(FormScreen(
-            f"Resolve: {sign.code.label} · {clean_line(item.client)}",
-            [Field("note", "How it was resolved (optional)")], self.shown.today,
-            submit="Resolve", enter_submits=True), save)
+        if item is not None and sign is not None:
+            resolve_sign(self.sk_app, sign, item.client)
 
     def action_snooze(self) -> None:
         from screens.forms import Field, FormScreen
