@@ -15,7 +15,14 @@ from screens.cells import cell, urgency_cell
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.models import InteractionKind
-from tracker.review import CALL_SUMMARY, CHANGE_REQUEST, ReviewItem, category, kind_label
+from tracker.review import (
+    CALL_SUMMARY,
+    CHANGE_REQUEST,
+    ReviewItem,
+    category,
+    counts_by_category,
+    kind_label,
+)
 from tracker.text import clean_line
 
 K = InteractionKind
@@ -42,9 +49,7 @@ def log_kind(item: ReviewItem) -> InteractionKind | None:
 
 
 def counts_line(items: tuple[ReviewItem, ...]) -> Text:
-    counts: dict[str, int] = dict.fromkeys(c for c, _ in COUNT_WORDS)
-    for i in items:
-        counts[category(i.kind)] = (counts[category(i.kind)] or 0) + 1
+    counts = counts_by_category(items)
     line = Text.assemble((f"{len(items)} to review", "bold"))
     for key, word in COUNT_WORDS:
         if counts[key]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -491,9 +490,6 @@ def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     data[META] = {"1": doc}
     return data
 
-
-def file_mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def load_records(path: Path, raw: bytes) -> tuple[dict[str, Any], dict[type, list[Any]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -183,13 +183,6 @@ def build_review(
 
 def snoozed_keys(agency: Agency, today: date) -> frozenset[str]:
     return frozenset(s.item_key for s in agency.snoozes if s.until > today)
-
-
-def counts_by_kind(items: Iterable[ReviewItem]) -> Mapping[str, int]:
-    counts: dict[str, int] = {}
-    for i in items:
-        counts[i.kind] = counts.get(i.kind, 0) + 1
-    return counts
 
 
 CATEGORIES = ("overdue", "due", "sign", "request", "summary")
