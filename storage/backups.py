@@ -8,7 +8,6 @@ backup is a hard link and costs no space until the base is replaced.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +71,8 @@ def keep(db: Database) -> Path:
     try:
         os.link(db.path, target)
     except OSError:
+        import shutil
+
         shutil.copy2(db.path, target)
         os.chmod(target, db.mode)
     prune(db)
@@ -83,6 +84,8 @@ def copy_before(db: Database, tag: str) -> Path:
     """A copy of the data file as it is now, before something changes it in place."""
     ensure_dir(db.backup_dir, db.mode)
     target = _target(db, tag)
+    import shutil
+
     shutil.copyfile(db.path, target)
     os.chmod(target, db.mode)
     prune(db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 
 PREFIX = {
     "Client": "cli", "Contact": "con", "TeamMember": "mem", "Assignment": "asg",
@@ -14,4 +14,4 @@ PREFIX = {
 
 def new_id(kind: str) -> str:
     """A new id for a record of class name ``kind`` (e.g. ``"Client"`` -> ``cli_3f9a...``)."""
-    return f"{PREFIX.get(kind, kind[:3].lower())}_{secrets.token_hex(5)}"
+    return f"{PREFIX.get(kind, kind[:3].lower())}_{os.urandom(5).hex()}"

@@ -6,7 +6,6 @@ older file applies them in order after writing a backup.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,8 @@ V1_TABLES = ("clients", "members", "assignments", "scope_items", "change_request
 def migrate_1_to_2(data: Data) -> Data:
     """Schema 2: every record carries a revision (``rev``, 1 for existing records) and the
     file records the last journal sequence number it includes (``seq``)."""
+    import copy
+
     out = copy.deepcopy(data)
     for table in V1_TABLES:
         for doc in out.get(table, {}).values():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from dateutil import parser as du_parser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -53,6 +52,8 @@ def parse_day(text: str, today: date) -> date:
         step = -1 if m.group(1) == "last" else +1
         found: date = today + relativedelta(days=step, weekday=_WD[wd](step))
         return found
+    from dateutil import parser as du_parser  # the slowest import here: only when needed
+
     try:
         midnight = datetime(today.year, today.month, today.day)  # noqa: DTZ001 - a calendar day
         parsed: datetime = du_parser.parse(s, default=midnight)

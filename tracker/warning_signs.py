@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from statistics import median
 
 from tracker.cadence import Cadence, CadenceState
 from tracker.history import ClientHistory
@@ -179,6 +178,12 @@ def _sign(h: ClientHistory, code: SignCode, subject: str, severity: Severity, si
 
 def _recent(on: date, today: date, days: int) -> bool:
     return today - timedelta(days=days) < on <= today
+
+
+def median(values: Iterable[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _money(cents: int) -> str:
