@@ -57,9 +57,10 @@ class ReviewItem:
     due: date | None
     subject: str = ""  # the record it is about: sign key, change request id, interaction id
 
-    def sort_key(self) -> tuple[int, date, str, str, str, str]:
+    def sort_key(self) -> tuple[int, date, str, str, str, str, str, str, str]:
+        # ends with every field, so that no two different items ever tie
         return (-self.urgency, self.due or date.max, self.client.casefold(), self.client_id,
-                self.kind, self.key)
+                self.kind, self.key, self.client, self.why, self.subject)
 
 
 def assess(agency: Agency, today: date, t: Thresholds = DEFAULT_THRESHOLDS,
