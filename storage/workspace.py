@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storage import review_cache
-from storage.database import Settings
+from storage.database import Database, Settings
 from storage.ids import new_id
 from storage.repositories import Store
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
@@ -38,6 +38,8 @@ from tracker.review import ClientAssessment, ReviewItem, assess, build_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.validation import ValidationError
 from tracker.warning_signs import Sign
+
+R = TypeVar("R")
 
 
 class NotEmpty(Exception):
@@ -140,11 +142,11 @@ class Actions:
         self.ws = ws
 
     @property
-    def _db(self) -> Any:
+    def _db(self) -> Database:
         return self.ws.store.db
 
     def _save(self, *records: Any, deletes: Sequence[Any] = ()) -> list[Any]:
-        return self._db.commit(list(records), list(deletes), author=self.ws.user)  # type: ignore[no-any-return]
+        return self._db.commit(list(records), list(deletes), author=self.ws.user)
 
     def today(self) -> date:
         return self.ws.clock()
@@ -157,22 +159,19 @@ class Actions:
 
     def nps(self, client: Client, score: int, comment: str = "",
             on: date | None = None) -> NpsResponse:
-        (saved,) = self._save(NpsResponse(id=new_id("NpsResponse"), client_id=client.id,
+        return self.save(NpsResponse(id=new_id("NpsResponse"), client_id=client.id,
                                           on=on or self.today(), score=score, comment=comment))
-        return saved  # type: ignore[no-any-return]
 
     def budget(self, client: Client, old_cents: int, new_cents: int, reason: str = "",
                savings: bool = False, on: date | None = None) -> BudgetChange:
-        (saved,) = self._save(BudgetChange(
+        return self.save(BudgetChange(
             id=new_id("BudgetChange"), client_id=client.id, on=on or self.today(),
             old_cents=old_cents, new_cents=new_cents, reason=reason, savings_we_created=savings))
-        return saved  # type: ignore[no-any-return]
 
     def access(self, client: Client, who: str, account: str = "",
                on: date | None = None) -> AccessGrant:
-        (saved,) = self._save(AccessGrant(id=new_id("AccessGrant"), client_id=client.id,
+        return self.save(AccessGrant(id=new_id("AccessGrant"), client_id=client.id,
                                           on=on or self.today(), who=who, account=account))
-        return saved  # type: ignore[no-any-return]
 
     def contact_change(self, client: Client, new_name: str, title: str = "",
                        on: date | None = None) -> Client:
@@ -200,15 +199,13 @@ class Actions:
             raise ValidationError("note", "say what was done about it")
         state = replace(self._state(sign), acknowledged_on=self.today(),
                         acknowledged_by=self.ws.user, note=note.strip())
-        (saved,) = self._save(state)
-        return saved  # type: ignore[no-any-return]
+        return self.save(state)
 
     def resolve(self, sign: Sign, note: str = "") -> SignState:
         state = self._state(sign)
         text = "\n".join(t for t in (state.note, note.strip()) if t)
-        (saved,) = self._save(replace(state, resolved_on=self.today(),
+        return self.save(replace(state, resolved_on=self.today(),
                                       resolved_by=self.ws.user, note=text))
-        return saved  # type: ignore[no-any-return]
 
     def snooze(self, item_key: str, until: date) -> Snooze:
         if until <= self.today():
@@ -216,19 +213,17 @@ class Actions:
         current = next((s for s in self.ws.store.snoozes.all() if s.item_key == item_key), None)
         record = replace(current, until=until, by=self.ws.user) if current else Snooze(
             id=new_id("Snooze"), item_key=item_key, until=until, by=self.ws.user)
-        (saved,) = self._save(record)
-        return saved  # type: ignore[no-any-return]
+        return self.save(record)
 
     # --- change requests ------------------------------------------------------------
 
     def new_request(self, client: Client, description: str, requested_by: str = "",
                     hours: float = 0.0, fee_cents: int = 0,
                     on: date | None = None) -> ChangeRequest:
-        (saved,) = self._save(ChangeRequest(
+        return self.save(ChangeRequest(
             id=new_id("ChangeRequest"), client_id=client.id, requested_on=on or self.today(),
             requested_by=requested_by, description=description, estimated_hours=hours,
             fee_cents=fee_cents))
-        return saved  # type: ignore[no-any-return]
 
     def expand(self, client: Client, cr: ChangeRequest,
                drafts: Sequence[ScopeDraft]) -> Expansion:
@@ -239,32 +234,30 @@ class Actions:
         return Expansion(request=saved[0], client=saved[1], items=tuple(saved[2:]))
 
     def stay_focused(self, cr: ChangeRequest, reason: str) -> ChangeRequest:
-        (saved,) = self._save(stay_focused(cr, reason, self.today(), self.ws.user))
-        return saved  # type: ignore[no-any-return]
+        return self.save(stay_focused(cr, reason, self.today(), self.ws.user))
 
     def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
-        (saved,) = self._save(small_favour(cr, self.today(), self.ws.user, note))
-        return saved  # type: ignore[no-any-return]
+        return self.save(small_favour(cr, self.today(), self.ws.user, note))
 
     # --- clients, scope, team -------------------------------------------------------
 
-    def save(self, record: Any) -> Any:
-        """Create or update one record (clients, scope items, people)."""
+    def save(self, record: R) -> R:
+        """Create or update one record."""
         (saved,) = self._save(record)
-        return saved
+        return saved  # type: ignore[no-any-return]
 
     def archive(self, client: Client) -> Client:
-        return self.save(replace(client, status=ClientStatus.CHURNED))  # type: ignore[no-any-return]
+        return self.save(replace(client, status=ClientStatus.CHURNED))
 
     def set_scope_status(self, item: ScopeItem, status: ScopeStatus) -> ScopeItem:
-        return self.save(replace(item, status=status))  # type: ignore[no-any-return]
+        return self.save(replace(item, status=status))
 
     def assign(self, client: Client, member: TeamMember) -> Assignment:
         existing = [a for a in self.ws.store.assignments.all()
                     if a.client_id == client.id and a.member_id == member.id]
         if existing:
             raise ValidationError("member", f"{member.name} already covers {client.name}")
-        return self.save(Assignment(id=new_id("Assignment"), client_id=client.id,  # type: ignore[no-any-return]
+        return self.save(Assignment(id=new_id("Assignment"), client_id=client.id,
                                     member_id=member.id, since=self.today()))
 
     def unassign(self, assignment: Assignment) -> None:
