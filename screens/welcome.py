@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from tracker.text import clean_line
 
-Choice = Literal["demo", "empty", "quit"]
+Choice = Literal["demo", "empty"]
 
 
 class WelcomeScreen(ModalScreen[Choice]):
