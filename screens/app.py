@@ -28,7 +28,9 @@ FIRST_FRAME_SECONDS = 0.15
 
 class ScopekeeperApp(App[None]):
     TITLE = "scopekeeper"
-    CSS_PATH = "app.tcss"
+    # the home screen's rules are read with the app's: a screen's own CSS_PATH is read when
+    # it is first shown, and re-applies every rule to every widget (~10 ms)
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "review.tcss"]
     # Screens other than Review are imported when first shown: the queue appears sooner.
     COMMANDS = App.COMMANDS | {lambda: _palette()}
     MODES: ClassVar[dict[str, Any]] = {

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Static
+from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
@@ -31,6 +31,7 @@ from screens.editors import (
     resolve_sign,
 )
 from screens.forms import FormScreen
+from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.cadence import CadenceState
@@ -158,7 +159,7 @@ class ClientScreen(AgencyScreen):
         with ContentSwitcher(initial=self.first_tab, id="client-panes"):
             for tab in TABS:
                 yield Vertical(id=tab)
-        yield Footer()
+        yield KeyBar()
 
     def _tabbar(self) -> None:
         bar = Text()

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Sparkline, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
 from screens.editors import archive_client, edit_client
+from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.cadence import Cadence
@@ -96,7 +97,7 @@ class ClientsScreen(AgencyScreen):
         with Horizontal(id="clients-trend"):
             yield Static(id="clients-trend-label")
             yield Sparkline([], id="clients-sparkline")
-        yield Footer()
+        yield KeyBar()
 
     def show(self, snapshot: Snapshot) -> None:
         if snapshot.partial:

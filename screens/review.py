@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, urgency_cell
+from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.models import InteractionKind
@@ -60,7 +61,6 @@ def counts_line(items: tuple[ReviewItem, ...]) -> Text:
 
 class ReviewScreen(AgencyScreen):
     AUTO_FOCUS = "#review-table"
-    CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log", "Log it", id="review.log"),
         Binding("d", "decide", "Decide", id="review.decide"),
@@ -75,7 +75,7 @@ class ReviewScreen(AgencyScreen):
         yield Static(id="review-counts")
         yield KeyTable(id="review-table")
         yield Static(id="review-why")
-        yield Footer()
+        yield KeyBar()
 
     def show(self, snapshot: Snapshot) -> None:
         self.sub_title = f"Review · {snapshot.today:%a %d %b %Y}"

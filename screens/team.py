@@ -7,11 +7,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell
 from screens.editors import assign, edit_member, unassign
+from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.workspace import Snapshot
 from tracker.models import ClientStatus, TeamMember
@@ -51,7 +52,7 @@ class TeamScreen(AgencyScreen):
         yield Static(id="team-summary")
         yield KeyTable(id="team-table")
         yield Static(id="team-thin")
-        yield Footer()
+        yield KeyBar()
 
     def show(self, snapshot: Snapshot) -> None:
         if snapshot.partial:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from screens.clients import ClientsScreen
+from screens.keybar import KeyBar
 from screens.review import ReviewScreen
 from screens.tables import KeyTable
 from screens.welcome import WelcomeScreen
@@ -193,3 +194,37 @@ async def test_first_run_demo_that_cannot_be_written_says_so():
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert any("cannot write" in str(n.message) for n in app._notifications)
+
+
+async def test_key_bar_follows_the_selected_item_and_a_click_presses_the_key(tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    expected = build_review(Store(db).load_agency(), TODAY)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        first = str(bar.render())
+        assert first.startswith(" l Log it ") and "c Clients" in first
+        request = next(n for n, i in enumerate(expected) if i.kind == "change_request")
+        for _ in range(request):
+            await pilot.press("j")
+        await pilot.pause()
+        shown = str(bar.render())
+        assert "d Decide" in shown and "l Log it" not in shown
+        x = shown.index(" c Clients") + 2
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_key_bar_keeps_every_key_on_an_80_column_line(tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("j")
+        await pilot.press("c")
+        await pilot.pause()
+        shown = str(app.screen.query_one(KeyBar).render())
+        assert len(shown) <= 80 and shown.rstrip().endswith("q Quit")
