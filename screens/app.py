@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
 from textual import work
@@ -30,7 +31,7 @@ class ScopekeeperApp(App[None]):
     TITLE = "scopekeeper"
     # the home screen's rules are read with the app's: a screen's own CSS_PATH is read when
     # it is first shown, and re-applies every rule to every widget (~10 ms)
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "review.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "review.tcss"]
     # Screens other than Review are imported when first shown: the queue appears sooner.
     COMMANDS = App.COMMANDS | {lambda: _palette()}
     MODES: ClassVar[dict[str, Any]] = {

@@ -36,7 +36,11 @@ def _money_text(cents: int) -> str:
 
 
 def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
-    app.push_screen(form, lambda values: values is not None and save(values))
+    def done(values: Values | None) -> None:
+        if values is not None:
+            save(values)
+
+    app.push_screen(form, done)
 
 
 def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:

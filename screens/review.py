@@ -163,7 +163,7 @@ class ReviewScreen(AgencyScreen):
                                 f"Logged {how.label} with {clean_line(client.name)}.")
 
         self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
-                                        fields, self.shown.today if self.shown else None,
+                                        fields, self.sk_app.snapshot.today,
                                         enter_submits=True), save)
 
     def _sign(self, item: ReviewItem) -> Any:
