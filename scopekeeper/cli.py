@@ -12,22 +12,24 @@ import json
 import os
 import pwd
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from scopekeeper import __version__
 from storage.config import config_path, load_keymap
-from storage.database import Settings
 from storage.errors import StorageError
 from storage.paths import data_path
-from storage.workspace import NotEmpty, Workspace
-from tracker.dates import DateParseError, parse_day
-from tracker.lookup import ClientNotFound
-from tracker.models import InteractionKind
-from tracker.review import ReviewItem
+from tracker.errors import ValidationError
+from tracker.kinds import InteractionKind
+from tracker.review_items import ReviewItem
 from tracker.text import clean_line
-from tracker.validation import ValidationError
+
+if TYPE_CHECKING:
+    from storage.workspace import Workspace
+
+# The storage engine and the domain rules are imported by the commands that use them: the
+# app shows the kept review before either is imported (see cmd_tui).
 
 PROG = "scopekeeper"
 
@@ -128,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _day(text: str | None, now: date) -> date:
     if text is None:
         return now
+    from tracker.dates import DateParseError, parse_day
+
     try:
         return parse_day(text, now)
     except DateParseError as e:
@@ -135,12 +139,17 @@ def _day(text: str | None, now: date) -> date:
 
 
 def _workspace(args: argparse.Namespace, lazy: bool = False) -> Workspace:
+    from storage.database import Settings
+    from storage.workspace import Workspace
+
     allow = os.environ.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
     return Workspace(data_path(args.db), user=login(), clock=today,
                      settings=Settings(allow_network_fs=allow), lazy=lazy)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from storage.workspace import NotEmpty
+
     ws = _workspace(args)
     if args.clients < 16:
         raise UsageError("--clients must be at least 16 to show every situation")
@@ -185,6 +194,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from tracker.lookup import ClientNotFound
+
     ws = _workspace(args)
     on = _day(args.on, ws.clock())
     try:
@@ -233,14 +244,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    ws = _workspace(args, lazy=True)
-    # today's queue from the cache when nothing changed since it was computed (the records
-    # are then read once it is on screen); otherwise read now, so a bad file is reported here
-    snap = ws.cached_snapshot() or ws.snapshot()
-    from screens.app import run  # Textual is imported only for the TUI
+    from storage.review_cache import peek
+    from tracker.settings import DEFAULT_THRESHOLDS
 
     keymap = load_keymap(config_path(args.config), _binding_ids, required=bool(args.config))
-    return run(ws, keymap, mouse=not args.no_mouse, snapshot=snap)
+    # Today's queue as last computed (marked as updating if anyone saved since) is shown at
+    # once; the storage engine is imported and the records read after the first frame.
+    # Without one, the records are read now, so that a bad file is reported here.
+    snap = peek(data_path(args.db), today(), DEFAULT_THRESHOLDS, stale_ok=True)
+    workspace: Workspace | Callable[[], Workspace]
+    if snap is None:
+        workspace = _workspace(args, lazy=True)
+        snap = workspace.snapshot()
+    else:
+        workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
+    from screens.app import run  # Textual is imported only for the TUI
+
+    return run(workspace, keymap, mouse=not args.no_mouse, snapshot=snap)
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
@@ -14,11 +15,12 @@ from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
 from screens.review import ReviewScreen
-from storage.database import Conflict
 from storage.errors import StorageError
-from storage.workspace import Snapshot, Workspace
-from tracker.decisions import DecisionError
-from tracker.validation import ValidationError
+from storage.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from storage.database import Conflict
+    from storage.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -48,12 +50,25 @@ class ScopekeeperApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, workspace: Workspace, keymap: Mapping[str, str] | None = None,
+    def __init__(self, workspace: Workspace | Callable[[], Workspace],
+                 keymap: Mapping[str, str] | None = None,
                  snapshot: Snapshot | None = None) -> None:
+        """``workspace`` may be a function that opens it: with a kept review to show as
+        ``snapshot``, the storage engine is then imported and opened after the first frame."""
         super().__init__()
-        self.workspace = workspace
+        self._open = workspace if callable(workspace) else None
+        self._workspace: Workspace | None = None if callable(workspace) else workspace
+        self._opening = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
         self._keymap = dict(keymap or {})
+
+    @property
+    def workspace(self) -> Workspace:
+        with self._opening:  # opened by the first reader, on whichever thread
+            if self._workspace is None:
+                assert self._open is not None
+                self._workspace = self._open()
+            return self._workspace
 
     @property
     def snapshot(self) -> Snapshot:
@@ -93,6 +108,8 @@ class ScopekeeperApp(App[None]):
     # ------------------------------------------------------------ keeping in step
 
     def _poll(self) -> None:
+        if self._workspace is None:
+            return  # still opening after the first frame (or that failed, shown; ctrl+r retries)
         try:
             changed = self.workspace.changed()
         except StorageError:
@@ -136,6 +153,10 @@ class ScopekeeperApp(App[None]):
 
         ``retry(record)`` saves the person's version over the stored one if they choose
         "keep mine" (single-record saves only; otherwise they redo it on fresh data)."""
+        from storage.database import Conflict
+        from tracker.decisions import DecisionError
+        from tracker.validation import ValidationError
+
         try:
             result = action()
         except Conflict as e:
@@ -193,7 +214,7 @@ def _palette() -> Any:
     return _screen("palette", "AgencyCommands")
 
 
-def run(workspace: Workspace, keymap: Mapping[str, str] | None = None,
+def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str] | None = None,
         mouse: bool = True, snapshot: Snapshot | None = None) -> int:
     ScopekeeperApp(workspace, keymap, snapshot).run(mouse=mouse)
     return 0

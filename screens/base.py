@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.screen import Screen
 
-from storage.workspace import Snapshot
+from storage.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from screens.app import ScopekeeperApp

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from tracker.health import Band, Health
 from tracker.text import clean_line
 
-BAND_STYLE = {Band.GREEN: "bold green", Band.AMBER: "bold yellow", Band.RED: "bold red"}
-BAND_WORD = {Band.GREEN: "ok", Band.AMBER: "watch", Band.RED: "risk"}
+if TYPE_CHECKING:
+    from tracker.health import Health
+
+# keyed by the value of tracker.health.Band (a StrEnum), which the Review screen, drawn
+# before the rules are imported, does not need
+BAND_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+BAND_WORD = {"green": "ok", "amber": "watch", "red": "risk"}
 
 
 def cell(value: object, style: str = "") -> Text:

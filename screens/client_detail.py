@@ -33,7 +33,7 @@ from screens.editors import (
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
-from storage.workspace import Snapshot
+from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
 from tracker.models import ChangeStatus, ScopeStatus
 from tracker.money import format_money

@@ -16,7 +16,7 @@ from screens.cells import cell, day_cell, health_cell
 from screens.editors import archive_client, edit_client
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
-from storage.workspace import Snapshot
+from storage.snapshot import Snapshot
 from tracker.cadence import Cadence
 from tracker.models import ClientStatus
 from tracker.review import ClientAssessment

@@ -14,9 +14,9 @@ from screens.base import AgencyScreen
 from screens.cells import cell, urgency_cell
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
-from storage.workspace import Snapshot
-from tracker.models import InteractionKind
-from tracker.review import (
+from storage.snapshot import Snapshot
+from tracker.kinds import InteractionKind
+from tracker.review_items import (
     CALL_SUMMARY,
     CHANGE_REQUEST,
     ReviewItem,
@@ -49,9 +49,11 @@ def log_kind(item: ReviewItem) -> InteractionKind | None:
     return None
 
 
-def counts_line(items: tuple[ReviewItem, ...]) -> Text:
+def counts_line(items: tuple[ReviewItem, ...], stale: bool = False) -> Text:
     counts = counts_by_category(items)
     line = Text.assemble((f"{len(items)} to review", "bold"))
+    if stale:  # first, so that 80 columns never cut it off
+        line.append(" (updating…)", style="italic")
     for key, word in COUNT_WORDS:
         if counts[key]:
             line.append(" · ")
@@ -90,7 +92,7 @@ class ReviewScreen(AgencyScreen):
                 "All clear: nothing needs attention today.")
             counts.update(Text(empty, style="bold green"))
         else:
-            counts.update(counts_line(items))
+            counts.update(counts_line(items, snapshot.stale))
         self._explain()
         self.update_bindings()
 

@@ -14,10 +14,11 @@ from screens.cells import cell
 from screens.editors import assign, edit_member, unassign
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
-from storage.workspace import Snapshot
+from storage.snapshot import Snapshot
+from tracker.codes import SignCode
 from tracker.models import ClientStatus, TeamMember
 from tracker.text import clean_line
-from tracker.warning_signs import SignCode, active
+from tracker.warning_signs import active
 
 COLUMNS = [("Person", "name", 16), ("Role", "role", 7), ("Load", "load", 19),
            ("Clients", "clients", 0)]

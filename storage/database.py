@@ -42,8 +42,11 @@ from storage.files import (
     GROUP,
     PRIVATE,
     atomic_write,
+    data_token,
     ensure_dir,
     file_lock,
+    identity,
+    journal_of,
     open_private,
     orphan_temp_files,
     refuse_network_fs,
@@ -97,14 +100,6 @@ class _Position:
     seq: int = 0  # last change applied
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -133,7 +128,7 @@ class Database:
             raise StorageError(f"{self.path}: is a directory, not a data file")
         if not self.settings.allow_network_fs:
             refuse_network_fs(self.path.parent, mounts)
-        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self.journal_path = journal_of(self.path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_dir = backups.folder(self.path)
         shared = self.settings.shared
@@ -151,7 +146,7 @@ class Database:
 
     def token(self) -> tuple[object, object]:
         """Changes whenever anyone saves: the identities of the data file and journal."""
-        return (_identity(self.path), _identity(self.journal_path))
+        return data_token(self.path)
 
     def refresh(self) -> None:
         """Catch up with what other processes committed (cheap when nothing changed)."""
@@ -159,8 +154,8 @@ class Database:
             self._refresh()
 
     def _refresh(self) -> None:
-        base = _identity(self.path)
-        journal = _identity(self.journal_path)
+        base = identity(self.path)
+        journal = identity(self.journal_path)
         if not self._loaded or base != self._pos.base or (
                 journal is not None and journal[0] != self._pos.journal) or (
                 journal is None and self._pos.journal is not None):
@@ -196,7 +191,7 @@ class Database:
             self._load_files()
 
     def _load_files(self) -> None:
-        base = _identity(self.path)
+        base = identity(self.path)
         if base is None:
             if self.journal_path.exists():
                 raise StorageError(f"{self.journal_path}: journal without its data file "
@@ -206,7 +201,7 @@ class Database:
             self._loaded = True
             return
         data = self._read_base()
-        if _identity(self.path) != base:
+        if identity(self.path) != base:
             raise _Raced
         version = data[META]["1"]["schema"] if META in data else SCHEMA_VERSION
         if version < SCHEMA_VERSION:
@@ -351,7 +346,7 @@ class Database:
                 tmp.unlink(missing_ok=True)
             self._cleaned = True
         self.refresh()
-        size = _identity(self.journal_path)
+        size = identity(self.journal_path)
         if size is not None and size[1] > self._pos.offset:  # a dead writer's torn line
             os.truncate(self.journal_path, self._pos.offset)
             fd = open_private(self.journal_path, os.O_WRONLY, self.mode)
@@ -393,7 +388,7 @@ class Database:
             data[name] = {str(n): r for n, r in enumerate(self.tables[cls].values(), start=1)}
         atomic_write(self.path, orjson.dumps(data), self.mode)
         self._new_journal(seq)
-        self._pos = _Position(base=_identity(self.path), base_seq=seq,
+        self._pos = _Position(base=identity(self.path), base_seq=seq,
                               journal=self.journal_path.stat().st_ino,
                               offset=self.journal_path.stat().st_size, seq=seq)
 

@@ -30,6 +30,24 @@ class LockTimeout(StorageError):
     """Another process held the lock for longer than we wait."""
 
 
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes whenever a file is replaced or grows: inode, size, modification time."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def journal_of(data_file: Path) -> Path:
+    return data_file.with_name(data_file.name + ".journal")
+
+
+def data_token(data_file: Path) -> tuple[object, object]:
+    """Changes whenever anyone saves: the identities of the data file and its journal."""
+    return (identity(data_file), identity(journal_of(data_file)))
+
+
 def shared_mode(directory: Path) -> bool:
     """A directory with the setgid bit that its group may write is shared by a group."""
     try:

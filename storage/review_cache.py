@@ -4,7 +4,9 @@ Computing the review means reading every record (a third of a second at 100,000
 interactions) and assessing every client. The result is stored with the identity of the
 data file and journal it was computed from, the day and the thresholds; it is used only
 when all four still match (so any save by anyone makes it stale), and rewritten by whoever
-computes the review next. It is advisory: an unreadable cache is simply not used.
+computes the review next. The app also shows a stale one of the same day, marked as
+updating, for the moment it takes to read the records. It is advisory: an unreadable cache
+is simply not used.
 """
 
 from __future__ import annotations
@@ -17,40 +19,48 @@ from typing import Any
 import orjson
 
 from storage.errors import StorageError
-from storage.files import atomic_write
-from tracker.review import ReviewItem
+from storage.files import atomic_write, data_token
+from storage.snapshot import Snapshot
+from tracker.review_items import ReviewItem
 
-VERSION = 1
+VERSION = 2
 
 
 def cache_path(data_file: Path) -> Path:
     return data_file.with_name(data_file.name + ".review")
 
 
-def _key(token: object, today: date, thresholds: object) -> dict[str, Any]:
-    return {"version": VERSION, "token": orjson.loads(orjson.dumps(token)),
-            "today": today.isoformat(), "thresholds": repr(thresholds)}
+def _key(today: date, thresholds: object) -> dict[str, Any]:
+    return {"version": VERSION, "today": today.isoformat(), "thresholds": repr(thresholds)}
 
 
-def read(data_file: Path, token: object, today: date, thresholds: object,
-         ) -> tuple[tuple[ReviewItem, ...], int] | None:
-    """``(items, number of clients)`` if the cache matches exactly, else None."""
+def _plain(token: object) -> object:
+    return orjson.loads(orjson.dumps(token))  # tuples as JSON has them: lists
+
+
+def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = False,
+         ) -> Snapshot | None:
+    """The kept review for ``today`` and these thresholds as a partial snapshot, without
+    reading any record. Unless ``stale_ok``, only if nobody saved since it was computed."""
     try:
         doc = orjson.loads(cache_path(data_file).read_bytes())
-        if doc.get("key") != _key(token, today, thresholds):
+        if doc.get("key") != _key(today, thresholds):
+            return None
+        stale = doc.get("token") != _plain(data_token(data_file))
+        if stale and not stale_ok:
             return None
         items = tuple(ReviewItem(key=i["key"], client_id=i["client_id"], client=i["client"],
                                  kind=i["kind"], urgency=int(i["urgency"]), why=i["why"],
                                  due=date.fromisoformat(i["due"]) if i["due"] else None,
                                  subject=i["subject"]) for i in doc["items"])
-        return items, int(doc["clients"])
+        return Snapshot(today=today, review=items, clients=int(doc["clients"]), stale=stale)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def write(data_file: Path, token: object, today: date, thresholds: object,
           items: tuple[ReviewItem, ...], clients: int, mode: int) -> None:
-    doc = {"key": _key(token, today, thresholds), "clients": clients,
+    doc = {"key": _key(today, thresholds), "token": _plain(token), "clients": clients,
            "items": [{"key": i.key, "client_id": i.client_id, "client": i.client,
                       "kind": i.kind, "urgency": i.urgency, "why": i.why,
                       "due": i.due.isoformat() if i.due else None, "subject": i.subject}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +12,7 @@ from storage import review_cache
 from storage.database import Database, Settings
 from storage.ids import new_id
 from storage.repositories import Store
+from storage.snapshot import Snapshot
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
 from tracker.demo import make_demo
 from tracker.lookup import resolve_client
@@ -34,7 +35,7 @@ from tracker.models import (
     Snooze,
     TeamMember,
 )
-from tracker.review import ClientAssessment, ReviewItem, assess, build_review
+from tracker.review import assess, build_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.validation import ValidationError
 from tracker.warning_signs import Sign
@@ -44,28 +45,6 @@ R = TypeVar("R")
 
 class NotEmpty(Exception):
     """The data file already holds an agency."""
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The agency as read at one moment, with everything the rules derive from it.
-
-    A *partial* snapshot holds only the review, from the cache: enough to show the queue
-    while the records load."""
-
-    today: date
-    agency: Agency
-    assessments: tuple[ClientAssessment, ...]
-    review: tuple[ReviewItem, ...]
-    partial: bool = False
-    clients: int = -1
-
-    @property
-    def has_clients(self) -> bool:
-        return bool(self.agency.clients) if self.clients < 0 else self.clients > 0
-
-    def assessment(self, client_id: str) -> ClientAssessment | None:
-        return next((a for a in self.assessments if a.client.id == client_id), None)
 
 
 class Workspace:
@@ -90,7 +69,7 @@ class Workspace:
         token = self._seen = self.store.db.token()
         agency = self.store.load_agency()
         found = assess(agency, day, self.thresholds)
-        snap = Snapshot(today=day, agency=agency, assessments=found,
+        snap = Snapshot(today=day, loaded=agency, assessments=found,
                         review=build_review(agency, day, self.thresholds, found))
         if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
             review_cache.write(self.path, token, day, self.thresholds, snap.review,
@@ -101,13 +80,10 @@ class Workspace:
         """Today's review from the cache, without reading the records; None if stale."""
         day = today or self.clock()
         token = self.store.db.token()
-        hit = review_cache.read(self.path, token, day, self.thresholds)
-        if hit is None:
-            return None
-        self._seen = token
-        items, clients = hit
-        return Snapshot(today=day, agency=Agency(), assessments=(), review=items,
-                        partial=True, clients=clients)
+        snap = review_cache.peek(self.path, day, self.thresholds)
+        if snap is not None:
+            self._seen = token
+        return snap
 
     def changed(self) -> bool:
         """Did anyone (this process included) save since the last snapshot? Two stats."""

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from tracker.errors import DecisionError as DecisionError
 from tracker.models import (
     ChangeRequest,
     ChangeStatus,
@@ -15,10 +16,6 @@ from tracker.models import (
     ScopeStatus,
 )
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
-
-
-class DecisionError(ValueError):
-    """The decision cannot be made as asked (already decided, reason missing...)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,75 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
-
-class ClientStatus(StrEnum):
-    PROSPECT = "prospect"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CHURNED = "churned"
-
-
-class Role(StrEnum):
-    PM = "pm"
-    ANALYST = "analyst"
-    OWNER = "owner"
-
-
-class CallFrequency(StrEnum):
-    WEEKLY = "weekly"
-    BIWEEKLY = "biweekly"
-    MONTHLY = "monthly"
-    NONE = "none"
-
-
-class ScopeStatus(StrEnum):
-    PLANNED = "planned"
-    ACTIVE = "active"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-class ScopeOrigin(StrEnum):
-    KICKOFF = "kickoff"
-    CHANGE_REQUEST = "change_request"
-
-
-class ChangeStatus(StrEnum):
-    PENDING = "pending"
-    EXPAND = "expand"
-    FOCUS = "focus"
-    FAVOUR = "favour"
-
-
-class InteractionKind(StrEnum):
-    STATUS_CALL = "status_call"
-    UNSCHEDULED_CALL = "unscheduled_call"
-    EMAIL = "email"
-    MEETING = "meeting"
-    IN_PERSON_VISIT = "in_person_visit"
-    AGENCY_EVENT = "agency_event"
-    MONTHLY_REPORT_SENT = "monthly_report_sent"
-    CALL_SUMMARY_SENT = "call_summary_sent"
-    QUESTION = "question"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    InteractionKind.STATUS_CALL: "status call",
-    InteractionKind.UNSCHEDULED_CALL: "unscheduled call",
-    InteractionKind.EMAIL: "email",
-    InteractionKind.MEETING: "meeting",
-    InteractionKind.IN_PERSON_VISIT: "in-person visit",
-    InteractionKind.AGENCY_EVENT: "agency event attended",
-    InteractionKind.MONTHLY_REPORT_SENT: "monthly report sent",
-    InteractionKind.CALL_SUMMARY_SENT: "call summary sent",
-    InteractionKind.QUESTION: "question from client",
-}
+from tracker.kinds import (
+    CallFrequency as CallFrequency,
+)
+from tracker.kinds import (
+    ChangeStatus as ChangeStatus,
+)
+from tracker.kinds import (
+    ClientStatus as ClientStatus,
+)
+from tracker.kinds import (
+    InteractionKind as InteractionKind,
+)
+from tracker.kinds import (
+    Role as Role,
+)
+from tracker.kinds import (
+    ScopeOrigin as ScopeOrigin,
+)
+from tracker.kinds import (
+    ScopeStatus as ScopeStatus,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.cadence import Cadence, CadenceState, cadences
+from tracker.codes import SignCode
 from tracker.health import Health, health
 from tracker.history import ClientHistory, histories
 from tracker.models import Agency, ChangeStatus, Client, InteractionKind
+from tracker.review_items import CALL_SUMMARY, CHANGE_REQUEST, ReviewItem
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.warning_signs import (
     Severity,
     Sign,
-    SignCode,
     TeamLoad,
     detect_signs,
     team_load,
@@ -27,10 +28,6 @@ CALL_KINDS = frozenset({
     InteractionKind.IN_PERSON_VISIT,
 })
 
-CHANGE_REQUEST = "change_request"
-CALL_SUMMARY = "call_summary"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientAssessment:
     client: Client
@@ -41,26 +38,6 @@ class ClientAssessment:
 
     def cadence(self, kind: str) -> Cadence | None:
         return next((c for c in self.cadences if c.kind == kind), None)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReviewItem:
-    """One thing to do today. ``key`` identifies it for snoozing; ``due`` is the day it
-    became due (deadline of a cadence, since-date of a sign, date of a request or call)."""
-
-    key: str
-    client_id: str
-    client: str
-    kind: str
-    urgency: int
-    why: str
-    due: date | None
-    subject: str = ""  # the record it is about: sign key, change request id, interaction id
-
-    def sort_key(self) -> tuple[int, date, str, str, str, str, str, str, str]:
-        # ends with every field, so that no two different items ever tie
-        return (-self.urgency, self.due or date.max, self.client.casefold(), self.client_id,
-                self.kind, self.key, self.client, self.why, self.subject)
 
 
 def assess(agency: Agency, today: date, t: Thresholds = DEFAULT_THRESHOLDS,
@@ -184,38 +161,3 @@ def build_review(
 
 def snoozed_keys(agency: Agency, today: date) -> frozenset[str]:
     return frozenset(s.item_key for s in agency.snoozes if s.until > today)
-
-
-CATEGORIES = ("overdue", "due", "sign", "request", "summary")
-
-
-def category(kind: str) -> str:
-    """The group a review kind belongs to, for counts: overdue, due, sign, request, summary."""
-    if kind.endswith("_overdue"):
-        return "overdue"
-    if kind.endswith("_due"):
-        return "due"
-    if kind == CHANGE_REQUEST:
-        return "request"
-    if kind == CALL_SUMMARY:
-        return "summary"
-    return "sign"
-
-
-def kind_label(kind: str) -> str:
-    """``status_call_overdue`` -> ``status call overdue``; sign codes -> their label."""
-    if category(kind) == "sign":
-        try:
-            return SignCode(kind).label
-        except ValueError:
-            return kind.replace("_", " ")
-    if kind == CALL_SUMMARY:
-        return "call summary"
-    return kind.replace("_", " ")
-
-
-def counts_by_category(items: Iterable[ReviewItem]) -> dict[str, int]:
-    counts = dict.fromkeys(CATEGORIES, 0)
-    for i in items:
-        counts[category(i.kind)] += 1
-    return counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tracker.errors import ValidationError as ValidationError
 from tracker.models import (
     AccessGrant,
     Assignment,
@@ -24,13 +25,6 @@ from tracker.models import (
 )
 
 MAX_TEXT = 20_000
-
-
-class ValidationError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _need(value: str, field: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -184,3 +185,34 @@ def test_help_lists_the_commands():
     out = sk("--help", check=True).stdout
     for name in ("demo", "review", "log", "--db"):
         assert name in out
+
+
+def test_the_app_shows_the_kept_review_before_importing_storage_or_the_rules(demo_db, tmp_path):
+    """The start-up speed target rests on this: with a kept review, the first frame needs
+    neither the storage engine nor the records' rules (they load right after it)."""
+    db = tmp_path / "t.json"
+    db.write_bytes(demo_db.read_bytes())
+    assert sk("review", "--db", str(db)).returncode == 0  # computes and keeps the review
+    code = (
+        "import sys, asyncio\n"
+        "import screens.app as sa\n"
+        "from scopekeeper import cli\n"
+        "sa.FIRST_FRAME_SECONDS = 30\n"
+        "heavy = ('storage.database', 'storage.workspace', 'storage.repositories', "
+        "'tracker.models', 'tracker.review', 'tracker.warning_signs', 'tinydb')\n"
+        "seen = []\n"
+        "def run(self, **kw):\n"
+        "    async def go():\n"
+        "        async with self.run_test(size=(80, 24)) as pilot:\n"
+        "            await pilot.pause()\n"
+        "            seen.append(self.screen.query_one('#review-table').row_count)\n"
+        "            seen.append(sorted(m for m in heavy if m in sys.modules))\n"
+        "    asyncio.run(go())\n"
+        "sa.ScopekeeperApp.run = run\n"
+        f"assert cli.main(['--db', {str(db)!r}]) == 0\n"
+        "print(seen)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    rows, imported = ast.literal_eval(out.stdout)
+    assert rows > 0 and imported == []

@@ -566,6 +566,35 @@ async def test_starts_from_the_kept_review_then_reads_the_records(db):
         assert table(app).row_count == len(cached.review)
 
 
+async def test_a_stale_kept_review_is_shown_marked_then_replaced(db):
+    from screens.app import ScopekeeperApp
+    from screens.review import log_kind
+    from storage.review_cache import peek
+    from tracker.settings import DEFAULT_THRESHOLDS
+
+    first = Workspace(db, user="t", clock=lambda: TODAY)
+    before = first.snapshot()
+    item = next(i for i in before.review if log_kind(i) is not None)
+    first.log(first.find_client(item.client_id), log_kind(item), TODAY)  # someone did it
+    assert peek(db, TODAY, DEFAULT_THRESHOLDS) is None  # the command line never uses it
+    stale = peek(db, TODAY, DEFAULT_THRESHOLDS, stale_ok=True)
+    assert stale is not None and stale.stale and stale.review == before.review
+
+    app = ScopekeeperApp(lambda: Workspace(db, user="tester", clock=lambda: TODAY, lazy=True),
+                         snapshot=stale)
+    async with app.run_test(size=SIZE) as pilot:
+        assert table(app).row_count == len(before.review)
+        assert plain(app.screen.query_one("#review-counts")).startswith(
+            f"{len(before.review)} to review (updating…) · ")
+        assert app.screen.check_action("log", ()) is None  # greyed out until read
+        await pilot.pause(0.8)
+        assert not app.snapshot.partial
+        keys = [table(app).coordinate_to_cell_key((r, 0)).row_key.value
+                for r in range(table(app).row_count)]
+        assert item.key not in keys and len(keys) < len(before.review)
+        assert "updating" not in plain(app.screen.query_one("#review-counts"))
+
+
 async def test_a_refresh_never_discards_an_open_form(db):
     pine = client(db, "Pinecrest Realty")
     app = make_app(db)

@@ -5,7 +5,8 @@ import pytest
 from tests.factories import TODAY
 from tracker.demo import make_demo
 from tracker.models import ClientStatus, Role
-from tracker.review import assess, build_review, category
+from tracker.review import assess, build_review
+from tracker.review_items import category
 from tracker.warning_signs import SignCode
 
 

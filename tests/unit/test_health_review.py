@@ -23,15 +23,8 @@ from tests.factories import (
 )
 from tracker.health import Band, health
 from tracker.models import CallFrequency, InteractionKind, SignState, Snooze
-from tracker.review import (
-    ReviewItem,
-    assess,
-    build_review,
-    category,
-    counts_by_category,
-    kind_label,
-    rank_review,
-)
+from tracker.review import assess, build_review, rank_review
+from tracker.review_items import ReviewItem, category, counts_by_category, kind_label
 from tracker.warning_signs import Severity, Sign, SignCode
 
 K = InteractionKind

@@ -1,0 +1,53 @@
+"""What the screens draw from: the agency as read at one moment, or only its kept review.
+
+Light on purpose (no record type is imported until a full snapshot exists), so that the app
+can show the kept review before the domain and the storage engine are even imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from tracker.review_items import ReviewItem
+
+if TYPE_CHECKING:
+    from tracker.models import Agency
+    from tracker.review import ClientAssessment
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """The agency as read at one moment, with everything the rules derive from it.
+
+    Without ``loaded`` records it is *partial*: only the review kept from an earlier
+    reading, enough to show the queue while the records load. A partial snapshot is
+    *stale* when someone saved after that review was computed (it is shown marked as
+    such, for the moment it takes to read the records)."""
+
+    today: date
+    review: tuple[ReviewItem, ...]
+    loaded: Agency | None = None
+    assessments: tuple[ClientAssessment, ...] = ()
+    clients: int = -1
+    stale: bool = False
+
+    @property
+    def partial(self) -> bool:
+        return self.loaded is None
+
+    @property
+    def agency(self) -> Agency:
+        if self.loaded is None:
+            from tracker.models import Agency
+
+            return Agency()
+        return self.loaded
+
+    @property
+    def has_clients(self) -> bool:
+        return bool(self.agency.clients) if self.clients < 0 else self.clients > 0
+
+    def assessment(self, client_id: str) -> ClientAssessment | None:
+        return next((a for a in self.assessments if a.client.id == client_id), None)
