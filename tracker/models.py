@@ -11,23 +11,11 @@ from datetime import date
 
 from tracker.kinds import (
     CallFrequency as CallFrequency,
-)
-from tracker.kinds import (
     ChangeStatus as ChangeStatus,
-)
-from tracker.kinds import (
     ClientStatus as ClientStatus,
-)
-from tracker.kinds import (
     InteractionKind as InteractionKind,
-)
-from tracker.kinds import (
     Role as Role,
-)
-from tracker.kinds import (
     ScopeOrigin as ScopeOrigin,
-)
-from tracker.kinds import (
     ScopeStatus as ScopeStatus,
 )
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from storage.codecs import DecodeError, decode, decode_fast, encode
 from storage.migrations import migrate, migrate_1_to_2

@@ -4,8 +4,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from tests.factories import TODAY, ago, make_client, make_interaction, make_log
 from tracker.cadence import (
