@@ -37,7 +37,22 @@ def migrate_1_to_2(data: Data) -> Data:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {1: migrate_1_to_2}
+def migrate_2_to_3(data: Data) -> Data:
+    """Schema 3: activities and tests (a new table, for the monthly report) and the reply put
+    in writing on each change request (``document_kind``, ``document``, ``document_on``)."""
+    import copy
+
+    out = copy.deepcopy(data)
+    out.setdefault("activities", {})
+    for doc in out.get("change_requests", {}).values():
+        doc.setdefault("document_kind", "")
+        doc.setdefault("document", "")
+        doc.setdefault("document_on", None)
+    out[META]["1"]["schema"] = 3
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {1: migrate_1_to_2, 2: migrate_2_to_3}
 
 
 def migrate(data: Data, from_version: int, to_version: int) -> Data:

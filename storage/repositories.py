@@ -12,6 +12,7 @@ from storage.errors import NotFound, StorageError
 from storage.tables import TABLES
 from tracker.models import (
     AccessGrant,
+    Activity,
     Agency,
     Assignment,
     BudgetChange,
@@ -94,6 +95,7 @@ class Store:
         self.contact_changes = Repository(db, ContactChange, author)
         self.sign_states = Repository(db, SignState, author)
         self.snoozes = Repository(db, Snooze, author)
+        self.activities = Repository(db, Activity, author)
 
     def repo(self, cls: type[T]) -> Repository[T]:
         repo: Repository[T] = getattr(self, TABLES[cls])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tracker.models import (
     AccessGrant,
+    Activity,
     Assignment,
     BudgetChange,
     ChangeRequest,
@@ -31,6 +32,7 @@ TABLES: dict[type, str] = {
     ContactChange: "contact_changes",
     SignState: "sign_states",
     Snooze: "snoozes",
+    Activity: "activities",
 }
 
 TABLE_OF: dict[str, type] = {name: cls for cls, name in TABLES.items()}

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from tracker.models import (
     AccessGrant,
+    Activity,
     Agency,
     Assignment,
     BudgetChange,
@@ -28,6 +29,7 @@ from tracker.models import (
     Interaction,
     InteractionKind,
     NpsResponse,
+    Outcome,
     Role,
     ScopeItem,
     ScopeOrigin,
@@ -69,6 +71,23 @@ _SCOPE = (
     ("Meta Ads prospecting", "3 audiences, 6 creatives", "ROAS >= 3"),
     ("Conversion tracking setup", "GA4 + tag manager", "all key events tracked"),
 )
+#: (title, is a test, result, outcome) of work reported in the monthly report
+_ACTIVITIES = (
+    ("Landing page headline A/B test", True, "Variant B: +12% form fills (95% confidence)",
+     Outcome.WIN),
+    ("Target CPA bidding trial on brand campaigns", True,
+     "CPA rose 9% during the learning phase; back to manual CPC", Outcome.LEARNING),
+    ("Negative keyword clean-up", False, "212 wasted search terms excluded", Outcome.WIN),
+    ("Checkout page trust badges test", True, "No significant difference after 3 weeks",
+     Outcome.LEARNING),
+    ("Internal linking on the top 20 blog posts", False, "Done; rankings to be re-checked",
+     Outcome.OPEN),
+    ("Retargeting audience refresh", False, "Audiences rebuilt from GA4 events", Outcome.OPEN),
+    ("Product feed title rewrite", True, "Shopping CTR +0.8 pt on rewritten items",
+     Outcome.WIN),
+    ("Call-tracking number on landing pages", False,
+     "Phone leads now counted as conversions", Outcome.WIN),
+)
 _REQUESTS = (
     "Add TikTok ads for the spring launch",
     "Build a landing page for the trade show",
@@ -94,6 +113,7 @@ class _Builder:
     access: list[AccessGrant] = field(default_factory=list)
     contact_changes: list[ContactChange] = field(default_factory=list)
     states: list[SignState] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
     def id(self, prefix: str) -> str:
         return f"{prefix}_{self.rng.getrandbits(40):010x}"
@@ -117,7 +137,7 @@ class _Builder:
             change_requests=tuple(self.requests), interactions=tuple(self.interactions),
             nps=tuple(self.nps), budget_changes=tuple(self.budgets),
             access_grants=tuple(self.access), contact_changes=tuple(self.contact_changes),
-            sign_states=tuple(self.states),
+            sign_states=tuple(self.states), activities=tuple(self.activities),
         )
 
 
@@ -369,7 +389,25 @@ def make_demo(today: date, clients: int = 25, events: int | None = None,
         _scope(b, c)
     _assign(b, b.clients, pms, analysts)
     _paused_and_churned(b)
+    _activities(b, random.Random(seed + 1))  # own generator: the rest stays as it was
     return b.agency()
+
+
+def _activities(b: _Builder, rng: random.Random) -> None:
+    """Two or three activities or tests a month over the last three months, per client."""
+    for c in b.clients:
+        if c.status is not ClientStatus.ACTIVE:
+            continue
+        for month_back in range(3):
+            for title, test, result, outcome in rng.sample(_ACTIVITIES, rng.randint(2, 3)):
+                on = b.ago(month_back * 30 + rng.randint(1, 28))
+                if on < c.start_date:
+                    continue
+                recent = outcome is not Outcome.OPEN and (b.today - on).days < 7
+                b.activities.append(Activity(
+                    id=b.id("act"), client_id=c.id, on=on, title=title, test=test,
+                    result="" if recent else result,
+                    outcome=Outcome.OPEN if recent else outcome))
 
 
 def _paused_and_churned(b: _Builder) -> None:

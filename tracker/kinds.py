@@ -64,6 +64,14 @@ class InteractionKind(StrEnum):
         return _KIND_LABELS[self]
 
 
+class Outcome(StrEnum):
+    """What an activity or test run for a client came to."""
+
+    OPEN = "open"  # still running, or not judged yet
+    WIN = "win"
+    LEARNING = "learning"
+
+
 _KIND_LABELS = {
     InteractionKind.STATUS_CALL: "status call",
     InteractionKind.UNSCHEDULED_CALL: "unscheduled call",

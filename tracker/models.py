@@ -14,6 +14,7 @@ from tracker.kinds import (
     ChangeStatus as ChangeStatus,
     ClientStatus as ClientStatus,
     InteractionKind as InteractionKind,
+    Outcome as Outcome,
     Role as Role,
     ScopeOrigin as ScopeOrigin,
     ScopeStatus as ScopeStatus,
@@ -113,6 +114,10 @@ class ChangeRequest:
     decided_by: str = ""
     reason: str = ""
     scope_item_ids: tuple[str, ...] = ()
+    # the reply put in writing (a change order or a stay-focused reply) and when
+    document_kind: str = ""
+    document: str = ""
+    document_on: date | None = None
     rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 
@@ -196,6 +201,21 @@ class Snooze:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Activity:
+    """Work done for a client that goes in the monthly report: a test or an activity,
+    its result, and whether it was a win or a learning."""
+
+    id: str
+    client_id: str
+    on: date
+    title: str
+    test: bool = False
+    result: str = ""
+    outcome: Outcome = Outcome.OPEN
+    rev: int = 0  # storage revision: 0 = never saved; bumped by every save
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Agency:
     """Everything the rules look at, as loaded at one moment."""
 
@@ -211,3 +231,4 @@ class Agency:
     contact_changes: tuple[ContactChange, ...] = ()
     sign_states: tuple[SignState, ...] = ()
     snoozes: tuple[Snooze, ...] = ()
+    activities: tuple[Activity, ...] = ()

@@ -8,6 +8,7 @@ from typing import Any
 from tracker.errors import ValidationError as ValidationError
 from tracker.models import (
     AccessGrant,
+    Activity,
     Assignment,
     BudgetChange,
     CadenceSettings,
@@ -109,6 +110,10 @@ def _contact_change(c: ContactChange) -> None:
     _need(c.new_name, "new_name")
 
 
+def _activity(a: Activity) -> None:
+    _need(a.title, "title")
+
+
 def _none(_: Any) -> None:
     return None
 
@@ -130,6 +135,7 @@ VALIDATORS: dict[type, Callable[[Any], None]] = {
     ContactChange: _contact_change,
     SignState: _sign_state,
     Snooze: _none,
+    Activity: _activity,
 }
 
 

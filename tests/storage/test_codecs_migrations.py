@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from storage.codecs import DecodeError, decode, decode_fast, encode
-from storage.migrations import migrate, migrate_1_to_2
+from storage.migrations import migrate, migrate_1_to_2, migrate_2_to_3
 from tests.storage.test_repositories import ONE_OF_EACH
-from tracker.models import Client, Interaction
+from tracker.models import ChangeRequest, Client, Interaction
 
 V1 = {
     "_meta": {"1": {"format": "scopekeeper", "schema": 1}},
@@ -26,6 +26,22 @@ def test_migration_1_to_2_adds_revisions_and_sequence_without_touching_the_input
     assert out["clients"]["1"]["rev"] == 1 and out["nps"]["4"]["rev"] == 1
     assert out["custom"] == {"1": {"keep": "me"}}  # tables it does not know are left alone
     assert decode(Client, out["clients"]["1"]).rev == 1
+
+
+def test_migration_2_to_3_adds_activities_and_request_documents():
+    v2 = migrate_1_to_2(V1)
+    v2["change_requests"] = {"7": {
+        "id": "chg_1", "client_id": "cli_1", "requested_on": "2026-01-02", "requested_by": "A",
+        "description": "Extra page", "estimated_hours": 2.0, "fee_cents": 0,
+        "status": "pending", "decided_on": None, "decided_by": "", "reason": "",
+        "scope_item_ids": [], "rev": 3}}
+    before = copy.deepcopy(v2)
+    out = migrate_2_to_3(v2)
+    assert before == v2
+    assert out["_meta"]["1"]["schema"] == 3 and out["activities"] == {}
+    cr = decode_fast(ChangeRequest, out["change_requests"]["7"])
+    assert (cr.document_kind, cr.document, cr.document_on, cr.rev) == ("", "", None, 3)
+    assert migrate(V1, 1, 3) == migrate_2_to_3(migrate_1_to_2(V1))
 
 
 def test_migrate_applies_each_step_once():

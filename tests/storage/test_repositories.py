@@ -27,9 +27,11 @@ from tests.factories import (
 )
 from tracker.demo import make_demo
 from tracker.models import (
+    Activity,
     CallFrequency,
     Contact,
     InteractionKind,
+    Outcome,
     ScopeItem,
     SignState,
     Snooze,
@@ -52,6 +54,8 @@ ONE_OF_EACH = [
     make_access(CLIENT), make_contact_change(CLIENT),
     SignState(id="sgn_1", client_id=CLIENT.id, sign_key="k", acknowledged_on=TODAY, note="n"),
     Snooze(id="snz_1", item_key="k", until=TODAY),
+    Activity(id="act_1", client_id=CLIENT.id, on=TODAY, title="Landing page A/B test",
+             test=True, result="+12% sign-ups", outcome=Outcome.WIN),
 ]
 
 
