@@ -14,6 +14,7 @@ import pwd
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from scopekeeper import __version__
@@ -124,6 +125,30 @@ def build_parser() -> argparse.ArgumentParser:
                              "is backed up first.")
     restore.add_argument("backup", metavar="BACKUP",
                          help="a backup file, its name in backups/, or 'latest'")
+    render = sub.add_parser(
+        "render", parents=[common], help="write a document for a client from its template",
+        description="Write a document (kickoff agreement, call summary, change order, "
+        "stay-focused reply, monthly report, new-contact briefing, save-mode prep) from its "
+        "template: the agency's own from the template directory, else the built-in one. "
+        "See 'scopekeeper templates'.")
+    render.add_argument("template", metavar="TEMPLATE", help="template name, e.g. change_order")
+    render.add_argument("--client", required=True, metavar="CLIENT",
+                        help="client id or (unique part of) its name")
+    render.add_argument("--change-request", metavar="ID", default=None,
+                        help="the change request (default: the client's latest pending one)")
+    render.add_argument("--call", metavar="ID", default=None,
+                        help="the call to summarise (default: the client's latest call)")
+    render.add_argument("--month", metavar="YYYY-MM", default=None,
+                        help="the month to report on (default: last month)")
+    render.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="write to FILE instead of printing (never replaces a file "
+                        "unless --force)")
+    render.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    render.add_argument("--builtin", action="store_true",
+                        help="use the built-in template even if the agency has its own")
+    sub.add_parser("templates", parents=[common], help="list the document templates",
+                   description="List the document templates, which of them the agency's "
+                   "template directory overrides, and where that directory is.")
     return p
 
 
@@ -207,6 +232,70 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _templates_dir(args: argparse.Namespace) -> Path:
+    from storage.templates import user_dir
+
+    return user_dir(config_path(args.config))
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from storage.config import load_agency_name
+    from tracker.documents import DOCUMENTS, DocumentError, parse_month
+    from tracker.lookup import ClientNotFound
+
+    if args.template not in DOCUMENTS:
+        raise UsageError(f"no template {args.template!r}; choose from {', '.join(DOCUMENTS)}")
+    try:
+        month = parse_month(args.month) if args.month else None
+    except DocumentError as e:
+        raise UsageError(str(e)) from None
+    out = Path(args.output).expanduser() if args.output else None
+    if out is not None and out.exists() and not args.force:
+        raise UsageError(f"{out} exists; use --force to replace it")
+    ws = _workspace(args)
+    try:
+        client = ws.find_client(args.client)
+    except ClientNotFound as e:
+        raise UsageError(str(e)) from None
+    sender = ws.sender(load_agency_name(config_path(args.config), required=bool(args.config)))
+    try:
+        doc = ws.document(args.template, client, sender, templates=_templates_dir(args),
+                          builtin_only=args.builtin, request_id=args.change_request,
+                          call_id=args.call, month=month)
+    except DocumentError as e:
+        raise UsageError(str(e)) from None
+    if out is None:
+        sys.stdout.write(doc.text)
+        return 0
+    from storage.files import atomic_write
+
+    atomic_write(out, doc.text.encode("utf-8"), 0o644)
+    print(f"wrote {clean_line(str(out))} ({DOCUMENTS[args.template].title}, "
+          f"{'built-in' if doc.template.builtin else clean_line(str(doc.template.path))})")
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from storage.templates import available, builtin_dir
+    from tracker.documents import DOCUMENTS
+
+    mine = _templates_dir(args)
+    found = available(mine)
+    width = max(map(len, DOCUMENTS))
+    for name, doc in DOCUMENTS.items():
+        t = found.get(name)
+        where = "missing" if t is None else "built-in" if t.builtin else (
+            f"overridden by {clean_line(str(t.path))}")
+        print(f"{name:<{width}}  {doc.title:<34}  {where}")
+    extra = sorted(set(found) - set(DOCUMENTS))
+    for name in extra:
+        print(f"{name:<{width}}  {'(not a known document; unused)':<34}  "
+              f"{clean_line(str(found[name].path))}")
+    print(f"\nbuilt-in templates: {builtin_dir()}\nthe agency's templates "
+          f"(same file names override them): {clean_line(str(mine))}")
+    return 0
+
+
 def _binding_ids() -> set[str]:
     from screens.keys import binding_ids
 
@@ -264,7 +353,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
-            "doctor": cmd_doctor, "restore": cmd_restore, None: cmd_tui}
+            "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
+            "templates": cmd_templates, None: cmd_tui}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,5 @@
-"""The user's configuration file (TOML). For now it holds the keymap: ``[keymap]`` maps a
-binding id to the keys that should trigger it, e.g. ``"review.snooze" = "z"``."""
+"""The user's configuration file (TOML): ``[keymap]`` maps a binding id to the keys that
+should trigger it, e.g. ``"review.snooze" = "z"``; ``[agency] name`` signs the documents."""
 
 from __future__ import annotations
 
@@ -25,10 +25,7 @@ def config_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
     return root / "scopekeeper" / "config.toml"
 
 
-def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
-                required: bool = False) -> dict[str, str]:
-    """The ``[keymap]`` table, checked: every id must exist and every value be keys.
-    ``known_ids`` may be a function, called only if there is a keymap to check."""
+def _read(path: Path, required: bool) -> dict[str, object]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -40,10 +37,27 @@ def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str
     import tomllib
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
-    keymap = data.get("keymap", {})
+
+
+def load_agency_name(path: Path, required: bool = False) -> str:
+    """``[agency] name``: how documents sign off (empty if not set)."""
+    agency = _read(path, required).get("agency", {})
+    if not isinstance(agency, dict):
+        raise ConfigError(f"{path}: agency: must be a table, e.g. [agency] name = \"Acme\"")
+    name = agency.get("name", "")
+    if not isinstance(name, str):
+        raise ConfigError(f"{path}: agency.name: must be text")
+    return name.strip()
+
+
+def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
+                required: bool = False) -> dict[str, str]:
+    """The ``[keymap]`` table, checked: every id must exist and every value be keys.
+    ``known_ids`` may be a function, called only if there is a keymap to check."""
+    keymap = _read(path, required).get("keymap", {})
     if not isinstance(keymap, dict):
         raise ConfigError(f"{path}: keymap: must be a table of binding id = \"keys\"")
     if not keymap:

@@ -13,8 +13,11 @@ from storage.database import Database, Settings
 from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
+from storage.templates import Rendered
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
 from tracker.demo import make_demo
+from tracker.documents import Sender
+from tracker.documents.common import ROLE_WORDS
 from tracker.lookup import resolve_client
 from tracker.models import (
     AccessGrant,
@@ -99,6 +102,30 @@ class Workspace:
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
         self.store.replace_all(agency)
         return agency
+
+    # --- documents --------------------------------------------------------------------
+
+    def sender(self, agency_name: str = "") -> Sender:
+        """Who signs documents: the team member whose login is this person's."""
+        me = next((m for m in self.store.members.all() if m.login == self.user), None)
+        if me is None:
+            return Sender(name=self.user, agency=agency_name)
+        return Sender(name=me.name, role=ROLE_WORDS.get(me.role, str(me.role)),
+                      agency=agency_name)
+
+    def document(self, name: str, client: Client, sender: Sender, *,
+                 templates: Path | None = None, builtin_only: bool = False,
+                 request_id: str | None = None, call_id: str | None = None,
+                 month: date | None = None) -> Rendered:
+        """Document ``name`` for ``client``, rendered from its template (the user's
+        override in ``templates`` unless ``builtin_only``)."""
+        from storage.templates import find, render
+        from tracker.documents import build
+
+        template = find(name, templates, builtin_only=builtin_only)
+        model = build(name, self.store.load_agency(), client, self.clock(), sender,
+                      request_id=request_id, call_id=call_id, month=month)
+        return render(template, model)
 
     def find_client(self, text: str) -> Client:
         return resolve_client(self.store.clients.all(), text)
@@ -214,6 +241,16 @@ class Actions:
 
     def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
         return self.save(small_favour(cr, self.today(), self.ws.user, note))
+
+    def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
+        """The change order or stay-focused reply that was sent, kept on its request."""
+        if not text.strip():
+            raise ValidationError("document", "is empty")
+        return self.save(replace(cr, document_kind=kind, document=text, document_on=self.today()))
+
+    def summary_sent(self, client: Client, text: str) -> Interaction:
+        """The call summary went out: logged with its text (clears the Review item)."""
+        return self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
 
     # --- clients, scope, team -------------------------------------------------------
 
