@@ -59,6 +59,8 @@ def _line(error: BaseException, filename: str) -> int | None:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return "it needs more memory than a template may use"
     if isinstance(error, UndefinedError):
         return f"{error.message} (misspelt, or not available in this document)"
     if isinstance(error, SecurityError):

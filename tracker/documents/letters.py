@@ -26,11 +26,17 @@ from tracker.models import (
     Client,
     Interaction,
     InteractionKind,
+    ScopeItem,
     ScopeOrigin,
+    ScopeStatus,
 )
 
 CALLS = frozenset({InteractionKind.STATUS_CALL, InteractionKind.UNSCHEDULED_CALL,
                    InteractionKind.MEETING, InteractionKind.IN_PERSON_VISIT})
+
+
+def _due(s: ScopeItem) -> tuple[date, str]:
+    return (s.due or date.max, s.title)
 
 
 def kickoff(agency: Agency, c: Client, today: date, sender: Sender) -> Model:
@@ -124,7 +130,7 @@ def change_order(agency: Agency, c: Client, today: date, sender: Sender,
         "new_total": money(old_fee + change, c.currency),
         "schedule": {"added_due": day(dues[-1]) if dues else "",
                      "existing": [{"title": s.title, "due": day(s.due)}
-                                  for s in agreed_scope(agency, c)
+                                  for s in sorted(agreed_scope(agency, c), key=_due)
                                   if s not in added and s.due and s.due >= today]},
     }
 
@@ -137,7 +143,8 @@ def stay_focused(agency: Agency, c: Client, today: date, sender: Sender,
     summaries = [i for i in agency.interactions if i.client_id == c.id
                  and i.kind is InteractionKind.CALL_SUMMARY_SENT and i.on <= today]
     last = max(summaries, key=lambda i: (i.on, i.id)) if summaries else None
-    open_items = [s for s in scope if str(s.status) in ("planned", "active")]
+    open_items = sorted((s for s in scope if s.status in (ScopeStatus.PLANNED, ScopeStatus.ACTIVE)),
+                        key=_due)
     return frame(agency, c, today, sender) | {
         "request": request(cr, c.currency),
         "scope": [scope_item(s, c.currency) for s in scope],

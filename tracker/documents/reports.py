@@ -162,7 +162,7 @@ def save_mode_prep(agency: Agency, c: Client, today: date, sender: Sender,
     last_nps = max(nps, key=lambda n: (n.on, n.id)) if nps else None
     return frame(agency, c, today, sender) | {
         "health": {"score": found.health.score, "band": BAND_WORDS[found.health.band]},
-        "signs": [{"label": s.code.label, "severity": str(s.severity), "since": day(s.since),
+        "signs": [{"label": s.code.label[:1].upper() + s.code.label[1:], "severity": str(s.severity), "since": day(s.since),
                    "evidence": s.evidence, "response": s.response,
                    "acknowledged": s.acknowledged,
                    "note": s.state.note if s.state is not None else ""} for s in active],
