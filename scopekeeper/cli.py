@@ -348,8 +348,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
     else:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
     from screens.app import run  # Textual is imported only for the TUI
+    from storage.config import load_agency_name
 
-    return run(workspace, keymap, mouse=not args.no_mouse, snapshot=snap)
+    agency = load_agency_name(config_path(args.config), required=bool(args.config))
+    return run(workspace, keymap, mouse=not args.no_mouse, snapshot=snap,
+               templates=_templates_dir(args), agency_name=agency)
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,

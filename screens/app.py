@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
@@ -52,7 +52,8 @@ class ScopekeeperApp(App[None]):
 
     def __init__(self, workspace: Workspace | Callable[[], Workspace],
                  keymap: Mapping[str, str] | None = None,
-                 snapshot: Snapshot | None = None) -> None:
+                 snapshot: Snapshot | None = None, *, templates: Path | None = None,
+                 agency_name: str = "") -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
         ``snapshot``, the storage engine is then imported and opened after the first frame."""
         super().__init__()
@@ -61,6 +62,8 @@ class ScopekeeperApp(App[None]):
         self._opening = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
         self._keymap = dict(keymap or {})
+        self.templates = templates  # the agency's own document templates, if any
+        self.agency_name = agency_name
 
     @property
     def workspace(self) -> Workspace:
@@ -215,6 +218,8 @@ def _palette() -> Any:
 
 
 def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str] | None = None,
-        mouse: bool = True, snapshot: Snapshot | None = None) -> int:
-    ScopekeeperApp(workspace, keymap, snapshot).run(mouse=mouse)
+        mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
+        agency_name: str = "") -> int:
+    ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
+                   agency_name=agency_name).run(mouse=mouse)
     return 0

@@ -137,6 +137,7 @@ class ClientScreen(AgencyScreen):
         Binding("D", "drop", "Drop", id="client.drop"),
         Binding("x", "resolve", "Resolve", id="client.resolve"),
         Binding("L", "log", "Log", id="client.log"),
+        Binding("w", "documents", "Write", id="client.documents"),
         Binding("N", "nps", "NPS", show=False, id="client.nps"),
         Binding("B", "budget", "Budget", show=False, id="client.budget"),
         Binding("A", "access", "Access grant", show=False, id="client.access"),
@@ -425,6 +426,13 @@ class ClientScreen(AgencyScreen):
     def action_archive(self) -> None:
         for a in self._do():
             archive_client(self.sk_app, a.client)
+
+    def action_documents(self) -> None:
+        from screens.documents import choose_document
+
+        r = self.request() if self.tab == "requests" else None
+        for a in self._do():
+            choose_document(self.sk_app, a.client.id, a.client.name, r.id if r else None)
 
     def action_decide(self) -> None:
         r = self.request()

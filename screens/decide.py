@@ -130,8 +130,12 @@ def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
             return
         draft = ScopeDraft(title=v["title"], deliverable=v["deliverable"], due=v["due"],
                            success_metric=v["metric"], fee_cents=v["fee"])
-        app.attempt(lambda: app.act.expand(client, cr, [draft]),
-                    "Scope expanded: put the change order in writing and get it agreed.")
+        done = app.attempt(lambda: app.act.expand(client, cr, [draft]),
+                           "Scope expanded: put the change order in writing and get it agreed.")
+        if done is not None:
+            from screens.documents import open_document
+
+            open_document(app, client.id, "change_order", request_id=cr.id)
 
     app.push_screen(FormScreen("Expand scope", fields, app.snapshot.today, preview=preview,
                                submit="Expand"), save)
@@ -143,9 +147,11 @@ def _focus(app: ScopekeeperApp, cr: ChangeRequest) -> None:
                           "change afterwards.")]
 
     def save(v: dict[str, Any] | None) -> None:
-        if v is not None:
-            app.attempt(lambda: app.act.stay_focused(cr, v["reason"]),
-                        "Parked: staying focused on the agreed scope.")
+        if v is not None and app.attempt(lambda: app.act.stay_focused(cr, v["reason"]),
+                                         "Parked: staying focused on the agreed scope."):
+            from screens.documents import open_document
+
+            open_document(app, cr.client_id, "stay_focused", request_id=cr.id)
 
     app.push_screen(FormScreen("Stay focused", fields, app.snapshot.today, submit="Park it"),
                     save)

@@ -29,7 +29,8 @@ from tracker.dates import DateParseError, parse_day
 from tracker.money import MoneyError, parse_money
 from tracker.text import clean_line, clean_text
 
-Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool"]
+Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool",
+               "month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,14 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
         except DateParseError as e:
             raise FieldError(str(e)) from None
         return day, f"= {day:%a %d %b %Y}"
+    if field.kind == "month":
+        from tracker.documents import DocumentError, parse_month
+
+        try:
+            first = parse_month(text)
+        except DocumentError as e:
+            raise FieldError(str(e)) from None
+        return first, f"= {first:%B %Y}"
     if field.kind == "money":
         try:
             cents = parse_money(text)

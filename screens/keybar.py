@@ -4,7 +4,8 @@ Textual's ``Footer`` mounts a widget per key and rebuilds them all whenever the 
 bindings change: 15–25 ms for the Review screen's ten keys, several times while the app
 starts and again whenever the cursor moves onto an item with other actions. This draws
 the same line (enabled keys bright, disabled ones dim, the palette key on the right) as
-one piece of text in well under a millisecond. A click on a key presses it.
+one piece of text in well under a millisecond. A click on a key presses it. When the line
+is too long it tightens, then leaves out the screen switches (``?`` lists every key).
 """
 
 from __future__ import annotations
@@ -85,10 +86,15 @@ class KeyBar(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop", end="")
         hints: list[Hint] = []
 
-        keys = [self.app.get_key_display(b) for b, _ in shown]
-        # " l Log it " per key; one space less each when that does not fit
-        full = sum(len(k) + len(b.description) + 3 for k, (b, _) in zip(keys, shown, strict=True))
-        pad = " " if full <= width else ""
+        def length(bindings: list[tuple[Binding, bool]], pad: int) -> int:
+            return sum(len(self.app.get_key_display(b)) + len(b.description) + 2 + pad
+                       for b, _ in bindings)
+
+        # " l Log it " per key; one space less each when that does not fit; then without
+        # the screen switches (r, c, t: listed by ?), which every screen has
+        pad = " " if length(shown, 1) <= width else ""
+        if not pad and length(shown, 0) > width:
+            shown = [(b, e) for b, e in shown if not b.action.startswith("switch_mode")]
 
         def add(binding: Binding, enabled: bool) -> None:
             start = len(line)

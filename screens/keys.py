@@ -13,6 +13,7 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
     from screens.clients import ClientsScreen
     from screens.conflict import ConflictScreen
     from screens.decide import DecideScreen
+    from screens.documents import DocumentMenu, DocumentScreen
     from screens.forms import FormScreen
     from screens.review import ReviewScreen
     from screens.tables import KeyTable
@@ -20,7 +21,8 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
     from screens.welcome import WelcomeScreen
 
     for owner in (ScopekeeperApp, ReviewScreen, ClientsScreen, ClientScreen, TeamScreen,
-                  KeyTable, DecideScreen, FormScreen, ConflictScreen, WelcomeScreen):
+                  KeyTable, DecideScreen, FormScreen, ConflictScreen, WelcomeScreen,
+                  DocumentScreen, DocumentMenu):
         for b in owner.BINDINGS:
             if isinstance(b, Binding) and b.id:
                 yield owner.__name__, b

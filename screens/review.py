@@ -49,6 +49,18 @@ def log_kind(item: ReviewItem) -> InteractionKind | None:
     return None
 
 
+def document_for(item: ReviewItem) -> str | None:
+    """The document an item asks for: the call summary, the two options for a request,
+    the conversation prep for a warning sign."""
+    if item.kind == CALL_SUMMARY:
+        return "call_summary"
+    if item.kind == CHANGE_REQUEST:
+        return "stay_focused"
+    if category(item.kind) == "sign":
+        return "save_mode_prep"
+    return None
+
+
 def counts_line(items: tuple[ReviewItem, ...], stale: bool = False) -> Text:
     counts = counts_by_category(items)
     line = Text.assemble((f"{len(items)} to review", "bold"))
@@ -69,6 +81,7 @@ class ReviewScreen(AgencyScreen):
         Binding("a", "acknowledge", "Acknowledge", id="review.acknowledge"),
         Binding("x", "resolve", "Resolve", show=False, id="review.resolve"),
         Binding("s", "snooze", "Snooze", id="review.snooze"),
+        Binding("w", "write", "Write", id="review.write"),
         Binding("enter,o", "open", "Open client", id="review.open"),
     ]
 
@@ -122,7 +135,7 @@ class ReviewScreen(AgencyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         item = self.selected()
-        if action in ("log", "decide", "acknowledge", "resolve", "snooze", "open") and (
+        if action in ("log", "decide", "acknowledge", "resolve", "snooze", "open", "write") and (
                 self.shown is None or self.shown.partial):
             return None  # shown, greyed out, until the records are read
         if action == "log":
@@ -133,6 +146,8 @@ class ReviewScreen(AgencyScreen):
             return item is not None and category(item.kind) == "sign"
         if action in ("snooze", "open"):
             return item is not None
+        if action == "write":
+            return item is not None and document_for(item) is not None
         return True
 
     # ---------------------------------------------------------------- actions
@@ -215,6 +230,17 @@ class ReviewScreen(AgencyScreen):
             from screens.decide import open_decision
 
             open_decision(self.sk_app, item.client_id, item.subject)
+
+    def action_write(self) -> None:
+        item = self.selected()
+        name = document_for(item) if item else None
+        if item is None or name is None:
+            return
+        from screens.documents import open_document
+
+        subject = {"call_id": item.subject} if name == "call_summary" else (
+            {"request_id": item.subject} if name == "stay_focused" else {})
+        open_document(self.sk_app, item.client_id, name, **subject)
 
     def action_open(self) -> None:
         item = self.selected()

@@ -49,6 +49,7 @@ class Template:
 class Rendered:
     text: str
     template: Template
+    model: dict[str, Any]  # what it was rendered from (ids of the request or call it is about)
 
 
 def builtin_dir() -> Path:
@@ -103,7 +104,7 @@ def render(t: Template, context: dict[str, Any]) -> Rendered:
         result = _render_apart(source, str(t.path), context)
     if "error" in result:
         raise TemplateError(result["error"])
-    return Rendered(text=clean_text(result["text"]), template=t)
+    return Rendered(text=clean_text(result["text"]), template=t, model=context)
 
 
 def _render_apart(source: str, filename: str, context: dict[str, Any]) -> dict[str, str]:

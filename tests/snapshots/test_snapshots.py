@@ -174,3 +174,33 @@ def test_markup_injection_client_detail(snap_compare, hostile):
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
+
+
+def test_document_menu(snap_compare, db):
+    app = make_app(db)
+    cid = client_id(db, "Redwood Insurance")
+
+    async def menu(pilot):
+        app.open_client(cid)
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=menu, terminal_size=SIZE)
+
+
+def test_document_preview(snap_compare, db):
+    from screens.documents import DocumentScreen
+
+    app = make_app(db)
+    cid = client_id(db, "Redwood Insurance")
+
+    async def preview(pilot):
+        app.push_screen(DocumentScreen(cid, "stay_focused"))
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.text:
+                break
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=preview, terminal_size=SIZE)

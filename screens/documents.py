@@ -1,0 +1,240 @@
+"""Documents: choose one for a client, preview it, then copy it, save it, edit it or mark it
+sent (which keeps the text with the change request, or logs the call summary)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.forms import Field, FormScreen, edit_in_editor
+from screens.keybar import KeyBar
+from storage.errors import StorageError
+from tracker.documents import DOCUMENTS, DocumentError, report_month
+from tracker.text import clean_line
+
+if TYPE_CHECKING:
+    from screens.app import ScopekeeperApp
+    from storage.templates import Rendered
+
+
+class DocumentMenu(ModalScreen[str | None]):
+    """Which document to write for a client."""
+
+    CSS_PATH = "documents.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="documents.cancel"),
+    ]
+
+    def __init__(self, client_name: str) -> None:
+        super().__init__()
+        self.client_name = client_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="document-menu"):
+            yield Static(Text.assemble("Write a document for ",
+                                       (clean_line(self.client_name), "bold")))
+            yield OptionList(*[Option(Text(f"{n + 1}  {d.title}"), id=d.name)
+                               for n, d in enumerate(DOCUMENTS.values())], id="document-list")
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(DOCUMENTS):
+                event.stop()
+                self.dismiss(list(DOCUMENTS)[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DocumentScreen(Screen[None]):
+    """One document, rendered from its template, ready to send."""
+
+    CSS_PATH = "documents.tcss"
+    AUTO_FOCUS = "#document-scroll"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="document.back"),
+        Binding("y", "copy", "Copy", id="document.copy"),
+        Binding("w", "write", "Save to file", id="document.write"),
+        Binding("e", "edit", "Edit", id="document.edit"),
+        Binding("s", "sent", "Mark sent", id="document.sent"),
+        Binding("b", "builtin", "Use built-in", id="document.builtin"),
+        Binding("j", "scroll('down')", "Down", show=False, id="document.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="document.up"),
+    ]
+
+    def __init__(self, client_id: str, name: str, *, request_id: str | None = None,
+                 call_id: str | None = None, month: date | None = None) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.doc = DOCUMENTS[name]
+        self.request_id = request_id
+        self.call_id = call_id
+        self.month = month
+        self.rendered: Rendered | None = None
+        self.text = ""
+        self.failed = False
+        self.edited = False
+
+    @property
+    def sk_app(self) -> ScopekeeperApp:
+        from screens.app import ScopekeeperApp
+
+        assert isinstance(self.app, ScopekeeperApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.doc.title, style="bold"), id="document-title")
+        with VerticalScroll(id="document-scroll"):
+            yield Static(Text("Writing…", style="italic"), id="document-body")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.doc.title
+        self._produce(builtin_only=False)
+
+    @work(thread=True, exclusive=True, group="document")
+    def _produce(self, builtin_only: bool) -> None:
+        app = self.sk_app
+        ws = app.workspace
+        try:
+            client = ws.store.clients.get(self.client_id)
+            done = ws.document(self.doc.name, client, ws.sender(app.agency_name),
+                               templates=app.templates, builtin_only=builtin_only,
+                               request_id=self.request_id, call_id=self.call_id,
+                               month=self.month)
+        except (StorageError, DocumentError) as e:
+            app.call_from_thread(self._failed, str(e))
+            return
+        app.call_from_thread(self._show, done)
+
+    def _show(self, done: Rendered) -> None:
+        self.rendered, self.text, self.failed, self.edited = done, done.text, False, False
+        source = "built-in template" if done.template.builtin else str(done.template.path)
+        self.query_one("#document-title", Static).update(Text.assemble(
+            (self.doc.title, "bold"), (f" · {clean_line(source)}", "dim")))
+        self.query_one("#document-body", Static).update(Text(self.text))
+        self.refresh_bindings()
+
+    def _failed(self, message: str) -> None:
+        self.failed = True
+        body = Text(message, style="bold red")
+        if "templates" in message or ".md.j2" in message:
+            body.append("\n\nPress b to use the built-in template instead.", style="")
+        self.query_one("#document-body", Static).update(body)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("copy", "write", "edit"):
+            return bool(self.text) or None
+        if action == "sent":
+            return bool(self.doc.records_on) and bool(self.text)
+        if action == "builtin":
+            return self.failed
+        return True
+
+    def action_scroll(self, where: str) -> None:
+        scroll = self.query_one("#document-scroll", VerticalScroll)
+        if where == "down":
+            scroll.scroll_down()
+        else:
+            scroll.scroll_up()
+
+    def action_builtin(self) -> None:
+        self.query_one("#document-body", Static).update(Text("Writing…", style="italic"))
+        self._produce(builtin_only=True)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.app.notify(f"Copied {len(self.text):,} characters (through the terminal: it must "
+                        "allow clipboard access, OSC 52).", markup=False)
+
+    def action_edit(self) -> None:
+        new = edit_in_editor(self.app, self.text)
+        if new is not None and new != self.text.rstrip("\n"):
+            self.text, self.edited = new + "\n", True
+            self.query_one("#document-body", Static).update(Text(self.text))
+            self.app.notify("Edited text kept for copying, saving or marking sent.",
+                            markup=False)
+
+    def action_write(self) -> None:
+        client = clean_line(self.rendered.model["client"]["name"]) if self.rendered else "client"
+        slug = "-".join("".join(ch if ch.isalnum() else " " for ch in client).lower().split())
+        default = Path.home() / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
+        fields = [Field("path", "Save to", value=str(default), required=True)]
+        self.app.push_screen(FormScreen(f"Save {self.doc.title}", fields,
+                                        self.sk_app.snapshot.today, submit="Save"),
+                             lambda v: self._write(Path(v["path"]).expanduser()) if v else None)
+
+    def _write(self, path: Path, replace: bool = False) -> None:
+        if path.exists() and not replace:
+            self.app.push_screen(
+                FormScreen(f"{clean_line(str(path))} exists. Replace it?", [],
+                           self.sk_app.snapshot.today, submit="Replace"),
+                lambda v: self._write(path, replace=True) if v is not None else None)
+            return
+        from storage.files import atomic_write
+
+        try:
+            atomic_write(path, self.text.encode("utf-8"), 0o644)
+        except (OSError, StorageError) as e:
+            self.app.notify(str(e), title="Not saved", severity="error", markup=False)
+            return
+        self.app.notify(f"Saved to {clean_line(str(path))}.", markup=False)
+
+    def action_sent(self) -> None:
+        app, model = self.sk_app, self.rendered.model if self.rendered else {}
+        if self.doc.records_on == "request" and "request" in model:
+            request_id = model["request"]["id"]
+
+            def keep() -> Any:
+                cr = app.workspace.store.change_requests.get(request_id)
+                return app.act.keep_document(cr, self.doc.name, self.text)
+
+            app.attempt(keep, f"{self.doc.title} kept with the request, dated today.")
+        elif self.doc.records_on == "call":
+            def log() -> Any:
+                client = app.workspace.store.clients.get(self.client_id)
+                return app.act.summary_sent(client, self.text)
+
+            app.attempt(log, "Call summary logged as sent.")
+
+
+def open_document(app: ScopekeeperApp, client_id: str, name: str, *,
+                  request_id: str | None = None, call_id: str | None = None) -> None:
+    """Show document ``name``; a monthly report first asks which month."""
+    if DOCUMENTS[name].needs != "month":
+        app.push_screen(DocumentScreen(client_id, name, request_id=request_id,
+                                       call_id=call_id))
+        return
+    today = app.snapshot.today
+    fields = [Field("month", "Month (YYYY-MM)", "month", f"{report_month(today):%Y-%m}",
+                    required=True)]
+    def chosen(v: dict[str, Any] | None) -> None:
+        if v is not None:
+            app.push_screen(DocumentScreen(client_id, name, month=v["month"]))
+
+    app.push_screen(FormScreen("Monthly report", fields, today, submit="Write"), chosen)
+
+
+def choose_document(app: ScopekeeperApp, client_id: str, client_name: str,
+                    request_id: str | None = None) -> None:
+    def chosen(name: str | None) -> None:
+        if name is not None:
+            open_document(app, client_id, name, request_id=request_id)
+
+    app.push_screen(DocumentMenu(client_name), chosen)

@@ -1,0 +1,138 @@
+"""Documents in the TUI: from the decision, from Review and from the client, kept when sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from screens.documents import DocumentMenu, DocumentScreen
+from screens.forms import FormScreen
+from tests.factories import TODAY
+from tests.ui.test_flows import SIZE, client, select, store
+from tests.ui.helpers import demo_file, make_app, plain
+from tracker.models import InteractionKind
+
+
+@pytest.fixture
+def db(tmp_path):
+    return demo_file(tmp_path / "agency.json")
+
+
+async def written(pilot, app) -> str:
+    for _ in range(100):  # rendered in a worker thread
+        await pilot.pause(0.02)
+        if isinstance(app.screen, DocumentScreen) and app.screen.text:
+            return app.screen.text
+    raise AssertionError("no document shown")
+
+
+async def test_deciding_expand_then_marking_the_change_order_sent_keeps_its_text(db):
+    red = client(db, "Redwood Insurance")
+    (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{red.id}:change_request:")
+        await pilot.press("d", "e")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "1,500"
+        await pilot.press("ctrl+s")
+        text = await written(pilot, app)
+        assert text.startswith("# Change order: Redwood Insurance")
+        assert f"New monthly fee: **${(red.fee_cents + 150_000) // 100:,}**" in text
+        assert "Add a Spanish version of the landing page" in text
+        await pilot.press("s")
+        await pilot.pause()
+    kept = store(db).change_requests.get(cr.id)
+    assert (kept.document_kind, kept.document, kept.document_on) == ("change_order", text, TODAY)
+
+
+async def test_review_call_summary_item_writes_the_summary_and_sent_clears_it(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        item = next(i for i in app.snapshot.review if i.kind == "call_summary")
+        await select(pilot, item.key)
+        await pilot.press("w")
+        text = await written(pilot, app)
+        assert text.startswith(f"Subject: {item.client}: summary of our ")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert item.key not in {i.key for i in app.snapshot.review}
+    sent = [i for i in store(db).interactions.all()
+            if i.client_id == item.client_id and i.kind is InteractionKind.CALL_SUMMARY_SENT
+            and i.on == TODAY]
+    assert [i.notes for i in sent] == [text]
+
+
+async def test_client_documents_menu_monthly_report_asks_the_month(db):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id)
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentMenu)
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        month = app.screen.query_one("#field-month")
+        assert month.value == "2026-10"
+        month.value = "2026-13"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)  # not a month: nothing happens
+        assert "not a month" in plain(app.screen.query_one("#msg-month"))
+        month.value = "2026-09"
+        await pilot.press("ctrl+s")
+        text = await written(pilot, app)
+        assert text.startswith("# Pinecrest Realty: monthly report, September 2026")
+        assert app.screen.check_action("sent", ()) is False  # nothing to keep it with
+
+
+async def test_a_broken_user_template_says_where_and_the_built_in_still_works(db, tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "kickoff.md.j2").write_text("# {{ client.name }}\n{% for x in %}\n",
+                                          encoding="utf-8")
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    app.templates = folder
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DocumentScreen(pine.id, "kickoff"))
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.failed:
+                break
+        body = plain(app.screen.query_one("#document-body"))
+        assert f"{folder / 'kickoff.md.j2'}, line 2:" in body and "press b" in body.lower()
+        await pilot.press("b")
+        text = await written(pilot, app)
+        assert text.startswith("# Scope of work: Pinecrest Realty")
+
+
+async def test_save_to_file_never_replaces_silently(db, tmp_path):
+    pine = client(db, "Pinecrest Realty")
+    target = tmp_path / "out.md"
+    target.write_text("keep me", encoding="utf-8")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DocumentScreen(pine.id, "new_contact_briefing"))
+        text = await written(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#field-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen) and "exists" in app.screen.form_title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#field-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # replace
+        await pilot.pause()
+    assert target.read_text(encoding="utf-8") == text
