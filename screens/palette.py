@@ -39,6 +39,12 @@ class AgencyCommands(Provider):
                 cmds.append((f"log: {kind.label}", partial(log_interaction, app, a.client, kind),
                              f"with {name}"))
             cmds.append((f"client: edit {name}", partial(edit_client, app, a.client), ""))
+            from screens.documents import open_document
+            from tracker.documents import DOCUMENTS
+
+            for doc in DOCUMENTS.values():
+                cmds.append((f"document: {doc.title.lower()}",
+                             partial(open_document, app, a.client.id, doc.name), f"for {name}"))
         for c in snap.agency.clients:
             cmds.append((f"client: open {clean_line(c.name)}",
                          partial(app.open_client, c.id), c.status.value))

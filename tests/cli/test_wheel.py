@@ -35,7 +35,10 @@ def installed(tmp_path_factory) -> Path:
     (wheel,) = (work / "dist").glob("scopekeeper-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("screens/review.tcss", "screens/clients.tcss", "screens/welcome.tcss",
-                   "screens/app.tcss", "templates/README.md", "tracker/models.py"):
+                   "screens/app.tcss", "screens/documents.tcss", "templates/README.md",
+                   "templates/kickoff.md.j2", "templates/save_mode_prep.md.j2",
+                   "tracker/models.py", "tracker/documents/letters.py",
+                   "storage/render_worker.py"):
         assert needed in names
     assert not any(n.startswith("tests/") for n in names)
     site = work / "site"
@@ -61,6 +64,24 @@ def test_installed_command_runs_from_outside_the_checkout(installed, tmp_path):
                            capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
                            check=True).stdout
     assert all(line.startswith(str(installed)) for line in where.split())
+
+
+def test_installed_command_renders_built_in_and_agency_templates(installed, tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    cfg = tmp_path / "cfg"
+    (cfg / "templates").mkdir(parents=True)
+    (cfg / "templates" / "kickoff.md.j2").write_text("Ours: {{ client.name }}\n",
+                                                     encoding="utf-8")
+    env = env_for(installed) | {"SCOPEKEEPER_CONFIG": str(cfg / "config.toml")}
+    run = [str(installed / "bin" / "scopekeeper"), "render", "--db", str(db), "--client",
+           "Harbor Dental"]
+    builtin = subprocess.run([*run, "monthly_report"], capture_output=True, text=True,
+                             cwd=tmp_path, env=env, check=True)
+    assert builtin.stdout.startswith("# Harbor Dental Group: monthly report, ")
+    # the agency's template renders in a separate, limited process: it must find us too
+    ours = subprocess.run([*run, "kickoff"], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, check=True)
+    assert ours.stdout == "Ours: Harbor Dental Group\n"
 
 
 def test_installed_tui_starts_in_a_terminal_and_quits(installed, tmp_path):

@@ -7,8 +7,8 @@ import pytest
 from screens.documents import DocumentMenu, DocumentScreen
 from screens.forms import FormScreen
 from tests.factories import TODAY
-from tests.ui.test_flows import SIZE, client, select, store
 from tests.ui.helpers import demo_file, make_app, plain
+from tests.ui.test_flows import SIZE, client, select, store
 from tracker.models import InteractionKind
 
 
@@ -136,3 +136,28 @@ async def test_save_to_file_never_replaces_silently(db, tmp_path):
         await pilot.press("ctrl+s")  # replace
         await pilot.pause()
     assert target.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("name", ["kickoff", "call_summary", "change_order", "stay_focused",
+                                  "new_contact_briefing", "save_mode_prep"])
+async def test_every_document_renders_in_the_app(db, name):
+    red = client(db, "Redwood Insurance")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DocumentScreen(red.id, name))
+        text = await written(pilot, app)
+        assert "Redwood Insurance" in text and len(text.splitlines()) > 10
+        assert plain(app.screen.query_one("#document-body")) == text
+
+
+async def test_palette_offers_the_documents_of_the_client_in_view(db):
+    from screens.palette import AgencyCommands
+
+    red = client(db, "Redwood Insurance")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(red.id)
+        await pilot.pause()
+        names = [n for n, _, _ in AgencyCommands(app.screen)._commands()]
+        assert "document: change order (expand scope)" in names
+        assert "document: save-mode conversation prep" in names
