@@ -21,6 +21,7 @@ CASES = {
     "change_order": {"request_id": "chg_1"},
     "change_order_proposal": {"request_id": "chg_2"},
     "stay_focused": {"request_id": "chg_2"},
+    "stay_focused_parked": {"request_id": "chg_3"},
     "monthly_report": {"month": date(2026, 10, 1)},
     "new_contact_briefing": {},
     "save_mode_prep": {},
@@ -28,13 +29,13 @@ CASES = {
 
 
 def rendered(case: str) -> str:
-    name = case.removesuffix("_proposal")
+    name = case.removesuffix("_proposal").removesuffix("_parked")
     model = build(name, agency(), CLIENT, TODAY, SENDER, **CASES[case])
     return render(available(None)[name], model).text
 
 
 def test_every_document_has_a_case_and_a_built_in_template():
-    assert {c.removesuffix("_proposal") for c in CASES} == set(DOCUMENTS)
+    assert {c.removesuffix("_proposal").removesuffix("_parked") for c in CASES} == set(DOCUMENTS)
     assert set(available(None)) == set(DOCUMENTS)
 
 
