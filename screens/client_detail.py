@@ -23,6 +23,7 @@ from screens.editors import (
     edit_client,
     edit_scope,
     log_access,
+    log_activity,
     log_budget,
     log_contact_change,
     log_interaction,
@@ -35,7 +36,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
-from tracker.models import ChangeStatus, ScopeStatus
+from tracker.models import ChangeStatus, Outcome, ScopeStatus
 from tracker.money import format_money
 from tracker.review import ClientAssessment
 from tracker.text import clean_line
@@ -72,6 +73,10 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
              for c in h.contact_changes]
     rows += [(cr.id, cr.requested_on, "change request", cr.requested_by, cr.description)
              for cr in h.change_requests]
+    rows += [(x.id, x.on, "test" if x.test else "activity", "",
+              f"{x.title}" + (f": {x.result}" if x.result else "")
+              + ("" if x.outcome is Outcome.OPEN else f" ({x.outcome.value})"))
+             for x in h.activities]
     rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
     return rows
 
@@ -139,6 +144,7 @@ class ClientScreen(AgencyScreen):
         Binding("L", "log", "Log", id="client.log"),
         Binding("w", "documents", "Write", id="client.documents"),
         Binding("N", "nps", "NPS", show=False, id="client.nps"),
+        Binding("T", "activity", "Activity/test", show=False, id="client.activity"),
         Binding("B", "budget", "Budget", show=False, id="client.budget"),
         Binding("A", "access", "Access grant", show=False, id="client.access"),
         Binding("C", "contact", "Contact change", show=False, id="client.contact"),
@@ -250,7 +256,9 @@ class ClientScreen(AgencyScreen):
             rows.append((cr.id, (cell(f"{cr.requested_on:%d %b %y}"),
                                  cell(cr.status.value, "bold yellow" if pending else ""),
                                  cell(format_money(cr.fee_cents, a.client.currency)),
-                                 cell(cr.description))))
+                                 cell(cr.description + (
+                                     f" · {cr.document_kind.replace('_', ' ')} sent "
+                                     f"{cr.document_on:%d %b}" if cr.document_on else "")))))
         self.query_one("#requests-table", KeyTable).sync(REQ_COLS, width, rows)
 
     def _timeline(self, a: ClientAssessment, width: int) -> None:
@@ -410,6 +418,10 @@ class ClientScreen(AgencyScreen):
     def action_nps(self) -> None:
         for a in self._do():
             log_nps(self.sk_app, a.client)
+
+    def action_activity(self) -> None:
+        for a in self._do():
+            log_activity(self.sk_app, a.client)
 
     def action_budget(self) -> None:
         for a in self._do():

@@ -16,6 +16,7 @@ from tracker.models import (
     ClientStatus,
     Contact,
     InteractionKind,
+    Outcome,
     Role,
     ScopeItem,
     ScopeStatus,
@@ -191,6 +192,22 @@ def log_nps(app: ScopekeeperApp, client: Client) -> None:
                           app.snapshot.today),
           lambda v: app.attempt(lambda: app.act.nps(client, v["score"], v["comment"], v["on"]),
                                 "NPS recorded."))
+
+
+def log_activity(app: ScopekeeperApp, client: Client) -> None:
+    """An activity or test run for the client: what the monthly report is made of."""
+    fields = [Field("title", "Activity or test", required=True),
+              Field("test", "It is a test", "bool", hint="an experiment with a result to judge"),
+              Field("result", "Result", "note"),
+              Field("outcome", "Outcome", "choice", Outcome.OPEN.value,
+                    choices=(("open: running or not judged yet", Outcome.OPEN.value),
+                             ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
+              Field("on", "When", "date", "today", required=True)]
+    _open(app, FormScreen(f"Activity or test · {clean_line(client.name)}", fields,
+                          app.snapshot.today),
+          lambda v: app.attempt(lambda: app.act.activity(
+              client, v["title"], test=bool(v["test"]), result=v["result"],
+              outcome=Outcome(v["outcome"]), on=v["on"]), "Activity recorded."))
 
 
 def log_budget(app: ScopekeeperApp, client: Client) -> None:

@@ -39,6 +39,10 @@ class AgencyCommands(Provider):
                 cmds.append((f"log: {kind.label}", partial(log_interaction, app, a.client, kind),
                              f"with {name}"))
             cmds.append((f"client: edit {name}", partial(edit_client, app, a.client), ""))
+            from screens.editors import log_activity
+
+            cmds.append(("log: activity or test", partial(log_activity, app, a.client),
+                         f"for {name}'s monthly report"))
             from screens.documents import open_document
             from tracker.documents import DOCUMENTS
 

@@ -21,6 +21,7 @@ from tracker.documents.common import ROLE_WORDS
 from tracker.lookup import resolve_client
 from tracker.models import (
     AccessGrant,
+    Activity,
     Agency,
     Assignment,
     BudgetChange,
@@ -32,6 +33,7 @@ from tracker.models import (
     Interaction,
     InteractionKind,
     NpsResponse,
+    Outcome,
     ScopeItem,
     ScopeStatus,
     SignState,
@@ -170,6 +172,12 @@ class Actions:
         return self.save(BudgetChange(
             id=new_id("BudgetChange"), client_id=client.id, on=on or self.today(),
             old_cents=old_cents, new_cents=new_cents, reason=reason, savings_we_created=savings))
+
+    def activity(self, client: Client, title: str, *, test: bool = False, result: str = "",
+                 outcome: Outcome = Outcome.OPEN, on: date | None = None) -> Activity:
+        return self.save(Activity(id=new_id("Activity"), client_id=client.id,
+                                  on=on or self.today(), title=title, test=test,
+                                  result=result, outcome=outcome))
 
     def access(self, client: Client, who: str, account: str = "",
                on: date | None = None) -> AccessGrant:

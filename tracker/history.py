@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 
 from tracker.models import (
     AccessGrant,
+    Activity,
     Agency,
     Assignment,
     BudgetChange,
@@ -54,6 +55,7 @@ class ClientHistory:
     scope_items: tuple[ScopeItem, ...] = ()
     assignments: tuple[Assignment, ...] = ()
     sign_states: tuple[SignState, ...] = ()
+    activities: tuple[Activity, ...] = ()
 
 
 def _group(records: Iterable[T]) -> dict[str, list[T]]:
@@ -80,6 +82,7 @@ def histories(agency: Agency) -> dict[str, ClientHistory]:
     scope = _group(agency.scope_items)
     assign = _group(agency.assignments)
     states = _group(agency.sign_states)
+    acts = _group(agency.activities)
     return {
         c.id: ClientHistory(
             client=c,
@@ -94,6 +97,7 @@ def histories(agency: Agency) -> dict[str, ClientHistory]:
             scope_items=tuple(scope.get(c.id, ())),
             assignments=tuple(assign.get(c.id, ())),
             sign_states=tuple(states.get(c.id, ())),
+            activities=_dated(acts.get(c.id)),
         )
         for c in agency.clients
     }

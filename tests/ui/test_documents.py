@@ -161,3 +161,34 @@ async def test_palette_offers_the_documents_of_the_client_in_view(db):
         names = [n for n, _, _ in AgencyCommands(app.screen)._commands()]
         assert "document: change order (expand scope)" in names
         assert "document: save-mode conversation prep" in names
+
+
+async def test_logging_an_activity_feeds_the_timeline_and_the_monthly_report(db):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id, "timeline")
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        app.screen.query_one("#field-title").value = "Sitelink A/B test"
+        app.screen.query_one("#field-test").value = True
+        app.screen.query_one("#field-result").text = "+4% CTR"
+        app.screen.query_one("#field-outcome").value = "win"
+        app.screen.query_one("#field-on").value = "2026-11-10"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        rows = [str(app.screen.query_one("#timeline-table").get_row_at(r)[3])
+                for r in range(app.screen.query_one("#timeline-table").row_count)]
+        assert "Sitelink A/B test: +4% CTR (win)" in rows
+    (act,) = [a for a in store(db).activities.all()
+              if a.client_id == pine.id and a.title == "Sitelink A/B test"]
+    assert act.test and act.result == "+4% CTR" and act.outcome.value == "win"
+    from datetime import date
+
+    from tracker.documents import Sender, build
+
+    model = build("monthly_report", store(db).load_agency(), pine, TODAY, Sender(name="t"),
+                  month=date(2026, 11, 1))
+    assert {"date": "Tue 10 Nov", "title": "Sitelink A/B test", "kind": "test",
+            "result": "+4% CTR", "outcome": "win"} in model["wins"]
