@@ -272,7 +272,7 @@ class ClientScreen(AgencyScreen):
         more = (f" · newest {len(shown)} shown, m for {min(TIMELINE_PAGE, len(entries) - len(shown))}"
                 " more" if len(shown) < len(entries) else "")
         self.query_one("#timeline-count", Static).update(Text(
-            f"{len(entries)} entries{more} · L log · N NPS · B budget · A access · C contact",
+            f"{len(entries)} entries{more} · L log · N NPS · B budget · A access · C contact · T test",
             style="dim"))
 
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:
