@@ -269,11 +269,12 @@ class ClientScreen(AgencyScreen):
         self.query_one("#timeline-table", KeyTable).sync(TIME_COLS, width, [
             (key, (cell(f"{on:%Y-%m-%d}"), cell(kind), cell(by), cell(detail)))
             for key, on, kind, by, detail in shown])
-        more = (f" · newest {len(shown)} shown, m for {min(TIMELINE_PAGE, len(entries) - len(shown))}"
-                " more" if len(shown) < len(entries) else "")
-        self.query_one("#timeline-count", Static).update(Text(
-            f"{len(entries)} entries{more} · L log · N NPS · B budget · A access · C contact · T test",
-            style="dim"))
+        if len(shown) < len(entries):  # 80 columns: the paging first, the log keys short
+            n = min(TIMELINE_PAGE, len(entries) - len(shown))
+            line = f"{len(entries)} entries · newest {len(shown)} shown, m for {n} more · L N B A C T log"
+        else:
+            line = f"{len(entries)} entries · L log · N NPS · B budget · A access · C contact · T test"
+        self.query_one("#timeline-count", Static).update(Text(line, style="dim"))
 
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:
         styles = {CadenceState.OVERDUE: "bold red", CadenceState.DUE: "bold yellow",
