@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from scopekeeper import __version__
-from storage.config import config_path, load_keymap
+from storage.config import Config, check_keymap, load
 from storage.errors import StorageError
-from storage.paths import data_path
 from tracker.errors import ValidationError
 from tracker.kinds import InteractionKind
 from tracker.review_items import ReviewItem
@@ -78,17 +77,21 @@ def _kind(text: str) -> InteractionKind:
 
 def build_parser() -> argparse.ArgumentParser:
     db_help = "data file (default: $SCOPEKEEPER_DB, else ~/.local/share/scopekeeper/scopekeeper.json)"
+    cfg_help = ("one more configuration file, read after /etc/scopekeeper/config.toml and "
+                "~/.config/scopekeeper/config.toml (default: $SCOPEKEEPER_CONFIG)")
     common = _Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=cfg_help)
 
     p = _Parser(prog=PROG, description="Keep every client's scope tight and every client "
                 "relationship alive. Without a command, opens the app.")
     p.add_argument("--db", metavar="PATH", default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    p.add_argument("--config", metavar="FILE", default=None,
-                   help="configuration file (default: $SCOPEKEEPER_CONFIG, else "
-                   "~/.config/scopekeeper/config.toml)")
+    p.add_argument("--config", metavar="FILE", default=None, help=cfg_help)
     p.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    p.add_argument("--color", choices=("auto", "16", "256", "truecolor"), default=None,
+                   help="colours to use (default: ui.color in the config, else auto: from "
+                   "$TERM and $COLORTERM)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", parents=[common], help="fill the data file with a demo agency",
@@ -146,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
     render.add_argument("--builtin", action="store_true",
                         help="use the built-in template even if the agency has its own")
+    sub.add_parser("config", parents=[common], help="show the effective configuration",
+                   description="Print every setting, its value and where it came from "
+                   "(a file, the environment, a flag, or the default).")
     sub.add_parser("templates", parents=[common], help="list the document templates",
                    description="List the document templates, which of them the agency's "
                    "template directory overrides, and where that directory is.")
@@ -163,13 +169,25 @@ def _day(text: str | None, now: date) -> date:
         raise UsageError(str(e)) from None
 
 
+def _config(args: argparse.Namespace) -> Config:
+    """The effective configuration (read once per run)."""
+    cached: Config | None = getattr(args, "_cfg", None)
+    if cached is None:
+        cached = load(args.config, args.db, getattr(args, "color", None),
+                      getattr(args, "no_mouse", False))
+        args._cfg = cached
+    return cached
+
+
 def _workspace(args: argparse.Namespace, lazy: bool = False) -> Workspace:
     from storage.database import Settings
     from storage.workspace import Workspace
 
+    cfg = _config(args)
     allow = os.environ.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
-    return Workspace(data_path(args.db), user=login(), clock=today,
-                     settings=Settings(allow_network_fs=allow), lazy=lazy)
+    return Workspace(cfg.data_path, user=login(), clock=today, thresholds=cfg.thresholds,
+                     settings=Settings(allow_network_fs=allow, shared=cfg.shared_mode()),
+                     lazy=lazy, cadence=cfg.cadence_settings())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -232,14 +250,11 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def _templates_dir(args: argparse.Namespace) -> Path:
-    from storage.templates import user_dir
-
-    return user_dir(config_path(args.config))
+def _templates_dir(args: argparse.Namespace) -> Path | None:
+    return _config(args).templates
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from storage.config import load_agency_name
     from tracker.documents import DOCUMENTS, DocumentError, parse_month
     from tracker.lookup import ClientNotFound
 
@@ -257,7 +272,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         client = ws.find_client(args.client)
     except ClientNotFound as e:
         raise UsageError(str(e)) from None
-    sender = ws.sender(load_agency_name(config_path(args.config), required=bool(args.config)))
+    sender = ws.sender(_config(args).agency_name)
     try:
         doc = ws.document(args.template, client, sender, templates=_templates_dir(args),
                           builtin_only=args.builtin, request_id=args.change_request,
@@ -313,7 +328,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from storage.doctor import diagnose
 
-    path = data_path(args.db)
+    path = _config(args).data_path
     findings = diagnose(path)
     for f in findings:
         print(clean_line(str(f)))
@@ -332,32 +347,71 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Terminals that cannot show the app (no cursor addressing): refused with a plain message.
+DUMB_TERMS = frozenset({"", "dumb", "unknown", "vt52", "vt100", "vt220"})
+COLOR_SYSTEMS = {"16": "standard", "256": "256", "truecolor": "truecolor"}
+
+
+def terminal_problem(term: str, is_tty: bool) -> str | None:
+    if not is_tty:
+        return ("the app needs a terminal; use the commands (e.g. 'scopekeeper review') in "
+                "scripts and pipes")
+    if term.strip().lower() in DUMB_TERMS:
+        return (f"this terminal (TERM={term or 'unset'}) cannot show the app; set TERM to "
+                "your terminal's type (e.g. xterm-256color, screen-256color, linux), or use "
+                "the commands (e.g. 'scopekeeper review')")
+    return None
+
+
+def prepare_terminal(cfg: Config, env: dict[str, str] | os._Environ[str]) -> None:
+    """What the app needs from the environment before Textual is imported."""
+    env.setdefault("ESCDELAY", str(cfg.escdelay))  # a slow link splits escape sequences
+    env.pop("TEXTUAL", None)  # never the devtools console: its port is shared by every user
+    if cfg.color != "auto":
+        env["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[cfg.color]
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from storage.review_cache import peek
-    from tracker.settings import DEFAULT_THRESHOLDS
 
-    keymap = load_keymap(config_path(args.config), _binding_ids, required=bool(args.config))
+    cfg = _config(args)
+    check_keymap(cfg, _binding_ids)
+    problem = terminal_problem(os.environ.get("TERM", ""), sys.stdout.isatty())
+    if problem:
+        raise UsageError(problem)
     # Today's queue as last computed (marked as updating if anyone saved since) is shown at
     # once; the storage engine is imported and the records read after the first frame.
     # Without one, the records are read now, so that a bad file is reported here.
-    snap = peek(data_path(args.db), today(), DEFAULT_THRESHOLDS, stale_ok=True)
+    snap = peek(cfg.data_path, today(), cfg.thresholds, stale_ok=True)
     workspace: Workspace | Callable[[], Workspace]
     if snap is None:
         workspace = _workspace(args, lazy=True)
         snap = workspace.snapshot()
     else:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
+    prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
-    from storage.config import load_agency_name
 
-    agency = load_agency_name(config_path(args.config), required=bool(args.config))
-    return run(workspace, keymap, mouse=not args.no_mouse, snapshot=snap,
-               templates=_templates_dir(args), agency_name=agency)
+    return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
+               templates=cfg.templates, agency_name=cfg.agency_name)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    check_keymap(cfg, _binding_ids)
+    print("files read: " + (", ".join(clean_line(str(f)) for f in cfg.files) or "none"))
+    values = cfg.values()
+    width = max(map(len, values))
+    for key, value in values.items():
+        shown = "(none)" if value is None else json.dumps(value) if isinstance(
+            value, str | bool) else str(value)
+        print(f"{key:<{width}}  {clean_line(shown)}  ({clean_line(cfg.sources.get(key, 'default'))})")
+    return 0
 
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
-            "templates": cmd_templates, None: cmd_tui}
+            "templates": cmd_templates, "config": cmd_config, None: cmd_tui}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,7 +47,7 @@ def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
 def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
     """New client, or edit one (status, fee, cadence, contact, channel, house rules)."""
     c = client
-    cad = c.cadence if c else CadenceSettings()
+    cad = c.cadence if c else app.workspace.new_client_cadence
     contact = c.primary_contact if c and c.primary_contact else None
     fields = [
         Field("name", "Name", value=c.name if c else "", required=True),

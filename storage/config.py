@@ -1,71 +1,298 @@
-"""The user's configuration file (TOML): ``[keymap]`` maps a binding id to the keys that
-should trigger it, e.g. ``"review.snooze" = "z"``; ``[agency] name`` signs the documents."""
+"""Configuration: TOML files in layers, then the environment, then flags — later ones win.
+
+1. ``/etc/scopekeeper/config.toml`` — the system file (the shared server's admin);
+2. ``$XDG_CONFIG_HOME/scopekeeper/config.toml`` (``~/.config/...``) — the user's file;
+3. ``--config FILE``, else ``$SCOPEKEEPER_CONFIG`` — one more file, e.g. for a second agency;
+4. the environment: ``$SCOPEKEEPER_DB`` (the data file);
+5. flags: ``--db``, ``--color``, ``--no-mouse``.
+
+Every value is checked; an unknown key or a bad value is an error naming the file, the key
+and the reason. :func:`load` returns the effective :class:`Config` and where each value
+came from (``scopekeeper config`` prints it). Paths in a file are relative to that file.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from storage.errors import StorageError
+from storage.paths import data_path
+from tracker.settings import Thresholds
+
+if TYPE_CHECKING:
+    from tracker.models import CadenceSettings
+
+SYSTEM_FILE = Path("/etc/scopekeeper/config.toml")
+APP = "scopekeeper"
 
 
 class ConfigError(StorageError):
     pass
 
 
+def user_config_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return root / APP
+
+
 def config_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
+    """The file a person edits: ``--config``, else ``$SCOPEKEEPER_CONFIG``, else theirs."""
     env = os.environ if env is None else env
     if flag:
         return Path(flag).expanduser()
     if env.get("SCOPEKEEPER_CONFIG", "").strip():
         return Path(env["SCOPEKEEPER_CONFIG"]).expanduser()
-    base = env.get("XDG_CONFIG_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
-    return root / "scopekeeper" / "config.toml"
+    return user_config_dir(env) / "config.toml"
 
 
-def _read(path: Path, required: bool) -> dict[str, object]:
+# --- the schema: section -> key -> checker(value, file) -> checked value -----------------
+
+Checker = Callable[[Any, Path], Any]
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _text(v: Any, _: Path) -> str:
+    if not isinstance(v, str):
+        raise _Bad("must be text, in quotes")
+    return v.strip()
+
+
+def _path(v: Any, origin: Path) -> Path:
+    text = _text(v, origin)
+    if not text:
+        raise _Bad("must not be empty")
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else (origin.parent / p)
+
+
+def _choice(*allowed: str) -> Checker:
+    def check(v: Any, _: Path) -> str:
+        if not isinstance(v, str) or v not in allowed:
+            raise _Bad(f"must be one of {', '.join(repr(a) for a in allowed)}")
+        return v
+
+    return check
+
+
+def _bool(v: Any, _: Path) -> bool:
+    if not isinstance(v, bool):
+        raise _Bad("must be true or false")
+    return v
+
+
+def _int(low: int, high: int) -> Checker:
+    def check(v: Any, _: Path) -> int:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise _Bad("must be a whole number")
+        if not low <= v <= high:
+            raise _Bad(f"must be between {low} and {high}")
+        return v
+
+    return check
+
+
+def _number(low: float, high: float) -> Checker:
+    def check(v: Any, _: Path) -> float:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise _Bad("must be a number")
+        if not low <= v <= high:
+            raise _Bad(f"must be between {low:g} and {high:g}")
+        return float(v)
+
+    return check
+
+
+def _keys(v: Any, _: Path) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise _Bad('must be keys like "z" or "ctrl+z,z"')
+    return v.replace(" ", "")
+
+
+def _threshold_checkers() -> dict[str, Checker]:
+    return {f.name: (_number(0, 1000) if f.type in (float, "float") else _int(0, 3650))
+            for f in fields(Thresholds)}
+
+
+SCHEMA: dict[str, dict[str, Checker]] = {
+    "data": {"path": _path, "shared": _choice("auto", "yes", "no")},
+    "agency": {"name": _text},
+    "thresholds": _threshold_checkers(),
+    "cadence": {"status_call": _choice("weekly", "biweekly", "monthly", "none"),
+                "monthly_report": _bool, "min_contact_days": _int(1, 365),
+                "visit_min_days": _int(1, 365), "visit_max_days": _int(1, 365)},
+    "templates": {"dir": _path},
+    "ui": {"color": _choice("auto", "16", "256", "truecolor"), "mouse": _bool,
+           "escdelay": _int(0, 2000)},
+    "keymap": {},  # binding id -> keys; ids are checked against the app's (see load)
+}
+
+CADENCE_DEFAULTS: dict[str, Any] = {"status_call": "weekly", "monthly_report": True,
+                                    "min_contact_days": 30, "visit_min_days": 42,
+                                    "visit_max_days": 56}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    data_path: Path
+    shared: str = "auto"  # "auto": group-shared when the data directory is setgid
+    agency_name: str = ""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    cadence: Mapping[str, Any] = field(default_factory=lambda: dict(CADENCE_DEFAULTS))
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    templates: Path | None = None
+    color: str = "auto"
+    mouse: bool = True
+    escdelay: int = 250
+    files: tuple[Path, ...] = ()  # the files read, in order
+    sources: Mapping[str, str] = field(default_factory=dict)  # "section.key" -> where from
+
+    def cadence_settings(self) -> CadenceSettings:
+        """The cadence a new client starts with."""
+        from tracker.models import CadenceSettings, CallFrequency
+
+        c = self.cadence
+        return CadenceSettings(status_call=CallFrequency(c["status_call"]),
+                               monthly_report=c["monthly_report"],
+                               min_contact_days=c["min_contact_days"],
+                               visit_min_days=c["visit_min_days"],
+                               visit_max_days=c["visit_max_days"])
+
+    def shared_mode(self) -> bool | None:
+        return {"auto": None, "yes": True, "no": False}[self.shared]
+
+    def values(self) -> dict[str, Any]:
+        """Every setting by ``section.key``, as ``scopekeeper config`` shows it."""
+        out: dict[str, Any] = {"data.path": self.data_path, "data.shared": self.shared,
+                               "agency.name": self.agency_name}
+        out |= {f"thresholds.{f.name}": getattr(self.thresholds, f.name)
+                for f in fields(Thresholds)}
+        out |= {f"cadence.{k}": v for k, v in self.cadence.items()}
+        out |= {"templates.dir": self.templates, "ui.color": self.color, "ui.mouse": self.mouse,
+                "ui.escdelay": self.escdelay}
+        out |= {f"keymap.{k}": v for k, v in sorted(self.keymap.items())}
+        return out
+
+
+def read_file(path: Path, required: bool = False) -> dict[str, dict[str, Any]]:
+    """One file, checked against the schema; ``{}`` if it does not exist (unless required)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         if required:
             raise ConfigError(f"{path}: no such file") from None
         return {}
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a TOML file") from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
     import tomllib
 
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    checked: dict[str, dict[str, Any]] = {}
+    for section, table in data.items():
+        if section not in SCHEMA:
+            raise ConfigError(f"{path}: {section}: unknown section (known: "
+                              f"{', '.join(SCHEMA)})")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section}: must be a table, e.g. [{section}]")
+        keys = SCHEMA[section]
+        out = checked[section] = {}
+        for key, value in table.items():
+            if section == "keymap":
+                check: Checker = _keys
+            elif key in keys:
+                check = keys[key]
+            else:
+                raise ConfigError(f"{path}: {section}.{key}: unknown key (known: "
+                                  f"{', '.join(keys)})")
+            try:
+                out[key] = check(value, path)
+            except _Bad as e:
+                raise ConfigError(f"{path}: {section}.{key}: {e}") from None
+    return checked
 
 
-def load_agency_name(path: Path, required: bool = False) -> str:
-    """``[agency] name``: how documents sign off (empty if not set)."""
-    agency = _read(path, required).get("agency", {})
-    if not isinstance(agency, dict):
-        raise ConfigError(f"{path}: agency: must be a table, e.g. [agency] name = \"Acme\"")
-    name = agency.get("name", "")
-    if not isinstance(name, str):
-        raise ConfigError(f"{path}: agency.name: must be text")
-    return name.strip()
+def load(flag_config: str | None = None, flag_db: str | None = None,
+         flag_color: str | None = None, flag_no_mouse: bool = False,
+         env: Mapping[str, str] | None = None,
+         system_file: Path = SYSTEM_FILE) -> Config:
+    """The effective configuration and where each value came from."""
+    env = os.environ if env is None else env
+    merged: dict[str, dict[str, Any]] = {s: {} for s in SCHEMA}
+    sources: dict[str, str] = {}
+    user = user_config_dir(env) / "config.toml"
+    extra = config_path(flag_config, env) if (flag_config or env.get("SCOPEKEEPER_CONFIG",
+                                                                     "").strip()) else None
+    files = [system_file, user] + ([extra] if extra is not None and extra != user else [])
+    read: list[Path] = []
+    for path in files:
+        data = read_file(path, required=path is extra)
+        if data or path.exists():
+            read.append(path)
+        for section, table in data.items():
+            for key, value in table.items():
+                merged[section][key] = value
+                sources[f"{section}.{key}"] = str(path)
+    if env.get("SCOPEKEEPER_DB", "").strip():
+        sources["data.path"] = "$SCOPEKEEPER_DB"
+    if flag_db:
+        sources["data.path"] = "--db"
+    path_from_file = merged["data"].get("path")
+    db = data_path(flag_db, env) if (flag_db or env.get("SCOPEKEEPER_DB", "").strip()
+                                     or path_from_file is None) else path_from_file
+    if flag_color:
+        merged["ui"]["color"] = flag_color
+        sources["ui.color"] = "--color"
+    if flag_no_mouse:
+        merged["ui"]["mouse"] = False
+        sources["ui.mouse"] = "--no-mouse"
+    cadence = dict(CADENCE_DEFAULTS) | merged["cadence"]
+    if cadence["visit_max_days"] < cadence["visit_min_days"]:
+        where = sources.get("cadence.visit_max_days") or sources.get("cadence.visit_min_days")
+        raise ConfigError(f"{where}: cadence.visit_max_days: must not be less than "
+                          f"visit_min_days ({cadence['visit_min_days']})")
+    keymap = merged["keymap"]
+    return Config(
+        data_path=db, shared=merged["data"].get("shared", "auto"),
+        agency_name=merged["agency"].get("name", ""),
+        thresholds=Thresholds(**merged["thresholds"]), cadence=cadence, keymap=dict(keymap),
+        templates=merged["templates"].get("dir", user_config_dir(env) / "templates"),
+        color=merged["ui"].get("color", "auto"), mouse=merged["ui"].get("mouse", True),
+        escdelay=merged["ui"].get("escdelay", 250), files=tuple(read), sources=sources)
 
+
+def check_keymap(cfg: Config, known_ids: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+    """Every remapped binding id must exist (``known_ids`` is called only if any is set)."""
+    if not cfg.keymap:
+        return
+    ids = set(known_ids() if callable(known_ids) else known_ids)
+    for key in cfg.keymap:
+        if key not in ids:
+            raise ConfigError(f"{cfg.sources[f'keymap.{key}']}: keymap.{key}: no binding has "
+                              "this id (see README, Keys)")
+
+
+# --- the keymap and agency name alone (kept for callers that need only these) ------------
 
 def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
                 required: bool = False) -> dict[str, str]:
-    """The ``[keymap]`` table, checked: every id must exist and every value be keys.
-    ``known_ids`` may be a function, called only if there is a keymap to check."""
-    keymap = _read(path, required).get("keymap", {})
-    if not isinstance(keymap, dict):
-        raise ConfigError(f"{path}: keymap: must be a table of binding id = \"keys\"")
-    if not keymap:
-        return {}
-    ids = set(known_ids() if callable(known_ids) else known_ids)
-    for key, value in keymap.items():
-        if key not in ids:
-            raise ConfigError(f"{path}: keymap.{key}: no binding has this id (see README, Keys)")
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{path}: keymap.{key}: must be keys like \"z\" or \"ctrl+z,z\"")
-    return {k: v.replace(" ", "") for k, v in keymap.items()}
+    """The ``[keymap]`` table of one file, checked: every id must exist."""
+    keymap = read_file(path, required).get("keymap", {})
+    if keymap:
+        ids = set(known_ids() if callable(known_ids) else known_ids)
+        for key in keymap:
+            if key not in ids:
+                raise ConfigError(f"{path}: keymap.{key}: no binding has this id (see "
+                                  "README, Keys)")
+    return dict(keymap)

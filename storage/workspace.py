@@ -25,6 +25,7 @@ from tracker.models import (
     Agency,
     Assignment,
     BudgetChange,
+    CadenceSettings,
     ChangeRequest,
     Client,
     ClientStatus,
@@ -57,8 +58,10 @@ class Workspace:
 
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                 settings: Settings | None = None, lazy: bool = False) -> None:
+                 settings: Settings | None = None, lazy: bool = False,
+                 cadence: CadenceSettings | None = None) -> None:
         self.store = Store(path, settings, author=user, lazy=lazy)
+        self.new_client_cadence = cadence or CadenceSettings()  # the agency's defaults
         self.act = Actions(self)
         self.user = user
         self.clock = clock

@@ -198,6 +198,7 @@ def test_the_app_shows_the_kept_review_before_importing_storage_or_the_rules(dem
         "import screens.app as sa\n"
         "from scopekeeper import cli\n"
         "sa.FIRST_FRAME_SECONDS = 30\n"
+        "cli.terminal_problem = lambda term, tty: None  # no terminal here: Pilot drives it\n"
         "heavy = ('storage.database', 'storage.workspace', 'storage.repositories', "
         "'tracker.models', 'tracker.review', 'tracker.warning_signs', 'tinydb')\n"
         "seen = []\n"

@@ -20,8 +20,9 @@ def home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
     demo_file(home / "agency.json")
     (home / "cfg").mkdir()
-    (home / "cfg" / "config.toml").write_text('[agency]\nname = "Northlight Digital"\n',
-                                              encoding="utf-8")
+    (home / "cfg" / "config.toml").write_text(
+        '[agency]\nname = "Northlight Digital"\n\n[templates]\ndir = "templates"\n',
+        encoding="utf-8")
     return home
 
 

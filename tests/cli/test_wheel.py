@@ -70,6 +70,7 @@ def test_installed_command_renders_built_in_and_agency_templates(installed, tmp_
     db = demo_file(tmp_path / "a.json")
     cfg = tmp_path / "cfg"
     (cfg / "templates").mkdir(parents=True)
+    (cfg / "config.toml").write_text('[templates]\ndir = "templates"\n', encoding="utf-8")
     (cfg / "templates" / "kickoff.md.j2").write_text("Ours: {{ client.name }}\n",
                                                      encoding="utf-8")
     env = env_for(installed) | {"SCOPEKEEPER_CONFIG": str(cfg / "config.toml")}
