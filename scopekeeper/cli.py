@@ -391,9 +391,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
     prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
+    from storage.drafts import drafts_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
-               templates=cfg.templates, agency_name=cfg.agency_name)
+               templates=cfg.templates, agency_name=cfg.agency_name,
+               drafts=drafts_dir(os.environ), data_file=str(cfg.data_path))
 
 
 def cmd_config(args: argparse.Namespace) -> int:

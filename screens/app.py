@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -53,7 +58,8 @@ class ScopekeeperApp(App[None]):
     def __init__(self, workspace: Workspace | Callable[[], Workspace],
                  keymap: Mapping[str, str] | None = None,
                  snapshot: Snapshot | None = None, *, templates: Path | None = None,
-                 agency_name: str = "") -> None:
+                 agency_name: str = "", drafts: Path | None = None,
+                 data_file: str = "") -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
         ``snapshot``, the storage engine is then imported and opened after the first frame."""
         super().__init__()
@@ -64,6 +70,9 @@ class ScopekeeperApp(App[None]):
         self._keymap = dict(keymap or {})
         self.templates = templates  # the agency's own document templates, if any
         self.agency_name = agency_name
+        self.drafts = drafts  # where open forms are kept on a hang-up (None: not kept)
+        self.hung_up = False
+        self.data_file = data_file or (str(self._workspace.path) if self._workspace else "")
 
     @property
     def workspace(self) -> Workspace:
@@ -84,6 +93,7 @@ class ScopekeeperApp(App[None]):
         return self.workspace.act
 
     def on_mount(self) -> None:
+        self._catch_hang_up()
         if self._keymap:
             self.set_keymap(self._keymap)
         self.switch_mode("review")
@@ -96,6 +106,40 @@ class ScopekeeperApp(App[None]):
 
             self.push_screen(WelcomeScreen(str(self.workspace.path)), self._first_run)
         self.set_interval(POLL_SECONDS, self._poll)
+        self._offer_drafts()
+
+    # ------------------------------------------------------------ hang-up and drafts
+
+    def _catch_hang_up(self) -> None:
+        """A dropped SSH connection sends SIGHUP, which would kill the app on the spot:
+        exit cleanly instead, keeping any open form as a draft (SIGTERM likewise)."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.hang_up)
+
+    def hang_up(self) -> None:
+        from screens.forms import FormScreen
+
+        now = datetime.now()  # noqa: DTZ005 - the draft's time as the person reads it
+        for screen in self.screen_stack:
+            if isinstance(screen, FormScreen):
+                with contextlib.suppress(StorageError, OSError):
+                    screen.keep_draft(now)
+        self.hung_up = True
+        self.exit(return_code=0)
+
+    def _offer_drafts(self) -> None:
+        if self.drafts is None:
+            return
+        from storage.drafts import pending
+
+        kept = pending(self.drafts, self.data_file)
+        if kept:
+            names = "; ".join(f"'{d.title}' ({d.saved})" for d in kept)
+            self.notify(f"Kept when your connection dropped: {names}. Open the same form to "
+                        "carry on: it is filled in.", title="Unsaved drafts", markup=False,
+                        timeout=20)
 
     def _first_run(self, choice: str | None) -> None:
         if choice == "demo":
@@ -219,7 +263,13 @@ def _palette() -> Any:
 
 def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str] | None = None,
         mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
-        agency_name: str = "") -> int:
-    ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
-                   agency_name=agency_name).run(mouse=mouse)
-    return 0
+        agency_name: str = "", drafts: Path | None = None, data_file: str = "") -> int:
+    app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
+                         agency_name=agency_name, drafts=drafts, data_file=data_file)
+    app.run(mouse=mouse)
+    if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(quiet, fd)
+        os.close(quiet)
+    return app.return_code or 0

@@ -42,7 +42,8 @@ class ConflictScreen(ModalScreen[Choice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "choose('mine')", "Keep mine", id="conflict.mine"),
         Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs"),
-        Binding("escape", "choose('theirs')", "Keep theirs", show=False, id="conflict.cancel"),
+        # a lone Escape (or half an arrow key on a slow link) must not throw "mine" away
+        Binding("escape", "explain", "Choose", show=False, id="conflict.cancel"),
     ]
 
     def __init__(self, mine: Any, theirs: Any | None) -> None:
@@ -65,3 +66,7 @@ class ConflictScreen(ModalScreen[Choice | None]):
 
     def action_choose(self, choice: Choice) -> None:
         self.dismiss(choice)
+
+    def action_explain(self) -> None:
+        self.app.bell()
+        self.notify("Choose one: m keeps your version, t keeps theirs.", markup=False)

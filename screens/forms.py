@@ -7,13 +7,14 @@ note in ``$EDITOR``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -25,6 +26,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
+from storage import drafts
+from storage.errors import StorageError
 from tracker.dates import DateParseError, parse_day
 from tracker.money import MoneyError, parse_money
 from tracker.text import clean_line, clean_text
@@ -160,7 +163,56 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         fields = self.query("Input, Select, TextArea, Checkbox")
         (fields.first() if fields else self.query_one("#form-submit")).focus()
+        self._initial = self.raw_values()
+        self._restore_draft()
         self._preview()
+
+    # ---------------------------------------------------------------- drafts
+
+    def raw_values(self) -> dict[str, Any]:
+        """What is typed in each field, as typed."""
+        return {f.name: self.raw(f) for f in self.fields}
+
+    def dirty(self) -> bool:
+        return bool(self.fields) and self.raw_values() != getattr(self, "_initial", {})
+
+    def _draft_place(self) -> tuple[Path, str] | None:
+        folder = getattr(self.app, "drafts", None)
+        return (folder, getattr(self.app, "data_file", "")) if folder and self.fields else None
+
+    def _restore_draft(self) -> None:
+        place = self._draft_place()
+        kept = drafts.load(*place, self.form_title) if place else None
+        if kept is None:
+            return
+        for f in self.fields:
+            if f.name in kept.values:
+                self._fill(f, kept.values[f.name])
+        self.notify(f"Restored what you had typed on {kept.saved} (the connection dropped).",
+                    title="Draft", markup=False)
+
+    def _fill(self, f: Field, value: Any) -> None:
+        w = self.query_one(f"#field-{f.name}")
+        if isinstance(w, Input) and isinstance(value, str):
+            w.value = value
+        elif isinstance(w, TextArea) and isinstance(value, str):
+            w.load_text(value)
+        elif (isinstance(w, Checkbox) and isinstance(value, bool)) or (isinstance(w, Select) and isinstance(value, str) and value in {
+                v for _, v in f.choices}):
+            w.value = value
+
+    def keep_draft(self, now: datetime) -> None:
+        """The app is being closed under the person (hang-up): keep what they typed."""
+        place = self._draft_place()
+        if place and self.dirty():
+            values = {k: v for k, v in self.raw_values().items() if isinstance(v, str | bool)}
+            drafts.save(*place, self.form_title, values, now)
+
+    def _forget_draft(self) -> None:
+        place = self._draft_place()
+        if place:
+            with contextlib.suppress(StorageError):
+                drafts.discard(*place, self.form_title)
 
     def _preview(self) -> None:
         if self.preview is None:
@@ -239,10 +291,23 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if bad:
             self.query_one(f"#field-{bad[0].name}").focus()
             return
+        self._forget_draft()
         self.dismiss(values)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: leave the form; if anything was typed, only after asking."""
+        if not self.dirty():
+            self._forget_draft()
+            self.dismiss(None)
+            return
+        from screens.confirm import DiscardScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._forget_draft()
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(self.form_title), answered)
 
     def action_editor(self) -> None:
         """Edit the focused note (or the first one) in $EDITOR; the app suspends meanwhile."""

@@ -11,6 +11,7 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
     from screens.app import ScopekeeperApp
     from screens.client_detail import ClientScreen
     from screens.clients import ClientsScreen
+    from screens.confirm import DiscardScreen
     from screens.conflict import ConflictScreen
     from screens.decide import DecideScreen
     from screens.documents import DocumentMenu, DocumentScreen
@@ -22,7 +23,7 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
 
     for owner in (ScopekeeperApp, ReviewScreen, ClientsScreen, ClientScreen, TeamScreen,
                   KeyTable, DecideScreen, FormScreen, ConflictScreen, WelcomeScreen,
-                  DocumentScreen, DocumentMenu):
+                  DocumentScreen, DocumentMenu, DiscardScreen):
         for b in owner.BINDINGS:
             if isinstance(b, Binding) and b.id:
                 yield owner.__name__, b

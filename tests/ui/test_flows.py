@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from screens.client_detail import ClientScreen
+from screens.confirm import DiscardScreen
 from screens.conflict import ConflictScreen
 from screens.decide import DecideScreen
 from screens.forms import FormScreen, edit_in_editor
@@ -607,6 +608,12 @@ async def test_a_refresh_never_discards_an_open_form(db):
         await pilot.pause(1.6)
         assert isinstance(app.screen, FormScreen)
         assert app.screen.query_one("#field-name").value == "Half typed"
-        await pilot.press("escape")
+        await pilot.press("escape")  # a lone Escape never throws typing away: it asks
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("escape")  # keep editing
+        await pilot.pause()
+        assert app.screen.query_one("#field-name").value == "Half typed"
+        await pilot.press("escape", "y")
         await pilot.pause()
         assert table(app).row_count == 27
