@@ -149,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
     render.add_argument("--builtin", action="store_true",
                         help="use the built-in template even if the agency has its own")
+    history = sub.add_parser("history", parents=[common], help="who changed what, and when",
+                             description="The audit trail of one client: every change to "
+                             "its records, with who made it, when, and the fields' old and new "
+                             "values (newest last).")
+    history.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
+    history.add_argument("--last", type=_positive, default=None, metavar="N",
+                         help="only the last N changes")
     sub.add_parser("config", parents=[common], help="show the effective configuration",
                    description="Print every setting, its value and where it came from "
                    "(a file, the environment, a flag, or the default).")
@@ -398,6 +405,33 @@ def cmd_tui(args: argparse.Namespace) -> int:
                drafts=drafts_dir(os.environ), data_file=str(cfg.data_path))
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from storage.audit import describe
+    from tracker.lookup import ClientNotFound
+
+    ws = _workspace(args)
+    try:
+        client = ws.find_client(args.client)
+    except ClientNotFound as e:
+        raise UsageError(str(e)) from None
+    trail = ws.store.db.history(client.id)
+    shown = trail[-args.last:] if args.last else trail
+    print(f"{clean_line(client.name)} ({client.id}): {len(trail)} change"
+          f"{'s' if len(trail) != 1 else ''}" + (f", the last {len(shown)} shown"
+                                                 if len(shown) < len(trail) else ""))
+    for entry in shown:
+        try:
+            when = datetime.fromisoformat(entry.at.replace("Z", "+00:00")).astimezone()
+            stamp = f"{when:%Y-%m-%d %H:%M}"
+        except ValueError:
+            stamp = entry.at
+        what, details = describe(entry)
+        print(clean_line(f"{stamp}  {entry.by:<10}  {what}  {details}"))
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     cfg = _config(args)
     check_keymap(cfg, _binding_ids)
@@ -413,7 +447,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
-            "templates": cmd_templates, "config": cmd_config, None: cmd_tui}
+            "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
+            None: cmd_tui}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -42,7 +43,9 @@ from tracker.review import ClientAssessment
 from tracker.text import clean_line
 from tracker.warning_signs import Sign
 
-TABS = ("overview", "scope", "requests", "timeline", "cadence", "signs", "health")
+TABS = ("overview", "scope", "requests", "timeline", "cadence", "signs", "health", "history")
+HISTORY_COLS = [("When", "when", 16), ("Who", "who", 9), ("What", "what", 22),
+                ("Changes", "changes", 0)]
 TIMELINE_PAGE = 200
 
 SCOPE_COLS = [("Item", "title", 24), ("Status", "status", 8), ("From", "origin", 7),
@@ -131,6 +134,16 @@ def health_view(a: ClientAssessment) -> Group:
     return Group(head, grid)
 
 
+def _local(at: str) -> str:
+    """An audit time (UTC) as the local time of the person reading it."""
+    from datetime import datetime
+
+    try:
+        return f"{datetime.fromisoformat(at.replace('Z', '+00:00')).astimezone():%Y-%m-%d %H:%M}"
+    except ValueError:
+        return at
+
+
 class ClientScreen(AgencyScreen):
     CSS_PATH = "client_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,9 +183,9 @@ class ClientScreen(AgencyScreen):
 
     def _tabbar(self) -> None:
         bar = Text()
-        for n, tab in enumerate(TABS, start=1):
-            label = f" {n} {tab.title()} "
-            bar.append(label, style="reverse bold" if tab == self.tab else "")
+        for n, tab in enumerate(TABS, start=1):  # eight tabs in 80 columns: one space apart
+            bar.append(" ")
+            bar.append(f"{n} {tab.title()}", style="reverse bold" if tab == self.tab else "")
         self.query_one("#client-tabbar", Static).update(bar)
 
     @staticmethod
@@ -186,6 +199,8 @@ class ClientScreen(AgencyScreen):
             return [KeyTable(id="cadence-table"), Static(id="cadence-note")]
         if tab == "signs":
             return [KeyTable(id="signs-table"), Static(id="signs-detail")]
+        if tab == "history":
+            return [Static(id="history-note"), KeyTable(id="history-table")]
         return [KeyTable(id=f"{tab}-table")]
 
     @property
@@ -235,7 +250,35 @@ class ClientScreen(AgencyScreen):
             self._cadence(a, snapshot, width)
         elif tab == "signs":
             self._signs(a, width)
+        elif tab == "history":
+            self.query_one("#history-note", Static).update(Text("Reading the audit trail…",
+                                                                style="dim"))
+            self._read_history(a.client.id, width)
         self.update_bindings()
+
+    @work(thread=True, exclusive=True, group="history")
+    def _read_history(self, client_id: str, width: int) -> None:
+        from storage.audit import describe
+        from storage.errors import StorageError
+
+        try:
+            trail = self.sk_app.workspace.store.db.history(client_id)
+        except StorageError as e:
+            self.app.call_from_thread(self.query_one("#history-note", Static).update,
+                                      Text(str(e), style="bold red"))
+            return
+        rows = []
+        for entry in reversed(trail):  # newest first
+            what, details = describe(entry)
+            rows.append((f"{entry.seq}:{entry.record_id}", (
+                cell(_local(entry.at)), cell(entry.by), cell(what), cell(details))))
+        self.app.call_from_thread(self._show_history, rows, width, len(trail))
+
+    def _show_history(self, rows: list[Any], width: int, total: int) -> None:
+        self.query_one("#history-table", KeyTable).sync(HISTORY_COLS, width, rows)
+        self.query_one("#history-note", Static).update(Text(
+            f"{total} change{'s' if total != 1 else ''} · who, when, which fields (old -> new)"
+            " · scopekeeper history CLIENT prints them in full", style="dim"))
 
     def _scope(self, a: ClientAssessment, width: int) -> None:
         rows = []

@@ -75,6 +75,7 @@ def keep(db: Database) -> Path:
 
         shutil.copy2(db.path, target)
         os.chmod(target, db.mode)
+    _keep_trail(db, target)
     prune(db)
     db._backup_checked = (time.monotonic(), False)  # type: ignore[attr-defined]
     return target
@@ -92,7 +93,18 @@ def copy_before(db: Database, tag: str) -> Path:
     return target
 
 
+def _keep_trail(db: Database, backup: Path) -> None:
+    """A copy of the audit trail as it is now, beside the backup (``<backup>.audit``)."""
+    if db.audit_path.exists():
+        import shutil
+
+        copy = backup.with_name(backup.name + ".audit")
+        shutil.copyfile(db.audit_path, copy)
+        os.chmod(copy, db.mode)
+
+
 def prune(db: Database) -> None:
     found = listing(db.path)
     for old in found[: max(0, len(found) - db.settings.backups)]:
         old.unlink(missing_ok=True)
+        old.with_name(old.name + ".audit").unlink(missing_ok=True)

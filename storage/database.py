@@ -35,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from storage import backups
+from storage import audit, backups
 from storage.codecs import DecodeError, decode_fast, fast_decoder
 from storage.errors import StorageError
 from storage.files import (
@@ -131,6 +131,7 @@ class Database:
         self.journal_path = journal_of(self.path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_dir = backups.folder(self.path)
+        self.audit_path = audit.audit_path(self.path)
         shared = self.settings.shared
         self.mode = GROUP if (shared_mode(self.path.parent) if shared is None else shared) \
             else PRIVATE
@@ -315,7 +316,11 @@ class Database:
             ops += [[TABLES[type(r)], r.id, None] for r in deletes]
             if not ops:
                 return []
-            entry = {"seq": self._pos.seq + 1, "at": _now(), "by": author, "ops": ops}
+            # for the audit trail: the old values of what changed (None: a new record)
+            olds = [audit.was(self.tables[type(r)].get(r.id), r) for r in saved]
+            olds += [audit.was(self.tables[type(r)].get(r.id), None) for r in deletes]
+            entry = {"seq": self._pos.seq + 1, "at": _now(), "by": author, "ops": ops,
+                     "was": olds}
             self._append(orjson.dumps(entry) + b"\n")
             self._apply_records(saved, deletes)
             self._pos.seq += 1
@@ -398,8 +403,34 @@ class Database:
         atomic_write(self.journal_path, orjson.dumps(header) + b"\n", self.mode)
 
     def _compact(self) -> None:
+        # the journal's entries go to the audit trail before the journal is replaced
+        audit.fold(self.audit_path, self._journal_entries(), self.mode)
         self._write_base_and_journal()
         backups.keep(self)
+
+    def _journal_entries(self) -> list[dict[str, Any]]:
+        """Every complete change set in the current journal (not its header)."""
+        try:
+            raw = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return []
+        out = []
+        for n, line in enumerate(raw[: raw.rfind(b"\n") + 1].splitlines()):
+            if n == 0:
+                continue
+            try:
+                entry = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and "ops" in entry:
+                out.append(entry)
+        return out
+
+    def history(self, client_id: str | None = None) -> list[audit.AuditEntry]:
+        """The audit trail (of one client, or everything), oldest first."""
+        with _os_errors(self.audit_path, "read"):
+            pending = self._journal_entries()  # first: a compaction meanwhile loses nothing
+            return audit.read(self.audit_path, pending, client_id)
 
     def compact(self) -> None:
         """Fold the journal into the data file now (and keep a backup of the result)."""
@@ -422,6 +453,10 @@ class Database:
                 self.tables[type(r)][r.id] = replace(r, rev=rev)
             self._pos.seq += 1
             self._compact()
+            audit.append(self.audit_path, [{
+                "seq": self._pos.seq, "at": _now(), "by": author, "table": "", "id": "",
+                "client_id": "", "op": "replace_all",
+                "changes": {"records": [None, len(items)]}}], self.mode)
 
     def _migrate_file(self) -> None:
         with file_lock(self.lock_path, self.mode, self.settings.lock_timeout):

@@ -217,3 +217,21 @@ def test_the_app_shows_the_kept_review_before_importing_storage_or_the_rules(dem
                          cwd=ROOT, check=True)
     rows, imported = ast.literal_eval(out.stdout)
     assert rows > 0 and imported == []
+
+
+def test_history_prints_the_audit_trail_of_a_client(tmp_path):
+    db = tmp_path / "a.json"
+    sk("demo", db=db, check=True)
+    sk("log", "Pinecrest", "--kind", "email", "--note", "sent the plan", db=db, check=True)
+    out = sk("history", "Pinecrest", "--last", "1", db=db, check=True).stdout.splitlines()
+    assert out[0].startswith("Pinecrest Realty (cli_") and out[0].endswith(
+        "2 changes, the last 1 shown")
+    import re
+
+    line = re.fullmatch(r'(\d{4}-\d\d-\d\d) \d\d:\d\d  (\S+)\s+  added interaction  '
+                        r'kind: "email"; on: "(\d{4}-\d\d-\d\d)"; author: "(\S+)"; '
+                        r'notes: "sent the plan"', out[1])
+    assert line is not None, out[1]
+    assert line.group(1) == line.group(3) and line.group(2) == line.group(4)  # who saved it
+    bad = sk("history", "Nobody", db=db)
+    assert bad.returncode == 2 and "no client" in bad.stderr

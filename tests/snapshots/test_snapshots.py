@@ -50,7 +50,7 @@ def test_team_screen(snap_compare, db):
 
 
 @pytest.mark.parametrize("tab", ["overview", "scope", "requests", "timeline", "cadence",
-                                 "signs", "health"])
+                                 "signs", "health", "history"])
 def test_client_detail(snap_compare, db, tab):
     app = make_app(db)
     cid = client_id(db, "Copperline Coffee")
@@ -59,6 +59,9 @@ def test_client_detail(snap_compare, db, tab):
         app.open_client(cid, tab)
         await pilot.pause()
         await pilot.pause()  # a tab is filled once it is mounted
+        if tab == "history":  # read in a worker thread (an empty trail: the file is a copy)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
 
     assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
 

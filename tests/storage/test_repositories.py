@@ -144,7 +144,8 @@ def test_writes_leave_no_temp_files_and_are_private(path):
         store.repo(type(r)).save(r)
     store.compact()
     assert sorted(p.name for p in path.parent.iterdir()) == [
-        "backups", "scopekeeper.json", "scopekeeper.json.journal", "scopekeeper.json.lock"]
+        "backups", "scopekeeper.json", "scopekeeper.json.audit", "scopekeeper.json.journal",
+        "scopekeeper.json.lock"]
     for p in path.parent.rglob("*"):
         assert stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -192,3 +192,24 @@ async def test_logging_an_activity_feeds_the_timeline_and_the_monthly_report(db)
                   month=date(2026, 11, 1))
     assert {"date": "Tue 10 Nov", "title": "Sitelink A/B test", "kind": "test",
             "result": "+4% CTR", "outcome": "win"} in model["wins"]
+
+
+async def test_history_tab_shows_who_changed_what(db):
+    from storage.workspace import Workspace
+
+    pine = client(db, "Pinecrest Realty")
+    other = Workspace(db, user="ben", clock=lambda: TODAY)
+    from dataclasses import replace
+
+    other.act.save(replace(pine, fee_cents=pine.fee_cents + 100_000))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id, "history")
+        await pilot.pause()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#history-table")
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[1:3] == ["ben", "changed client"]
+        assert first[3] == f"fee_cents: {pine.fee_cents} -> {pine.fee_cents + 100_000}"
