@@ -1,0 +1,82 @@
+"""Two people with the app open on one data file: each sees the other's changes within
+2 s, and the same client edited by both gives the second a choice, never a silent loss."""
+
+from __future__ import annotations
+
+import time
+
+from screens.conflict import ConflictScreen
+from screens.forms import FormScreen
+from storage.repositories import Store
+from storage.workspace import Workspace
+from tests.factories import TODAY
+from tests.ui.helpers import demo_file, plain
+from tests.ui.test_flows import client
+
+
+def app_for(db, user: str):
+    from screens.app import ScopekeeperApp
+
+    return ScopekeeperApp(Workspace(db, user=user, clock=lambda: TODAY))
+
+
+def requests_rows(app) -> list[str]:
+    table = app.screen.query_one("#requests-table")
+    return [str(table.get_row_at(r)[3]) for r in range(table.row_count)]
+
+
+async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
+    db = demo_file(tmp_path / "agency.json")
+    red = client(db, "Redwood Insurance")
+    ana, ben = app_for(db, "ana"), app_for(db, "ben")
+    async with ana.run_test(size=(80, 24)) as pa, ben.run_test(size=(80, 24)) as pb:
+        for app, pilot in ((ana, pa), (ben, pb)):
+            app.open_client(red.id, "requests")
+            await pilot.pause()
+            await pilot.pause()
+        before = requests_rows(ben)
+        await pa.press("a")
+        await pa.pause()
+        assert isinstance(ana.screen, FormScreen)
+        ana.screen.query_one("#field-description").value = "Quarterly strategy workshop"
+        await pa.press("ctrl+s")
+        await pa.pause()
+        start = time.monotonic()
+        while "Quarterly strategy workshop" not in requests_rows(ben):
+            assert time.monotonic() - start < 2.0, "not on the other screen within 2 s"
+            await pb.pause(0.1)
+        assert len(requests_rows(ben)) == len(before) + 1
+    saved = [r for r in Store(db).change_requests.all()
+             if r.description == "Quarterly strategy workshop"]
+    assert len(saved) == 1 and saved[0].client_id == red.id
+
+
+async def test_both_edit_one_client_and_the_second_gets_the_choice(tmp_path):
+    db = demo_file(tmp_path / "agency.json")
+    red = client(db, "Redwood Insurance")
+    ana, ben = app_for(db, "ana"), app_for(db, "ben")
+    async with ana.run_test(size=(80, 24)) as pa, ben.run_test(size=(80, 24)) as pb:
+        for app, pilot in ((ana, pa), (ben, pb)):
+            app.open_client(red.id, "overview")
+            await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+        ana.screen.query_one("#field-fee").value = "7,000"
+        ben.screen.query_one("#field-name").value = "Redwood Insurance Group"
+        await pa.press("ctrl+s")
+        await pa.pause()
+        await pb.press("ctrl+s")
+        await pb.pause()
+        assert isinstance(ben.screen, ConflictScreen)  # not saved over Ana's change
+        rows = [ln.split() for ln in plain(ben.screen.query_one("#conflict-diff Static"))
+                .splitlines() if ln.strip()]
+        assert ["name", "Redwood", "Insurance", "Group", "Redwood", "Insurance"] in rows
+        assert ["fee_cents", str(red.fee_cents), "700000"] in rows  # his and hers, side by side
+        assert Store(db).clients.get(red.id).fee_cents == 700_000  # Ana's, untouched
+        await pb.press("m")  # keep mine: Ben's version, knowingly
+        await pb.pause()
+    final = Store(db).clients.get(red.id)
+    assert final.name == "Redwood Insurance Group"
+    history = [(e.by, e.op) for e in Store(db).db.history(red.id) if e.table == "clients"]
+    assert history == [("ana", "update"), ("ben", "update")]  # both in the trail
