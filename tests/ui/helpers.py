@@ -17,7 +17,8 @@ def demo_file(path: Path) -> Path:
         tmp = path.with_suffix(".seed.json")
         Store(tmp).replace_all(make_demo(TODAY))
         _DEMO_CACHE["demo"] = tmp.read_bytes()
-        tmp.unlink()
+        for left in tmp.parent.glob(tmp.name + "*"):  # the file and its journal, lock, trail
+            left.unlink()
     path.write_bytes(_DEMO_CACHE["demo"])
     return path
 
