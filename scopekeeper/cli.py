@@ -26,6 +26,7 @@ from tracker.review_items import ReviewItem
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
+    from storage.snapshot import Cover
     from storage.workspace import Workspace
 
 # The storage engine and the domain rules are imported by the commands that use them: the
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--format", choices=("text", "json"), default="text")
     review.add_argument("--on", metavar="DATE", default=None,
                         help="review as of DATE (default today)")
+    review.add_argument("--for", dest="person", metavar="PERSON", default=None,
+                        help="only the clients PERSON covers (a team member's name, part of "
+                        "it, or login)")
 
     log = sub.add_parser("log", parents=[common], help="record an interaction with a client",
                          description="Record an interaction (call, email, visit...).")
@@ -213,9 +217,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def review_json(day: date, items: Sequence[ReviewItem]) -> str:
+def review_json(day: date, items: Sequence[ReviewItem], person: str = "") -> str:
     return json.dumps({
         "date": day.isoformat(),
+        "for": person or None,
         "items": [{
             "client_id": i.client_id, "client": i.client, "kind": i.kind,
             "urgency": i.urgency, "why": i.why,
@@ -224,22 +229,34 @@ def review_json(day: date, items: Sequence[ReviewItem]) -> str:
     }, indent=2)  # ASCII escapes: no control byte can reach a terminal
 
 
-def review_text(day: date, items: Sequence[ReviewItem]) -> str:
-    if not items:
-        return f"Review for {day:%a %d %b %Y}: all clear."
-    lines = [f"Review for {day:%a %d %b %Y}: {len(items)} item{'s' if len(items) != 1 else ''}"]
-    width = min(24, max(len(i.client) for i in items))
-    for i in items:
-        lines.append(f"{i.urgency:3d}  {clean_line(i.client)[:width]:<{width}}  {clean_line(i.why)}")
-    return "\n".join(lines)
+def _covering(team: Sequence[Cover], text: str) -> Cover:
+    needle = text.strip().casefold()
+    exact = [t for t in team if needle in (t.login.casefold(), t.name.casefold())]
+    found = exact or [t for t in team if needle and needle in t.name.casefold()]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        names = ", ".join(t.name for t in team) or "nobody yet"
+        raise UsageError(f"no team member {text!r} (the team: {names})")
+    raise UsageError(f"{text!r} matches {len(found)} people: "
+                     f"{', '.join(t.name for t in found)}; use more of the name or the login")
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from scopekeeper.digest import review_text
+
     ws = _workspace(args, lazy=True)
     day = _day(args.on, ws.clock())
     snap = ws.cached_snapshot(day) or ws.snapshot(day)
-    out = review_json if args.format == "json" else review_text
-    print(out(snap.today, snap.review))
+    items, person = snap.review, ""
+    if args.person is not None:
+        who = _covering(snap.team, args.person)
+        mine = set(who.clients)
+        items, person = tuple(i for i in items if i.client_id in mine), who.name
+    if args.format == "json":
+        print(review_json(snap.today, items, person))
+    else:
+        print(review_text(snap.today, items, person))
     return 0
 
 

@@ -20,10 +20,10 @@ import orjson
 
 from storage.errors import StorageError
 from storage.files import atomic_write, data_token
-from storage.snapshot import Snapshot
+from storage.snapshot import Cover, Snapshot
 from tracker.review_items import ReviewItem
 
-VERSION = 2
+VERSION = 3
 
 
 def cache_path(data_file: Path) -> Path:
@@ -53,14 +53,21 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
                                  kind=i["kind"], urgency=int(i["urgency"]), why=i["why"],
                                  due=date.fromisoformat(i["due"]) if i["due"] else None,
                                  subject=i["subject"]) for i in doc["items"])
-        return Snapshot(today=today, review=items, clients=int(doc["clients"]), stale=stale)
+        team = tuple(Cover(name=str(t["name"]), login=str(t["login"]),
+                           clients=tuple(str(c) for c in t["clients"]))
+                     for t in doc.get("team", ()))
+        return Snapshot(today=today, review=items, clients=int(doc["clients"]), stale=stale,
+                        team=team)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def write(data_file: Path, token: object, today: date, thresholds: object,
-          items: tuple[ReviewItem, ...], clients: int, mode: int) -> None:
+          items: tuple[ReviewItem, ...], clients: int, mode: int,
+          team: tuple[Cover, ...] = ()) -> None:
     doc = {"key": _key(today, thresholds), "token": _plain(token), "clients": clients,
+           "team": [{"name": t.name, "login": t.login, "clients": list(t.clients)}
+                    for t in team],
            "items": [{"key": i.key, "client_id": i.client_id, "client": i.client,
                       "kind": i.kind, "urgency": i.urgency, "why": i.why,
                       "due": i.due.isoformat() if i.due else None, "subject": i.subject}

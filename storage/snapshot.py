@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Cover:
+    """A team member and the clients they cover (what ``review --for`` filters by)."""
+
+    name: str
+    login: str
+    clients: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
     """The agency as read at one moment, with everything the rules derive from it.
 
@@ -32,6 +41,7 @@ class Snapshot:
     assessments: tuple[ClientAssessment, ...] = ()
     clients: int = -1
     stale: bool = False
+    team: tuple[Cover, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -48,6 +58,14 @@ class Snapshot:
     @property
     def has_clients(self) -> bool:
         return bool(self.agency.clients) if self.clients < 0 else self.clients > 0
+
+    @staticmethod
+    def team_of(agency: Agency) -> tuple[Cover, ...]:
+        covers: dict[str, list[str]] = {}
+        for a in agency.assignments:
+            covers.setdefault(a.member_id, []).append(a.client_id)
+        return tuple(Cover(name=m.name, login=m.login, clients=tuple(covers.get(m.id, ())))
+                     for m in agency.members)
 
     def assessment(self, client_id: str) -> ClientAssessment | None:
         return next((a for a in self.assessments if a.client.id == client_id), None)

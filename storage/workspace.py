@@ -78,10 +78,11 @@ class Workspace:
         agency = self.store.load_agency()
         found = assess(agency, day, self.thresholds)
         snap = Snapshot(today=day, loaded=agency, assessments=found,
-                        review=build_review(agency, day, self.thresholds, found))
+                        review=build_review(agency, day, self.thresholds, found),
+                        team=Snapshot.team_of(agency))
         if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
             review_cache.write(self.path, token, day, self.thresholds, snap.review,
-                               len(agency.clients), self.store.db.mode)
+                               len(agency.clients), self.store.db.mode, snap.team)
         return snap
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:

@@ -40,7 +40,7 @@ def review_json(db: Path, *extra: str) -> dict:
 
 def test_review_json_lists_every_warning_sign_and_every_cadence_kind(demo_db):
     doc = review_json(demo_db)
-    assert set(doc) == {"date", "items"}
+    assert set(doc) == {"date", "for", "items"} and doc["for"] is None
     kinds = {i["kind"] for i in doc["items"]}
     for code in set(SignCode) - {SignCode.OVERDUE_CADENCE}:
         assert code.value in kinds
@@ -59,10 +59,28 @@ def test_review_on_another_day(demo_db):
     assert len(later["items"]) > len(review_json(demo_db)["items"])
 
 
-def test_review_text_reads_like_a_list(demo_db):
+def test_review_text_reads_like_a_digest(demo_db):
     out = sk("review", db=demo_db, check=True).stdout.splitlines()
-    assert out[0].startswith("Review for ") and out[0].endswith(" items")
+    assert out[0].startswith("Review for ") and " items (" in out[0]
     assert "new outside access: " in "\n".join(out)
+    assert all(len(line) <= 78 for line in out[1:])  # fits a mail client
+
+
+def test_review_for_a_person_shows_only_the_clients_they_cover(demo_db):
+    from storage.repositories import Store
+
+    agency = Store(demo_db).load_agency()
+    priya = next(m for m in agency.members if m.name == "Priya Shah")
+    mine = {a.client_id for a in agency.assignments if a.member_id == priya.id}
+    every = review_json(demo_db)["items"]
+    got = review_json(demo_db, "--for", "priya")  # by login
+    assert got["for"] == "Priya Shah"
+    assert got["items"] == [i for i in every if i["client_id"] in mine] != []
+    assert review_json(demo_db, "--for", "Priya Sh")["items"] == got["items"]  # part of a name
+    text = sk("review", "--for", "priya", db=demo_db, check=True).stdout
+    assert text.startswith("Review for ") and ", for Priya Shah: " in text.splitlines()[0]
+    bad = sk("review", "--for", "Nobody", db=demo_db)
+    assert bad.returncode == 2 and "no team member 'Nobody' (the team: " in bad.stderr
 
 
 def test_review_of_an_empty_file_is_all_clear(tmp_path):
