@@ -28,6 +28,7 @@ from tracker.text import clean_line
 if TYPE_CHECKING:
     from storage.snapshot import Cover
     from storage.workspace import Workspace
+    from tracker.models import Client
 
 # The storage engine and the domain rules are imported by the commands that use them: the
 # app shows the kept review before either is imported (see cmd_tui).
@@ -65,6 +66,25 @@ def _positive(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {text}")
     return n
+
+
+def _score(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= n <= 10:
+        raise argparse.ArgumentTypeError(f"NPS is a score from 0 to 10 (got {n})")
+    return n
+
+
+def _money(text: str) -> int:
+    from tracker.money import MoneyError, parse_money
+
+    try:
+        return parse_money(text)
+    except MoneyError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _kind(text: str) -> InteractionKind:
@@ -120,6 +140,45 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one of: " + ", ".join(k.value for k in InteractionKind))
     log.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
     log.add_argument("--note", default="", metavar="TEXT", help="what happened")
+
+    nps = sub.add_parser("nps", parents=[common], help="record an NPS response (0-10)",
+                         description="Record a net promoter score; 0-6 is a detractor (a "
+                         "warning sign), 7-8 passive.")
+    nps.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
+    nps.add_argument("score", type=_score, metavar="SCORE", help="0 to 10")
+    nps.add_argument("--comment", default="", metavar="TEXT", help="what they said")
+    nps.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
+
+    budget = sub.add_parser("budget", parents=[common], help="record a change of ad budget",
+                            description="Record the client's new budget; a cut is a warning "
+                            "sign unless it is savings the agency created (--savings).")
+    budget.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
+    budget.add_argument("amount", type=_money, metavar="AMOUNT",
+                        help="the new budget, e.g. 7000, 7,000.00 or 7k")
+    budget.add_argument("--from", dest="old", type=_money, default=None, metavar="AMOUNT",
+                        help="the budget before (default: the last one recorded)")
+    budget.add_argument("--reason", default="", metavar="TEXT", help="why it changed")
+    budget.add_argument("--savings", action="store_true",
+                        help="a cut that comes from savings we created (not a warning sign)")
+    budget.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
+
+    access = sub.add_parser("access", parents=[common],
+                            help="record that the client gave someone access to an account",
+                            description="Record new outside access to the client's accounts "
+                            "(often an agency they are talking to): a warning sign.")
+    access.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
+    access.add_argument("who", metavar="WHO", help="who got access (person, email, agency)")
+    access.add_argument("--account", default="", metavar="NAME", help="which account")
+    access.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
+
+    contact = sub.add_parser("contact", parents=[common], help="record a new main contact",
+                             description="The client's main contact changed: record it (a "
+                             "warning sign) and make the successor the main contact.")
+    contact.add_argument("client", metavar="CLIENT",
+                         help="client id or (unique part of) its name")
+    contact.add_argument("new_name", metavar="NEW_NAME", help="the new main contact")
+    contact.add_argument("--title", default="", metavar="TITLE", help="their title")
+    contact.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
 
     sub.add_parser("compact", parents=[common], help="fold the journal into the data file",
                    description="Fold every saved change into the data file (plain TinyDB "
@@ -261,14 +320,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from tracker.lookup import ClientNotFound
-
     ws = _workspace(args)
     on = _day(args.on, ws.clock())
-    try:
-        client = ws.find_client(args.client)
-    except ClientNotFound as e:
-        raise UsageError(str(e)) from None
+    client = _client(ws, args.client)
     ws.log(client, args.kind, on, args.note)
     print(f"logged {args.kind.label} with {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
@@ -280,7 +334,6 @@ def _templates_dir(args: argparse.Namespace) -> Path | None:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from tracker.documents import DOCUMENTS, DocumentError, parse_month
-    from tracker.lookup import ClientNotFound
 
     if args.template not in DOCUMENTS:
         raise UsageError(f"no template {args.template!r}; choose from {', '.join(DOCUMENTS)}")
@@ -292,10 +345,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if out is not None and out.exists() and not args.force:
         raise UsageError(f"{out} exists; use --force to replace it")
     ws = _workspace(args)
-    try:
-        client = ws.find_client(args.client)
-    except ClientNotFound as e:
-        raise UsageError(str(e)) from None
+    client = _client(ws, args.client)
     sender = ws.sender(_config(args).agency_name)
     try:
         doc = ws.document(args.template, client, sender, templates=_templates_dir(args),
@@ -332,6 +382,70 @@ def cmd_templates(args: argparse.Namespace) -> int:
               f"{clean_line(str(found[name].path))}")
     print(f"\nbuilt-in templates: {builtin_dir()}\nthe agency's templates "
           f"(same file names override them): {clean_line(str(mine))}")
+    return 0
+
+
+def _client(ws: Workspace, text: str) -> Client:
+    from tracker.lookup import ClientNotFound
+
+    try:
+        return ws.find_client(text)
+    except ClientNotFound as e:
+        raise UsageError(str(e)) from None
+
+
+def cmd_nps(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    on = _day(args.on, ws.clock())
+    client = _client(ws, args.client)
+    ws.act.nps(client, args.score, args.comment, on)
+    kind = "detractor" if args.score <= ws.thresholds.nps_detractor_max else (
+        "passive" if args.score <= ws.thresholds.nps_passive_max else "promoter")
+    print(f"recorded NPS {args.score}/10 ({kind}) for {clean_line(client.name)} on {on:%Y-%m-%d}")
+    return 0
+
+
+def cmd_budget(args: argparse.Namespace) -> int:
+    from tracker.money import format_money
+
+    ws = _workspace(args)
+    on = _day(args.on, ws.clock())
+    client = _client(ws, args.client)
+    old = args.old
+    if old is None:
+        known = [b for b in ws.store.budget_changes.all() if b.client_id == client.id]
+        if not known:
+            raise UsageError(f"no budget recorded yet for {client.name}: give the one before "
+                             "with --from AMOUNT")
+        old = max(known, key=lambda b: (b.on, b.id)).new_cents
+    ws.act.budget(client, old, args.amount, args.reason, args.savings, on)
+    change = "no change" if old == args.amount else (
+        f"{(args.amount - old) / old:+.0%}" if old else "new")
+    print(f"recorded budget {format_money(old, client.currency)} -> "
+          f"{format_money(args.amount, client.currency)} ({change}) for "
+          f"{clean_line(client.name)} on {on:%Y-%m-%d}")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    on = _day(args.on, ws.clock())
+    client = _client(ws, args.client)
+    ws.act.access(client, args.who, args.account, on)
+    where = f" to {clean_line(args.account)}" if args.account else ""
+    print(f"recorded access{where} for {clean_line(args.who)} at {clean_line(client.name)} "
+          f"on {on:%Y-%m-%d}")
+    return 0
+
+
+def cmd_contact(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    on = _day(args.on, ws.clock())
+    client = _client(ws, args.client)
+    before = client.primary_contact.name if client.primary_contact else "nobody"
+    ws.act.contact_change(client, args.new_name, args.title, on)
+    print(f"recorded main contact {clean_line(before)} -> {clean_line(args.new_name)} for "
+          f"{clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 
@@ -426,13 +540,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from storage.audit import describe
-    from tracker.lookup import ClientNotFound
 
     ws = _workspace(args)
-    try:
-        client = ws.find_client(args.client)
-    except ClientNotFound as e:
-        raise UsageError(str(e)) from None
+    client = _client(ws, args.client)
     trail = ws.store.db.history(client.id)
     shown = trail[-args.last:] if args.last else trail
     print(f"{clean_line(client.name)} ({client.id}): {len(trail)} change"
@@ -465,6 +575,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
+            "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
             None: cmd_tui}
 
 
