@@ -180,6 +180,34 @@ def build_parser() -> argparse.ArgumentParser:
     contact.add_argument("--title", default="", metavar="TITLE", help="their title")
     contact.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
 
+    export = sub.add_parser(
+        "export", parents=[common], help="write the data as JSON, CSV or a calendar",
+        description="json: everything (scopekeeper import brings it back); csv: "
+        "clients.csv and interactions.csv, in a directory or a .zip (-o is needed); ics: "
+        "an iCalendar file of the coming status calls, monthly reports and visit windows "
+        "(importing it again updates the events instead of duplicating them).")
+    export.add_argument("--format", choices=("json", "csv", "ics"), required=True)
+    export.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="where to write (default: standard output; for csv a directory "
+                        "or a FILE.zip)")
+    export.add_argument("--days", type=_positive, default=30, metavar="N",
+                        help="ics: how many days ahead (default 30)")
+    export.add_argument("--force", action="store_true", help="replace files that exist")
+
+    imp = sub.add_parser(
+        "import", parents=[common], help="bring in clients and interactions (CSV) or an export",
+        description="Import a CSV of clients or of interactions (headers are matched "
+        "forgivingly: 'Client name', 'client_name' and 'NAME' all work), a zip of them, or "
+        "a scopekeeper JSON export. Every bad row is reported with its line number; if there "
+        "is any, nothing is written. Clients whose name is already taken are skipped, or "
+        "merged with --duplicates merge.")
+    imp.add_argument("file", metavar="FILE", help="a .csv, a .zip of CSVs, or a .json export")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="check the file and say what would be imported; write nothing")
+    imp.add_argument("--duplicates", choices=("skip", "merge"), default="skip",
+                     help="a client whose name is taken: leave it out (skip, the default) or "
+                     "add its records to the existing client (merge)")
+
     sub.add_parser("compact", parents=[common], help="fold the journal into the data file",
                    description="Fold every saved change into the data file (plain TinyDB "
                    "JSON) and keep a backup of the result.")
@@ -449,6 +477,109 @@ def cmd_contact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_out(path: Path, data: bytes, force: bool) -> None:
+    from storage.files import atomic_write
+
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such directory")
+    atomic_write(path, data, 0o600)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from storage import exchange
+
+    ws = _workspace(args)
+    agency = ws.store.load_agency()
+    now = datetime.now(UTC)
+    out = Path(args.output).expanduser() if args.output else None
+    if args.format == "json":
+        data = exchange.export_json(agency, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    elif args.format == "ics":
+        from tracker.calendar import upcoming
+
+        events = upcoming(agency, ws.clock(), args.days, ws.thresholds)
+        data = exchange.export_ics(events, now.strftime("%Y%m%dT%H%M%SZ"))
+    else:
+        files = exchange.export_csv(agency)
+        if out is None:
+            raise UsageError("csv needs -o: a directory for clients.csv and "
+                             "interactions.csv, or a FILE.zip")
+        if out.suffix.lower() != ".zip":
+            targets = [out / name for name in files]
+            if out.exists() and not out.is_dir():
+                raise UsageError(f"{out} is a file; give a directory or a FILE.zip")
+            clash = [t for t in targets if t.exists()]
+            if clash and not args.force:
+                raise UsageError(f"{clash[0]} exists; use --force to replace it")
+            out.mkdir(parents=True, exist_ok=True)
+            for target in targets:
+                _write_out(target, files[target.name], force=True)
+            print(f"wrote {len(agency.clients)} clients and {len(agency.interactions)} "
+                  f"interactions to {clean_line(str(out))}/", file=sys.stderr)
+            return 0
+        data = exchange.zip_of(files)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return 0
+    _write_out(out, data, args.force)
+    print(f"wrote {clean_line(str(out))} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from storage.importing import count_rows, import_file
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    ws = _workspace(args)
+    tick, done = None, None
+    if count_rows(path.read_bytes()) > 2000 and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("reading rows", total=count_rows(path.read_bytes()))
+        bar.start()
+        tick, done = (lambda n: bar.advance(task, n)), bar.stop
+    try:
+        report = import_file(ws, path, duplicates=args.duplicates, dry_run=args.dry_run,
+                             tick=tick)
+    finally:
+        if done is not None:
+            done()
+    for column in report.ignored:
+        print(f"note: column not used: {clean_line(column)}", file=sys.stderr)
+    if report.problems:
+        for problem in report.problems[:200]:
+            print(clean_line(problem), file=sys.stderr)
+        more = len(report.problems) - 200
+        raise UsageError(f"{len(report.problems)} problem(s)" + (f" ({more} not shown)"
+                         if more > 0 else "") + f" in {path}; nothing was imported")
+    verb = "would import" if args.dry_run else "imported"
+    if report.restored:
+        print(f"{verb} {report.restored} records (the whole export, ids kept)")
+        return 0
+    plan = report.plan
+    assert plan is not None
+    counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in plan.counts.items())
+    print(f"{verb} {counts or 'nothing'} from {report.rows} row(s)")
+    if plan.skipped:
+        print(f"skipped {len(plan.skipped)} client(s) already there (use --duplicates merge to "
+              f"add their records): {', '.join(clean_line(n) for n in plan.skipped[:10])}"
+              + (" ..." if len(plan.skipped) > 10 else ""))
+    if plan.already_there:
+        print(f"left out {plan.already_there} interaction(s) the clients already had")
+    if plan.merged:
+        print(f"merged into existing clients: "
+              f"{', '.join(clean_line(n) for n in plan.merged[:10])}"
+              + (" ..." if len(plan.merged) > 10 else ""))
+    return 0
+
+
 def _binding_ids() -> set[str]:
     from screens.keys import binding_ids
 
@@ -576,6 +707,7 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
             "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
+            "export": cmd_export, "import": cmd_import,
             None: cmd_tui}
 
 

@@ -266,6 +266,10 @@ class Actions:
 
     # --- clients, scope, team -------------------------------------------------------
 
+    def save_all(self, records: Sequence[Any]) -> list[Any]:
+        """Create many records in one change set: all of them are saved, or none."""
+        return self._save(*records)
+
     def save(self, record: R) -> R:
         """Create or update one record."""
         (saved,) = self._save(record)

@@ -192,6 +192,11 @@ def test_review_and_log_never_import_textual(demo_db, tmp_path):
         f"    assert main(['review', '--format', 'json', '--db', {str(db)!r}]) == 0\n"
         f"    assert main(['review', '--db', {str(db)!r}]) == 0\n"
         f"    assert main(['log', 'lumen', '--kind', 'email', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['review', '--for', 'priya', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['nps', 'lumen', '9', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['history', 'lumen', '--db', {str(db)!r}]) == 0\n"
+        f"    assert main(['export', '--format', 'ics', '-o', {str(tmp_path / 'c.ics')!r}, "
+        f"'--db', {str(db)!r}]) == 0\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
