@@ -208,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a client whose name is taken: leave it out (skip, the default) or "
                      "add its records to the existing client (merge)")
 
+    comp = sub.add_parser("completion", help="print shell completion for bash or zsh",
+                          description="Print a completion script. bash: add "
+                          "'eval \"$(scopekeeper completion bash)\"' to ~/.bashrc; zsh: "
+                          "'eval \"$(scopekeeper completion zsh)\"' to ~/.zshrc.")
+    comp.add_argument("shell", choices=("bash", "zsh"))
+
     sub.add_parser("compact", parents=[common], help="fold the journal into the data file",
                    description="Fold every saved change into the data file (plain TinyDB "
                    "JSON) and keep a backup of the result.")
@@ -487,6 +493,15 @@ def _write_out(path: Path, data: bytes, force: bool) -> None:
     atomic_write(path, data, 0o600)
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    from scopekeeper.completion import bash_script, zsh_script
+    from tracker.documents import DOCUMENTS
+
+    make = bash_script if args.shell == "bash" else zsh_script
+    print(make(build_parser(), [k.value for k in InteractionKind], list(DOCUMENTS)), end="")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -707,7 +722,7 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
             "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
-            "export": cmd_export, "import": cmd_import,
+            "export": cmd_export, "import": cmd_import, "completion": cmd_completion,
             None: cmd_tui}
 
 
