@@ -167,7 +167,7 @@ class ScopekeeperApp(App[None]):
     @work(thread=True, exclusive=True, group="snapshot")
     def _refresh_in_background(self) -> None:
         try:
-            snap = self.workspace.snapshot()
+            snap = self.workspace.snapshot(ahead=True)
         except StorageError as e:
             self.call_from_thread(self._show_error, e)
             return

@@ -23,15 +23,15 @@ from storage.files import atomic_write, data_token
 from storage.snapshot import Cover, Snapshot
 from tracker.review_items import ReviewItem
 
-VERSION = 3
+VERSION = 4
 
 
 def cache_path(data_file: Path) -> Path:
     return data_file.with_name(data_file.name + ".review")
 
 
-def _key(today: date, thresholds: object) -> dict[str, Any]:
-    return {"version": VERSION, "today": today.isoformat(), "thresholds": repr(thresholds)}
+def _key(thresholds: object) -> dict[str, Any]:
+    return {"version": VERSION, "thresholds": repr(thresholds)}
 
 
 def _plain(token: object) -> object:
@@ -44,7 +44,10 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
     reading any record. Unless ``stale_ok``, only if nobody saved since it was computed."""
     try:
         doc = orjson.loads(cache_path(data_file).read_bytes())
-        if doc.get("key") != _key(today, thresholds):
+        if doc.get("key") != _key(thresholds):
+            return None
+        day = doc["days"].get(today.isoformat())
+        if day is None:
             return None
         stale = doc.get("token") != _plain(data_token(data_file))
         if stale and not stale_ok:
@@ -52,7 +55,7 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
         items = tuple(ReviewItem(key=i["key"], client_id=i["client_id"], client=i["client"],
                                  kind=i["kind"], urgency=int(i["urgency"]), why=i["why"],
                                  due=date.fromisoformat(i["due"]) if i["due"] else None,
-                                 subject=i["subject"]) for i in doc["items"])
+                                 subject=i["subject"]) for i in day)
         team = tuple(Cover(name=str(t["name"]), login=str(t["login"]),
                            clients=tuple(str(c) for c in t["clients"]))
                      for t in doc.get("team", ()))
@@ -62,16 +65,19 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
         return None
 
 
-def write(data_file: Path, token: object, today: date, thresholds: object,
-          items: tuple[ReviewItem, ...], clients: int, mode: int,
+def write(data_file: Path, token: object, thresholds: object,
+          days: dict[date, tuple[ReviewItem, ...]], clients: int, mode: int,
           team: tuple[Cover, ...] = ()) -> None:
-    doc = {"key": _key(today, thresholds), "token": _plain(token), "clients": clients,
+    """Keep the review of each of ``days`` (today's, and tomorrow's when it was computed
+    ahead: the first digest of the morning then finds it ready)."""
+    doc = {"key": _key(thresholds), "token": _plain(token), "clients": clients,
            "team": [{"name": t.name, "login": t.login, "clients": list(t.clients)}
                     for t in team],
-           "items": [{"key": i.key, "client_id": i.client_id, "client": i.client,
-                      "kind": i.kind, "urgency": i.urgency, "why": i.why,
-                      "due": i.due.isoformat() if i.due else None, "subject": i.subject}
-                     for i in items]}
+           "days": {d.isoformat(): [
+               {"key": i.key, "client_id": i.client_id, "client": i.client, "kind": i.kind,
+                "urgency": i.urgency, "why": i.why,
+                "due": i.due.isoformat() if i.due else None, "subject": i.subject}
+               for i in items] for d, items in days.items()}}
     if not data_file.parent.is_dir():
         return  # nothing saved yet: nothing worth caching
     with contextlib.suppress(OSError, StorageError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,7 +72,10 @@ class Workspace:
     def path(self) -> Path:
         return self.store.path
 
-    def snapshot(self, today: date | None = None) -> Snapshot:
+    def snapshot(self, today: date | None = None, ahead: bool = False) -> Snapshot:
+        """Everything as of ``today``; the review is kept for the next start. ``ahead``:
+        keep tomorrow's review too (the app does, in the background: the next morning's
+        first start and digest then find it ready if nobody saved overnight)."""
         day = today or self.clock()
         token = self._seen = self.store.db.token()
         agency = self.store.load_agency()
@@ -80,9 +83,13 @@ class Workspace:
         snap = Snapshot(today=day, loaded=agency, assessments=found,
                         review=build_review(agency, day, self.thresholds, found),
                         team=Snapshot.team_of(agency))
+        days = {day: snap.review}
+        if ahead:
+            tomorrow = day + timedelta(days=1)
+            days[tomorrow] = build_review(agency, tomorrow, self.thresholds)
         if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
-            review_cache.write(self.path, token, day, self.thresholds, snap.review,
-                               len(agency.clients), self.store.db.mode, snap.team)
+            review_cache.write(self.path, token, self.thresholds, days, len(agency.clients),
+                               self.store.db.mode, snap.team)
         return snap
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:

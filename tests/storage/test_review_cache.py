@@ -41,3 +41,20 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     ws.snapshot()
     cache_path(db).write_text("{broken", encoding="utf-8")
     assert Workspace(db, user="t", clock=lambda: TODAY, lazy=True).cached_snapshot() is None
+
+
+def test_tomorrows_review_kept_ahead_is_used_the_next_morning(tmp_path):
+    from datetime import timedelta
+
+    from tracker.review import build_review
+
+    db = demo_file(tmp_path / "a.json")
+    Workspace(db, user="app", clock=lambda: TODAY).snapshot(ahead=True)  # what the app does
+    tomorrow = TODAY + timedelta(days=1)
+    morning = Workspace(db, user="cron", clock=lambda: tomorrow, lazy=True)
+    kept = morning.cached_snapshot()
+    assert kept is not None and morning.store.db._loaded is False  # no record read
+    assert kept.review == build_review(morning.store.load_agency(), tomorrow)
+    plain = Workspace(db, user="cli", clock=lambda: TODAY)
+    plain.snapshot()  # the command line keeps only today's
+    assert Workspace(db, user="c", clock=lambda: tomorrow, lazy=True).cached_snapshot() is None
