@@ -340,7 +340,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     ws = _workspace(args, lazy=True)
     day = _day(args.on, ws.clock())
-    snap = ws.cached_snapshot(day) or ws.snapshot(day)
+    snap = ws.review_snapshot(day)
     items, person = snap.review, ""
     if args.person is not None:
         who = _covering(snap.team, args.person)

@@ -149,6 +149,17 @@ class Database:
         """Changes whenever anyone saves: the identities of the data file and journal."""
         return data_token(self.path)
 
+    @property
+    def position(self) -> tuple[tuple[int, int, int] | None, int]:
+        """What the records in memory are: the base read (its identity) and the last
+        change applied on top of it."""
+        return self._pos.base, self._pos.seq
+
+    def changes_since(self, seq: int) -> list[dict[str, Any]]:
+        """The journal's change sets after ``seq``, as written (for readers that keep their
+        own copy of some records, like the review digest)."""
+        return [e for e in self._journal_entries() if e["seq"] > seq]
+
     def refresh(self) -> None:
         """Catch up with what other processes committed (cheap when nothing changed)."""
         with _os_errors(self.path, "read"):

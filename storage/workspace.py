@@ -6,18 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from storage import review_cache
+from storage import review_cache, review_digest
 from storage.database import Database, Settings
 from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
-from storage.templates import Rendered
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
-from tracker.demo import make_demo
-from tracker.documents import Sender
-from tracker.documents.common import ROLE_WORDS
 from tracker.lookup import resolve_client
 from tracker.models import (
     AccessGrant,
@@ -42,9 +38,14 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.review import assess, build_review
+from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.validation import ValidationError
 from tracker.warning_signs import Sign
+
+if TYPE_CHECKING:  # documents and the demo are imported by the commands that use them
+    from storage.templates import Rendered
+    from tracker.documents import Sender
 
 R = TypeVar("R")
 
@@ -90,7 +91,35 @@ class Workspace:
         if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
             review_cache.write(self.path, token, self.thresholds, days, len(agency.clients),
                                self.store.db.mode, snap.team)
+            self._keep_digest(agency, day)
         return snap
+
+    def _keep_digest(self, agency: Agency, day: date) -> None:
+        """After the data file was replaced, keep what reviews need from it (see
+        storage.review_digest); while it stays, the journal's changes are replayed."""
+        base, seq = self.store.db.position
+        if not review_digest.current(self.path, self.thresholds, base):
+            review_digest.write(self.path, for_review(agency, day, self.thresholds), day, seq,
+                                base, self.thresholds, self.store.db.mode)
+
+    def review_snapshot(self, day: date | None = None) -> Snapshot:
+        """Today's review for the command line, as cheaply as it can be had: kept, else from
+        the digest plus the journal, else from every record."""
+        day = day or self.clock()
+        kept = self.cached_snapshot(day)
+        if kept is not None:
+            return kept
+        token = self.store.db.token()
+        agency = review_digest.read(self.path, day, self.thresholds,
+                                    self.store.db.changes_since)
+        if agency is None:
+            return self.snapshot(day)
+        review = build_review(agency, day, self.thresholds)
+        team = Snapshot.team_of(agency)
+        if self.store.db.token() == token:
+            review_cache.write(self.path, token, self.thresholds, {day: review},
+                               len(agency.clients), self.store.db.mode, team)
+        return Snapshot(today=day, review=review, clients=len(agency.clients), team=team)
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
         """Today's review from the cache, without reading the records; None if stale."""
@@ -112,6 +141,8 @@ class Workspace:
                   force: bool = False) -> Agency:
         if not force and not self.store.is_empty():
             raise NotEmpty(f"{self.path} already holds data; use --force to replace it")
+        from tracker.demo import make_demo
+
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
         self.store.replace_all(agency)
         return agency
@@ -120,6 +151,9 @@ class Workspace:
 
     def sender(self, agency_name: str = "") -> Sender:
         """Who signs documents: the team member whose login is this person's."""
+        from tracker.documents import Sender
+        from tracker.documents.common import ROLE_WORDS
+
         me = next((m for m in self.store.members.all() if m.login == self.user), None)
         if me is None:
             return Sender(name=self.user, agency=agency_name)
@@ -146,7 +180,7 @@ class Workspace:
     def log(self, client: Client, kind: InteractionKind, on: date, note: str = "") -> Interaction:
         record = Interaction(id=new_id("Interaction"), client_id=client.id, kind=kind, on=on,
                              author=self.user, notes=note)
-        return self.store.interactions.save(record)
+        return self.act.save(record)
 
 
 
@@ -162,7 +196,12 @@ class Actions:
         return self.ws.store.db
 
     def _save(self, *records: Any, deletes: Sequence[Any] = ()) -> list[Any]:
-        return self._db.commit(list(records), list(deletes), author=self.ws.user)
+        base = self._db.position[0]
+        saved = self._db.commit(list(records), list(deletes), author=self.ws.user)
+        if self._db.position[0] != base:  # this save compacted: a new data file, and every
+            # record is in memory, so the review digest is renewed here at little cost
+            self.ws._keep_digest(self.ws.store.load_agency(), self.today())
+        return saved
 
     def today(self) -> date:
         return self.ws.clock()

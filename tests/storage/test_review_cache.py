@@ -58,3 +58,59 @@ def test_tomorrows_review_kept_ahead_is_used_the_next_morning(tmp_path):
     plain = Workspace(db, user="cli", clock=lambda: TODAY)
     plain.snapshot()  # the command line keeps only today's
     assert Workspace(db, user="c", clock=lambda: tomorrow, lazy=True).cached_snapshot() is None
+
+
+def test_a_cold_review_reads_the_digest_and_the_journal_and_gives_the_same_answer(tmp_path):
+    from storage.review_digest import digest_path
+
+    db = demo_file(tmp_path / "a.json")
+    Workspace(db, user="admin", clock=lambda: TODAY).store.compact()  # a backup exists: the
+    # next save goes to the journal (a first save with no backup compacts, as it should)
+    Workspace(db, user="app", clock=lambda: TODAY).snapshot()  # writes the digest
+    assert digest_path(db).exists()
+    other = Workspace(db, user="o", clock=lambda: TODAY)
+    other.log(other.find_client("Lumen"), InteractionKind.STATUS_CALL, TODAY)  # journal
+    cold = Workspace(db, user="cli", clock=lambda: TODAY, lazy=True)
+    got = cold.review_snapshot()
+    assert cold.store.db._loaded is False  # the records were not read
+    full = Workspace(db, user="x", clock=lambda: TODAY).snapshot(TODAY)
+    assert got.review == full.review
+    assert not any(i.client == "Lumen Solar" and i.kind == "status_call_overdue"
+                   for i in got.review)  # the journal's call counted
+
+
+def test_the_digest_is_not_used_after_the_file_was_replaced_or_for_an_earlier_day(tmp_path):
+    from storage.review_digest import digest_path
+
+    db = demo_file(tmp_path / "a.json")
+    Workspace(db, user="app", clock=lambda: TODAY).snapshot()
+    w = Workspace(db, user="o", clock=lambda: TODAY)
+    w.store.compact()  # a new data file: the digest describes the old one
+    cold = Workspace(db, user="cli", clock=lambda: TODAY, lazy=True)
+    assert cold.review_snapshot().review == w.snapshot().review
+    assert cold.store.db._loaded is True  # read everything instead
+    early = Workspace(db, user="cli", clock=lambda: TODAY.replace(day=1), lazy=True)
+    early.review_snapshot()
+    assert early.store.db._loaded is True
+    digest_path(db).write_bytes(b"\x00garbage")
+    damaged = Workspace(db, user="cli", clock=lambda: TODAY, lazy=True)
+    (tmp_path / "a.json.review").unlink(missing_ok=True)
+    assert damaged.review_snapshot().review == w.snapshot().review
+
+
+def test_a_save_that_compacts_renews_the_digest(tmp_path):
+    from storage.database import Settings
+    from storage.review_digest import digest_path
+
+    db = demo_file(tmp_path / "a.json")
+    w = Workspace(db, user="o", clock=lambda: TODAY, settings=Settings(compact_entries=2))
+    w.store.compact()
+    w.snapshot()
+    before = digest_path(db).read_bytes()
+    lumen = w.find_client("Lumen")
+    w.log(lumen, InteractionKind.EMAIL, TODAY)
+    w.log(lumen, InteractionKind.EMAIL, TODAY)  # the second change set compacts
+    assert digest_path(db).read_bytes() != before
+    cold = Workspace(db, user="cli", clock=lambda: TODAY, lazy=True)
+    assert cold.review_snapshot().review == w.snapshot().review
+    assert cold.store.db._loaded is False
