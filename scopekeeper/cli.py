@@ -604,6 +604,7 @@ def _binding_ids() -> set[str]:
 def cmd_compact(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     ws.store.compact()
+    ws.renew_digest()
     size = ws.path.stat().st_size
     print(f"compacted {ws.path} ({size / 1e6:.1f} MB); backup kept in {ws.path.parent / 'backups'}")
     return 0
@@ -625,6 +626,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     used = ws.store.restore(args.backup)
+    ws.renew_digest()
     agency = ws.store.load_agency()
     print(f"restored {used.name}: {len(agency.clients)} clients, {len(agency.interactions)} "
           f"interactions; the previous data is kept in {used.parent}")

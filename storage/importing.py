@@ -54,6 +54,7 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
             report.restored = report.rows
             if not dry_run:
                 ws.store.replace_all(incoming)
+                ws.renew_digest()
                 report.written = True
             return report
     else:

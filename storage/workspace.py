@@ -102,6 +102,11 @@ class Workspace:
             review_digest.write(self.path, for_review(agency, day, self.thresholds), day, seq,
                                 base, self.thresholds, self.store.db.mode)
 
+    def renew_digest(self) -> None:
+        """After the data file was replaced whole (compact, restore, demo, a full import):
+        the records are in memory, so keep what cold reviews need."""
+        self._keep_digest(self.store.load_agency(), self.clock())
+
     def review_snapshot(self, day: date | None = None) -> Snapshot:
         """Today's review for the command line, as cheaply as it can be had: kept, else from
         the digest plus the journal, else from every record."""
@@ -145,6 +150,7 @@ class Workspace:
 
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
         self.store.replace_all(agency)
+        self.renew_digest()
         return agency
 
     # --- documents --------------------------------------------------------------------

@@ -114,3 +114,19 @@ def test_a_save_that_compacts_renews_the_digest(tmp_path):
     cold = Workspace(db, user="cli", clock=lambda: TODAY, lazy=True)
     assert cold.review_snapshot().review == w.snapshot().review
     assert cold.store.db._loaded is False
+
+
+def test_compact_restore_and_demo_leave_a_digest_for_the_next_cold_review(tmp_path):
+    from datetime import date
+
+    from tests.cli.test_commands import sk
+
+    today = date.today()  # the command's own clock built the digest
+    db = tmp_path / "a.json"
+    for args in (("demo",), ("compact",), ("restore", "latest")):
+        sk(*args, db=db, check=True)
+        (tmp_path / "a.json.review").unlink(missing_ok=True)
+        cold = Workspace(db, user="cli", clock=lambda: today, lazy=True)
+        assert cold.review_snapshot().review == Workspace(
+            db, user="x", clock=lambda: today).snapshot().review
+        assert cold.store.db._loaded is False, args
