@@ -68,6 +68,7 @@ class Workspace:
         self.clock = clock
         self.thresholds = thresholds
         self._seen: object = None
+        self._digest_of: object = None  # the data file whose review digest is known current
 
     @property
     def path(self) -> Path:
@@ -98,9 +99,12 @@ class Workspace:
         """After the data file was replaced, keep what reviews need from it (see
         storage.review_digest); while it stays, the journal's changes are replayed."""
         base, seq = self.store.db.position
+        if base == self._digest_of:
+            return  # checked (or written) for this data file already: nothing to read
         if not review_digest.current(self.path, self.thresholds, base):
             review_digest.write(self.path, for_review(agency, day, self.thresholds), day, seq,
                                 base, self.thresholds, self.store.db.mode)
+        self._digest_of = base
 
     def renew_digest(self) -> None:
         """After the data file was replaced whole (compact, restore, demo, a full import):
