@@ -8,7 +8,6 @@ TUI is imported only when it is opened.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pwd
 import sys
@@ -311,6 +310,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def review_json(day: date, items: Sequence[ReviewItem], person: str = "") -> str:
+    import json
+
     return json.dumps({
         "date": day.isoformat(),
         "for": person or None,
@@ -677,7 +678,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
     prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
-    from storage.drafts import drafts_dir
+    from storage.paths import drafts_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
                templates=cfg.templates, agency_name=cfg.agency_name,
@@ -708,6 +709,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    import json
+
     cfg = _config(args)
     check_keymap(cfg, _binding_ids)
     print("files read: " + (", ".join(clean_line(str(f)) for f in cfg.files) or "none"))

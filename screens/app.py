@@ -106,7 +106,7 @@ class ScopekeeperApp(App[None]):
 
             self.push_screen(WelcomeScreen(str(self.workspace.path)), self._first_run)
         self.set_interval(POLL_SECONDS, self._poll)
-        self._offer_drafts()
+        self.set_timer(FIRST_FRAME_SECONDS, self._offer_drafts)  # after the first frame
 
     # ------------------------------------------------------------ hang-up and drafts
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from storage.errors import StorageError
 from storage.files import PRIVATE, atomic_write, ensure_dir
+from storage.paths import drafts_dir as drafts_dir
 
 Values = dict[str, str | bool]
 
@@ -27,12 +27,6 @@ class Draft:
     values: Values
     saved: str  # local time, "2026-11-24 09:41"
     data_file: str
-
-
-def drafts_dir(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_STATE_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
-    return root / "scopekeeper" / "drafts"
 
 
 def _file(folder: Path, data_file: str, title: str) -> Path:

@@ -10,7 +10,6 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,6 +76,8 @@ def ensure_dir(directory: Path, mode: int) -> None:
 def atomic_write(path: Path, data: bytes, mode: int) -> None:
     """Write ``data`` to a temp file beside ``path``, fsync it, rename it over ``path``,
     fsync the directory. Readers see the old or the new file, never a mix."""
+    import tempfile  # only writers need it; the app's first frame reads files only
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)

@@ -26,3 +26,10 @@ def data_path(db: str | None, env: Mapping[str, str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return user_data_dir(env) / FILENAME
+
+
+def drafts_dir(env: Mapping[str, str]) -> Path:
+    """Where open forms are kept on a hang-up: ``$XDG_STATE_HOME/scopekeeper/drafts``."""
+    base = env.get("XDG_STATE_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
+    return root / APP / "drafts"

@@ -94,7 +94,7 @@ async def test_the_same_form_comes_back_filled_in_and_saving_forgets_the_draft(t
     app = make_app(db)
     app.drafts, app.data_file = folder, str(db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+        await pilot.pause(0.4)  # said once the first frame is out
         assert any("Kept when your connection dropped" in n.message
                    for n in app._notifications)
         await pilot.press("c", "n")
