@@ -4,7 +4,8 @@ ready_s: from starting ``scopekeeper`` on a 500-client, ~100,000-interaction fil
 Review screen showing its queue (read from a real pseudo-terminal), with today's review
 kept by whoever computed it last; ready_after_a_save_s: the same right after someone saved
 (the kept queue is shown marked "updating" while the records load); ready_cold_s: with no
-review computed today (the first start of the day, before any digest ran). bare_textual_s: the same
+review kept for today (computed from the review digest and the journal before the first
+frame; the rest loads after it). bare_textual_s: the same
 for a bare Textual app that shows a 500-row DataTable. timeline_5000_ms: opening the
 Timeline tab of a client with 5,000 entries, until its first row is painted (Pilot,
 in-process, median of 3 fresh apps).

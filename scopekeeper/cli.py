@@ -668,12 +668,12 @@ def cmd_tui(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     # Today's queue as last computed (marked as updating if anyone saved since) is shown at
     # once; the storage engine is imported and the records read after the first frame.
-    # Without one, the records are read now, so that a bad file is reported here.
+    # Without one, it is computed now (so that a bad file is reported here).
     snap = peek(cfg.data_path, today(), cfg.thresholds, stale_ok=True)
     workspace: Workspace | Callable[[], Workspace]
-    if snap is None:
-        workspace = _workspace(args, lazy=True)
-        snap = workspace.snapshot()
+    if snap is None:  # the review from the digest (the rest loads after the first frame),
+        workspace = _workspace(args, lazy=True)  # else from every record
+        snap = workspace.review_snapshot()
     else:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
     prepare_terminal(cfg, os.environ)
