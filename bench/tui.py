@@ -149,4 +149,6 @@ def measure(runs: int = 5) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(measure())
+    import json
+
+    print(json.dumps(measure()))
