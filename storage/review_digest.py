@@ -66,25 +66,25 @@ _FIELDS = ("id", "client_id", "kind", "on", "author", "notes", "rev")
 
 
 def _interactions(rows: list[tuple[Any, ...]]) -> dict[str, Interaction]:
-    """Rows back to records, storing through the slots (the values were checked when the
-    records were first read; anything else about a row raises and the digest is unused)."""
+    """Rows back to records, storing through the slots: the values were checked when the
+    records were first read and written by us; a row of the wrong shape or an unknown kind
+    raises, and the digest is then not used."""
     if tuple(f.name for f in fields(Interaction)) != _FIELDS:
         raise ValueError("the record changed shape")
-    new, kinds, day = object.__new__, {k.value: k for k in InteractionKind}, date.fromordinal
-    put = [getattr(Interaction, f).__set__ for f in _FIELDS]
+    new, cls, kinds, day = object.__new__, Interaction, {k.value: k for k in InteractionKind}, \
+        date.fromordinal
+    s_id, s_client, s_kind, s_on, s_author, s_notes, s_rev = (
+        getattr(Interaction, f).__set__ for f in _FIELDS)
     out: dict[str, Interaction] = {}
     for rid, cid, kind, on, author, notes, rev in rows:
-        if not (type(rid) is str and type(cid) is str and type(author) is str
-                and type(notes) is str and type(rev) is int):
-            raise ValueError("a damaged row")
-        x = new(Interaction)
-        put[0](x, rid)
-        put[1](x, cid)
-        put[2](x, kinds[kind])
-        put[3](x, day(on))
-        put[4](x, author)
-        put[5](x, notes)
-        put[6](x, rev)
+        x = new(cls)
+        s_id(x, rid)
+        s_client(x, cid)
+        s_kind(x, kinds[kind])
+        s_on(x, day(on))
+        s_author(x, author)
+        s_notes(x, notes)
+        s_rev(x, rev)
         out[rid] = x
     return out
 
