@@ -83,9 +83,10 @@ def entries_of(line: dict[str, Any]) -> Iterator[dict[str, Any]]:
             op, changes = "delete", {k: [v, None] for k, v in (old or {}).items()
                                      if k not in NOT_SHOWN}
             source = old or {}
-        elif old is None:
+        elif old is None:  # a new record: the fields it was given (empty ones left out)
             op, changes = "create", {k: [None, v] for k, v in doc.items()
-                                     if k not in NOT_SHOWN and k != "id"}
+                                     if k not in NOT_SHOWN and k != "id"
+                                     and v not in (None, "", [], {})}
             source = doc
         else:
             op, changes = "update", {k: [v, doc.get(k)] for k, v in old.items()}

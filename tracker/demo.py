@@ -143,7 +143,8 @@ class _Builder:
 
 def _names(rng: random.Random, n: int) -> list[str]:
     first = [f"{a} {b}" for a, b in zip(_FIRST, _SECOND, strict=True)]
-    rest = [f"{a} {b}" for a in _FIRST for b in _SECOND if f"{a} {b}" not in set(first)]
+    taken = set(first) | {"Vantage Games"}  # the churned client's name (see below)
+    rest = [f"{a} {b}" for a in _FIRST for b in _SECOND if f"{a} {b}" not in taken]
     rng.shuffle(rest)
     names = first + rest
     while len(names) < n:  # beyond 1,600 clients number them

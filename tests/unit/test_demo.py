@@ -57,3 +57,11 @@ def test_demo_scales_to_an_agency_of_500_clients():
 def test_demo_needs_enough_clients_to_show_everything():
     with pytest.raises(ValueError, match="at least 16"):
         make_demo(TODAY, clients=10)
+
+
+@pytest.mark.parametrize("clients", [25, 500, 1700])
+def test_demo_client_names_are_unique(clients):
+    from collections import Counter
+
+    names = Counter(c.name for c in make_demo(TODAY, clients=clients, events=clients * 5).clients)
+    assert [n for n, k in names.items() if k > 1] == []
