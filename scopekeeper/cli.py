@@ -554,11 +554,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{path}: no such file")
     ws = _workspace(args)
     tick, done = None, None
-    if count_rows(path.read_bytes()) > 2000 and sys.stderr.isatty():
+    rows = count_rows(path.read_bytes()) if sys.stderr.isatty() else 0
+    if rows > 2000:
         from rich.progress import Progress
 
         bar = Progress(transient=True)
-        task = bar.add_task("reading rows", total=count_rows(path.read_bytes()))
+        task = bar.add_task("reading rows", total=rows)
         bar.start()
         tick, done = (lambda n: bar.advance(task, n)), bar.stop
     try:
