@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from screens.app import ScopekeeperApp
 
 
+def agency_app(app: object) -> ScopekeeperApp:
+    """The running app, typed as ours (screens and dialogs reach the workspace through it)."""
+    from screens.app import ScopekeeperApp
+
+    assert isinstance(app, ScopekeeperApp)
+    return app
+
+
 class AgencyScreen(Screen[None]):
     """A screen drawn from a :class:`Snapshot`; redrawn when the app loads a newer one."""
 
@@ -20,10 +28,7 @@ class AgencyScreen(Screen[None]):
 
     @property
     def sk_app(self) -> ScopekeeperApp:
-        from screens.app import ScopekeeperApp
-
-        assert isinstance(self.app, ScopekeeperApp)
-        return self.app
+        return agency_app(self.app)
 
     def on_mount(self) -> None:
         self.redraw()

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.base import agency_app
 from screens.forms import Field, FormScreen, edit_in_editor
 from screens.keybar import KeyBar
 from storage.errors import StorageError
@@ -91,10 +92,7 @@ class DocumentScreen(Screen[None]):
 
     @property
     def sk_app(self) -> ScopekeeperApp:
-        from screens.app import ScopekeeperApp
-
-        assert isinstance(self.app, ScopekeeperApp)
-        return self.app
+        return agency_app(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

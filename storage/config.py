@@ -272,27 +272,26 @@ def load(flag_config: str | None = None, flag_db: str | None = None,
         escdelay=merged["ui"].get("escdelay", 250), files=tuple(read), sources=sources)
 
 
-def check_keymap(cfg: Config, known_ids: Iterable[str] | Callable[[], Iterable[str]]) -> None:
-    """Every remapped binding id must exist (``known_ids`` is called only if any is set)."""
-    if not cfg.keymap:
+def _check_ids(keymap: Mapping[str, str],
+               known_ids: Iterable[str] | Callable[[], Iterable[str]],
+               where: Callable[[str], str]) -> None:
+    if not keymap:
         return
     ids = set(known_ids() if callable(known_ids) else known_ids)
-    for key in cfg.keymap:
+    for key in keymap:
         if key not in ids:
-            raise ConfigError(f"{cfg.sources[f'keymap.{key}']}: keymap.{key}: no binding has "
-                              "this id (see README, Keys)")
+            raise ConfigError(f"{where(key)}: keymap.{key}: no binding has this id (see "
+                              "README, Keys)")
 
 
-# --- the keymap and agency name alone (kept for callers that need only these) ------------
+def check_keymap(cfg: Config, known_ids: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+    """Every remapped binding id must exist (``known_ids`` is called only if any is set)."""
+    _check_ids(cfg.keymap, known_ids, lambda key: cfg.sources[f"keymap.{key}"])
+
 
 def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
                 required: bool = False) -> dict[str, str]:
     """The ``[keymap]`` table of one file, checked: every id must exist."""
     keymap = read_file(path, required).get("keymap", {})
-    if keymap:
-        ids = set(known_ids() if callable(known_ids) else known_ids)
-        for key in keymap:
-            if key not in ids:
-                raise ConfigError(f"{path}: keymap.{key}: no binding has this id (see "
-                                  "README, Keys)")
+    _check_ids(keymap, known_ids, lambda _key: str(path))
     return dict(keymap)

@@ -56,11 +56,6 @@ def builtin_dir() -> Path:
     return Path(str(resources.files("templates")))
 
 
-def user_dir(config_file: Path) -> Path:
-    """The agency's templates: ``templates/`` beside the configuration file."""
-    return config_file.parent / "templates"
-
-
 def available(user: Path | None) -> dict[str, Template]:
     """Every template by name: the user's file where there is one, else the built-in."""
     found = {p.name.removesuffix(SUFFIX): Template(name=p.name.removesuffix(SUFFIX), path=p,
