@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint bench demo wheel clean
+.PHONY: run test test-anyday check lint bench demo wheel clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ run: $(STAMP)  ## open the app on the default data file
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -n 2 -q
+
+# The suite with the machine's clock moved (no test may depend on the real day), e.g.
+# make test-anyday ANYDAY='2031-12-31 23:59:30'. Needs faketime (Debian: apt-get install
+# faketime); the venv is made first, with the real clock.
+ANYDAY ?= 2028-02-29 12:00:00
+test-anyday: $(STAMP)  ## the whole test suite under a moved clock (faketime)
+	@command -v faketime >/dev/null 2>&1 || { echo "make test-anyday needs faketime" \
+		"(Debian/Ubuntu: sudo apt-get install faketime)" >&2; exit 2; }
+	faketime '$(ANYDAY)' $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,22 +1,22 @@
 """The ``scopekeeper`` command: the composition root of the app.
 
 Everything that touches the outside world is decided here, once: the data file, the
-clock, the person's login. ``review``, ``log`` and ``demo`` never import Textual; the
-TUI is imported only when it is opened.
+clock, the person's login, the environment (all read by :mod:`scopekeeper.host`).
+``review``, ``log`` and ``demo`` never import Textual; the TUI is imported only when it is
+opened.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import pwd
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from scopekeeper import __version__
+from scopekeeper.host import Host, HostError, read_host
 from storage.config import Config, check_keymap, load
 from storage.errors import StorageError
 from tracker.errors import ValidationError
@@ -42,19 +42,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def today() -> date:
-    """The only place that reads the clock."""
-    return date.today()  # noqa: DTZ011 - the composition root owns the clock
-
-
-def login() -> str:
-    """The Unix login of this process, from the OS (not from editable settings)."""
-    try:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except KeyError:
-        return str(os.geteuid())
 
 
 def _positive(text: str) -> int:
@@ -276,8 +263,9 @@ def _config(args: argparse.Namespace) -> Config:
     """The effective configuration (read once per run)."""
     cached: Config | None = getattr(args, "_cfg", None)
     if cached is None:
-        cached = load(args.config, args.db, getattr(args, "color", None),
-                      getattr(args, "no_mouse", False))
+        host: Host = args.host
+        cached = load(host.places, host.system_config, args.config, args.db,
+                      getattr(args, "color", None), getattr(args, "no_mouse", False))
         args._cfg = cached
     return cached
 
@@ -287,9 +275,12 @@ def _workspace(args: argparse.Namespace, lazy: bool = False) -> Workspace:
     from storage.workspace import Workspace
 
     cfg = _config(args)
-    allow = os.environ.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
-    return Workspace(cfg.data_path, user=login(), clock=today, thresholds=cfg.thresholds,
-                     settings=Settings(allow_network_fs=allow, shared=cfg.shared_mode()),
+    host: Host = args.host
+    allow = host.env.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
+    return Workspace(cfg.data_path, user=host.login, clock=host.today,
+                     thresholds=cfg.thresholds,
+                     settings=Settings(allow_network_fs=allow, shared=cfg.shared_mode(),
+                                       now=host.now),
                      lazy=lazy, cadence=cfg.cadence_settings())
 
 
@@ -376,7 +367,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         month = parse_month(args.month) if args.month else None
     except DocumentError as e:
         raise UsageError(str(e)) from None
-    out = Path(args.output).expanduser() if args.output else None
+    out = args.host.expand(args.output) if args.output else None
     if out is not None and out.exists() and not args.force:
         raise UsageError(f"{out} exists; use --force to replace it")
     ws = _workspace(args)
@@ -504,14 +495,12 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from storage import exchange
 
     ws = _workspace(args)
     agency = ws.store.load_agency()
-    now = datetime.now(UTC)
-    out = Path(args.output).expanduser() if args.output else None
+    now = args.host.now()
+    out = args.host.expand(args.output) if args.output else None
     if args.format == "json":
         data = exchange.export_json(agency, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     elif args.format == "ics":
@@ -549,7 +538,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from storage.importing import count_rows, import_file
 
-    path = Path(args.file).expanduser()
+    path = args.host.expand(args.file)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     ws = _workspace(args)
@@ -627,7 +616,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     ws = _workspace(args)
-    used = ws.store.restore(args.backup)
+    backup = args.backup if args.backup == "latest" else str(args.host.expand(args.backup))
+    used = ws.store.restore(backup)
     ws.renew_digest()
     agency = ws.store.load_agency()
     print(f"restored {used.name}: {len(agency.clients)} clients, {len(agency.interactions)} "
@@ -651,7 +641,7 @@ def terminal_problem(term: str, is_tty: bool) -> str | None:
     return None
 
 
-def prepare_terminal(cfg: Config, env: dict[str, str] | os._Environ[str]) -> None:
+def prepare_terminal(cfg: Config, env: MutableMapping[str, str]) -> None:
     """What the app needs from the environment before Textual is imported."""
     env.setdefault("ESCDELAY", str(cfg.escdelay))  # a slow link splits escape sequences
     env.pop("TEXTUAL", None)  # never the devtools console: its port is shared by every user
@@ -664,26 +654,30 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     check_keymap(cfg, _binding_ids)
-    problem = terminal_problem(os.environ.get("TERM", ""), sys.stdout.isatty())
+    host: Host = args.host
+    problem = terminal_problem(host.env.get("TERM", ""), sys.stdout.isatty())
     if problem:
         raise UsageError(problem)
     # Today's queue as last computed (marked as updating if anyone saved since) is shown at
     # once; the storage engine is imported and the records read after the first frame.
     # Without one, it is computed now (so that a bad file is reported here).
-    snap = peek(cfg.data_path, today(), cfg.thresholds, stale_ok=True)
+    snap = peek(cfg.data_path, host.today(), cfg.thresholds, stale_ok=True)
     workspace: Workspace | Callable[[], Workspace]
     if snap is None:  # the review from the digest (the rest loads after the first frame),
         workspace = _workspace(args, lazy=True)  # else from every record
         snap = workspace.review_snapshot()
     else:
         workspace = lambda: _workspace(args, lazy=True)  # noqa: E731 - opened by the app
+    import os  # Textual reads its settings from the process environment
+
     prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
     from storage.paths import drafts_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
                templates=cfg.templates, agency_name=cfg.agency_name,
-               drafts=drafts_dir(os.environ), data_file=str(cfg.data_path))
+               drafts=drafts_dir(host.places), data_file=str(cfg.data_path),
+               editor=host.editor, home=host.home, now=host.now)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -732,11 +726,13 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
             None: cmd_tui}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run one command; ``environ`` replaces the process environment (for tests)."""
     try:
         args = build_parser().parse_args(argv)
+        args.host = read_host(environ)
         return COMMANDS[args.command](args)
-    except UsageError as e:
+    except (UsageError, HostError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     except (StorageError, ValidationError) as e:

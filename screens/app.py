@@ -59,9 +59,12 @@ class ScopekeeperApp(App[None]):
                  keymap: Mapping[str, str] | None = None,
                  snapshot: Snapshot | None = None, *, templates: Path | None = None,
                  agency_name: str = "", drafts: Path | None = None,
-                 data_file: str = "") -> None:
+                 data_file: str = "", editor: str = "vi", home: Path | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
-        ``snapshot``, the storage engine is then imported and opened after the first frame."""
+        ``snapshot``, the storage engine is then imported and opened after the first frame.
+        ``editor`` edits notes, ``home`` is where documents are saved by default (else the
+        working directory), ``now`` the clock of drafts (else the workspace's)."""
         super().__init__()
         self._open = workspace if callable(workspace) else None
         self._workspace: Workspace | None = None if callable(workspace) else workspace
@@ -73,6 +76,9 @@ class ScopekeeperApp(App[None]):
         self.drafts = drafts  # where open forms are kept on a hang-up (None: not kept)
         self.hung_up = False
         self.data_file = data_file or (str(self._workspace.path) if self._workspace else "")
+        self.editor = editor
+        self.home = home
+        self._now = now
 
     @property
     def workspace(self) -> Workspace:
@@ -121,7 +127,8 @@ class ScopekeeperApp(App[None]):
     def hang_up(self) -> None:
         from screens.forms import FormScreen
 
-        now = datetime.now()  # noqa: DTZ005 - the draft's time as the person reads it
+        clock = self._now or self.workspace.store.db.settings.now
+        now = clock().astimezone()  # the draft's time as the person reads it
         for screen in self.screen_stack:
             if isinstance(screen, FormScreen):
                 with contextlib.suppress(StorageError, OSError):
@@ -263,9 +270,12 @@ def _palette() -> Any:
 
 def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str] | None = None,
         mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
-        agency_name: str = "", drafts: Path | None = None, data_file: str = "") -> int:
+        agency_name: str = "", drafts: Path | None = None, data_file: str = "",
+        editor: str = "vi", home: Path | None = None,
+        now: Callable[[], datetime] | None = None) -> int:
     app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
-                         agency_name=agency_name, drafts=drafts, data_file=data_file)
+                         agency_name=agency_name, drafts=drafts, data_file=data_file,
+                         editor=editor, home=home, now=now)
     app.run(mouse=mouse)
     if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
         quiet = os.open(os.devnull, os.O_WRONLY)

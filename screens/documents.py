@@ -20,6 +20,7 @@ from screens.base import agency_app
 from screens.forms import Field, FormScreen, edit_in_editor
 from screens.keybar import KeyBar
 from storage.errors import StorageError
+from storage.paths import expand_user
 from tracker.documents import DOCUMENTS, DocumentError, report_month
 from tracker.text import clean_line
 
@@ -162,7 +163,7 @@ class DocumentScreen(Screen[None]):
                         "allow clipboard access, OSC 52).", markup=False)
 
     def action_edit(self) -> None:
-        new = edit_in_editor(self.app, self.text)
+        new = edit_in_editor(self.app, self.text, self.sk_app.editor)
         if new is not None and new != self.text.rstrip("\n"):
             self.text, self.edited = new + "\n", True
             self.query_one("#document-body", Static).update(Text(self.text))
@@ -172,11 +173,12 @@ class DocumentScreen(Screen[None]):
     def action_write(self) -> None:
         client = clean_line(self.rendered.model["client"]["name"]) if self.rendered else "client"
         slug = "-".join("".join(ch if ch.isalnum() else " " for ch in client).lower().split())
-        default = Path.home() / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
+        folder = self.sk_app.home or Path.cwd()
+        default = folder / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
         fields = [Field("path", "Save to", value=str(default), required=True)]
         self.app.push_screen(FormScreen(f"Save {self.doc.title}", fields,
                                         self.sk_app.snapshot.today, submit="Save"),
-                             lambda v: self._write(Path(v["path"]).expanduser()) if v else None)
+                             lambda v: self._write(expand_user(v["path"], folder)) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:
         if path.exists() and not replace:

@@ -8,7 +8,6 @@ note in ``$EDITOR``.
 from __future__ import annotations
 
 import contextlib
-import os
 import shlex
 import subprocess
 import tempfile
@@ -26,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
+from screens.base import agency_app
 from storage import drafts
 from storage.errors import StorageError
 from tracker.dates import DateParseError, parse_day
@@ -316,7 +316,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.notify("This form has no note to edit.", markup=False)
             return
         area = self.focused if isinstance(self.focused, TextArea) else notes[0]
-        edited = edit_in_editor(self.app, area.text)
+        edited = edit_in_editor(self.app, area.text, agency_app(self.app).editor)
         if edited is not None:
             area.load_text(clean_text(edited))
 
@@ -326,9 +326,9 @@ def _placeholder(f: Field) -> str:
             "nps": "0-10", "hours": "e.g. 4"}.get(f.kind, "")
 
 
-def edit_in_editor(app: Any, text: str) -> str | None:
-    """Open ``text`` in $VISUAL/$EDITOR (vi if unset); None if the editor failed."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
+    """Open ``text`` in ``editor`` (the composition root's $VISUAL, else $EDITOR, else vi);
+    None if the editor failed."""
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
                                      encoding="utf-8") as f:
         f.write(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,11 +35,12 @@ def listing(data_file: Path) -> list[Path]:
 
 
 def find(data_file: Path, name: str) -> Path:
-    """A backup given as a path, a file name in the backups folder, or ``latest``."""
+    """A backup given as a path (``~`` already expanded by the caller), a file name in the
+    backups folder, or ``latest``."""
     kept = listing(data_file)
     if name == "latest" and kept:
         return kept[-1]
-    for candidate in (Path(name).expanduser(), folder(data_file) / name):
+    for candidate in (Path(name), folder(data_file) / name):
         if candidate.is_file():
             return candidate
     names = ", ".join(p.name for p in kept[-5:]) or "none yet"
@@ -47,7 +48,7 @@ def find(data_file: Path, name: str) -> Path:
 
 
 def _target(db: Database, tag: str = "") -> Path:
-    stamp = datetime.now(UTC).strftime(_STAMP)
+    stamp = db.settings.now().astimezone(UTC).strftime(_STAMP)
     return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}.json"
 
 
@@ -59,7 +60,7 @@ def due(db: Database, every: timedelta) -> bool:
         return bool(checked[1])
     found = listing(db.path)
     newest = found[-1].stat().st_mtime if found else 0.0
-    result = time.time() - newest > every.total_seconds()
+    result = db.settings.now().timestamp() - newest > every.total_seconds()
     db._backup_checked = (now, result)  # type: ignore[attr-defined]
     return result
 

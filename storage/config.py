@@ -1,6 +1,7 @@
 """Configuration: TOML files in layers, then the environment, then flags — later ones win.
 
-1. ``/etc/scopekeeper/config.toml`` — the system file (the shared server's admin);
+1. the system file (the shared server's admin): ``/etc/scopekeeper/config.toml`` unless the
+   composition root names another (``$SCOPEKEEPER_SYSTEM_CONFIG``, for tests);
 2. ``$XDG_CONFIG_HOME/scopekeeper/config.toml`` (``~/.config/...``) — the user's file;
 3. ``--config FILE``, else ``$SCOPEKEEPER_CONFIG`` — one more file, e.g. for a second agency;
 4. the environment: ``$SCOPEKEEPER_DB`` (the data file);
@@ -9,72 +10,77 @@
 Every value is checked; an unknown key or a bad value is an error naming the file, the key
 and the reason. :func:`load` returns the effective :class:`Config` and where each value
 came from (``scopekeeper config`` prints it). Paths in a file are relative to that file.
+The environment and the home directory are handed in (:class:`storage.paths.Places`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage.errors import StorageError
-from storage.paths import data_path
+from storage.paths import Places, data_path, expand_user
 from tracker.settings import Thresholds
 
 if TYPE_CHECKING:
     from tracker.models import CadenceSettings
 
-SYSTEM_FILE = Path("/etc/scopekeeper/config.toml")
-APP = "scopekeeper"
 
 
 class ConfigError(StorageError):
     pass
 
 
-def user_config_dir(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_CONFIG_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
-    return root / APP
+def user_config_dir(places: Places) -> Path:
+    """``$XDG_CONFIG_HOME/scopekeeper`` or ``~/.config/scopekeeper``."""
+    return places.xdg("XDG_CONFIG_HOME", ".config")
 
 
-def config_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
+def config_path(flag: str | None, places: Places) -> Path:
     """The file a person edits: ``--config``, else ``$SCOPEKEEPER_CONFIG``, else theirs."""
-    env = os.environ if env is None else env
     if flag:
-        return Path(flag).expanduser()
-    if env.get("SCOPEKEEPER_CONFIG", "").strip():
-        return Path(env["SCOPEKEEPER_CONFIG"]).expanduser()
-    return user_config_dir(env) / "config.toml"
+        return places.expand(flag)
+    if places.var("SCOPEKEEPER_CONFIG"):
+        return places.expand(places.var("SCOPEKEEPER_CONFIG"))
+    return user_config_dir(places) / "config.toml"
 
 
 # --- the schema: section -> key -> checker(value, file) -> checked value -----------------
 
-Checker = Callable[[Any, Path], Any]
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value was read: its file (relative paths are relative to it) and the home
+    directory (``~``)."""
+
+    file: Path
+    home: Path
+
+
+Checker = Callable[[Any, Where], Any]
 
 
 class _Bad(ValueError):
     pass
 
 
-def _text(v: Any, _: Path) -> str:
+def _text(v: Any, _: Where) -> str:
     if not isinstance(v, str):
         raise _Bad("must be text, in quotes")
     return v.strip()
 
 
-def _path(v: Any, origin: Path) -> Path:
-    text = _text(v, origin)
+def _path(v: Any, where: Where) -> Path:
+    text = _text(v, where)
     if not text:
         raise _Bad("must not be empty")
-    p = Path(text).expanduser()
-    return p if p.is_absolute() else (origin.parent / p)
+    p = expand_user(text, where.home)
+    return p if p.is_absolute() else (where.file.parent / p)
 
 
 def _choice(*allowed: str) -> Checker:
-    def check(v: Any, _: Path) -> str:
+    def check(v: Any, _: Where) -> str:
         if not isinstance(v, str) or v not in allowed:
             raise _Bad(f"must be one of {', '.join(repr(a) for a in allowed)}")
         return v
@@ -82,14 +88,14 @@ def _choice(*allowed: str) -> Checker:
     return check
 
 
-def _bool(v: Any, _: Path) -> bool:
+def _bool(v: Any, _: Where) -> bool:
     if not isinstance(v, bool):
         raise _Bad("must be true or false")
     return v
 
 
 def _int(low: int, high: int) -> Checker:
-    def check(v: Any, _: Path) -> int:
+    def check(v: Any, _: Where) -> int:
         if isinstance(v, bool) or not isinstance(v, int):
             raise _Bad("must be a whole number")
         if not low <= v <= high:
@@ -100,7 +106,7 @@ def _int(low: int, high: int) -> Checker:
 
 
 def _number(low: float, high: float) -> Checker:
-    def check(v: Any, _: Path) -> float:
+    def check(v: Any, _: Where) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise _Bad("must be a number")
         if not low <= v <= high:
@@ -110,7 +116,7 @@ def _number(low: float, high: float) -> Checker:
     return check
 
 
-def _keys(v: Any, _: Path) -> str:
+def _keys(v: Any, _: Where) -> str:
     if not isinstance(v, str) or not v.strip():
         raise _Bad('must be keys like "z" or "ctrl+z,z"')
     return v.replace(" ", "")
@@ -181,8 +187,9 @@ class Config:
         return out
 
 
-def read_file(path: Path, required: bool = False) -> dict[str, dict[str, Any]]:
-    """One file, checked against the schema; ``{}`` if it does not exist (unless required)."""
+def read_file(path: Path, home: Path, required: bool = False) -> dict[str, dict[str, Any]]:
+    """One file, checked against the schema; ``{}`` if it does not exist (unless required).
+    ``~`` in a path value is ``home``."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -217,39 +224,39 @@ def read_file(path: Path, required: bool = False) -> dict[str, dict[str, Any]]:
                 raise ConfigError(f"{path}: {section}.{key}: unknown key (known: "
                                   f"{', '.join(keys)})")
             try:
-                out[key] = check(value, path)
+                out[key] = check(value, Where(path, home))
             except _Bad as e:
                 raise ConfigError(f"{path}: {section}.{key}: {e}") from None
     return checked
 
 
-def load(flag_config: str | None = None, flag_db: str | None = None,
-         flag_color: str | None = None, flag_no_mouse: bool = False,
-         env: Mapping[str, str] | None = None,
-         system_file: Path = SYSTEM_FILE) -> Config:
-    """The effective configuration and where each value came from."""
-    env = os.environ if env is None else env
+def load(places: Places, system_file: Path | None, flag_config: str | None = None,
+         flag_db: str | None = None, flag_color: str | None = None,
+         flag_no_mouse: bool = False) -> Config:
+    """The effective configuration and where each value came from. ``system_file`` None:
+    there is none."""
     merged: dict[str, dict[str, Any]] = {s: {} for s in SCHEMA}
     sources: dict[str, str] = {}
-    user = user_config_dir(env) / "config.toml"
-    extra = config_path(flag_config, env) if (flag_config or env.get("SCOPEKEEPER_CONFIG",
-                                                                     "").strip()) else None
-    files = [system_file, user] + ([extra] if extra is not None and extra != user else [])
+    user = user_config_dir(places) / "config.toml"
+    extra = config_path(flag_config, places) if (
+        flag_config or places.var("SCOPEKEEPER_CONFIG")) else None
+    files = ([system_file] if system_file is not None else []) + [user] + (
+        [extra] if extra is not None and extra != user else [])
     read: list[Path] = []
     for path in files:
-        data = read_file(path, required=path is extra)
+        data = read_file(path, places.home, required=path is extra)
         if data or path.exists():
             read.append(path)
         for section, table in data.items():
             for key, value in table.items():
                 merged[section][key] = value
                 sources[f"{section}.{key}"] = str(path)
-    if env.get("SCOPEKEEPER_DB", "").strip():
+    if places.var("SCOPEKEEPER_DB"):
         sources["data.path"] = "$SCOPEKEEPER_DB"
     if flag_db:
         sources["data.path"] = "--db"
     path_from_file = merged["data"].get("path")
-    db = data_path(flag_db, env) if (flag_db or env.get("SCOPEKEEPER_DB", "").strip()
+    db = data_path(flag_db, places) if (flag_db or places.var("SCOPEKEEPER_DB")
                                      or path_from_file is None) else path_from_file
     if flag_color:
         merged["ui"]["color"] = flag_color
@@ -267,7 +274,7 @@ def load(flag_config: str | None = None, flag_db: str | None = None,
         data_path=db, shared=merged["data"].get("shared", "auto"),
         agency_name=merged["agency"].get("name", ""),
         thresholds=Thresholds(**merged["thresholds"]), cadence=cadence, keymap=dict(keymap),
-        templates=merged["templates"].get("dir", user_config_dir(env) / "templates"),
+        templates=merged["templates"].get("dir", user_config_dir(places) / "templates"),
         color=merged["ui"].get("color", "auto"), mouse=merged["ui"].get("mouse", True),
         escdelay=merged["ui"].get("escdelay", 250), files=tuple(read), sources=sources)
 
@@ -289,9 +296,10 @@ def check_keymap(cfg: Config, known_ids: Iterable[str] | Callable[[], Iterable[s
     _check_ids(cfg.keymap, known_ids, lambda key: cfg.sources[f"keymap.{key}"])
 
 
-def load_keymap(path: Path, known_ids: Iterable[str] | Callable[[], Iterable[str]],
+def load_keymap(path: Path, home: Path,
+                known_ids: Iterable[str] | Callable[[], Iterable[str]],
                 required: bool = False) -> dict[str, str]:
     """The ``[keymap]`` table of one file, checked: every id must exist."""
-    keymap = read_file(path, required).get("keymap", {})
+    keymap = read_file(path, home, required).get("keymap", {})
     _check_ids(keymap, known_ids, lambda _key: str(path))
     return dict(keymap)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -78,6 +78,12 @@ class Conflict(StorageError):
         self.theirs = theirs
 
 
+def utc_now() -> datetime:
+    """The real instant: the default clock of the audit trail and the backups' names (the
+    composition root hands in its own; see ``scopekeeper/host.py``)."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     backups: int = 10  # rolling backups kept
@@ -87,6 +93,8 @@ class Settings:
     lock_timeout: float = 10.0
     shared: bool | None = None  # None: shared when the directory is setgid + group-writable
     allow_network_fs: bool = False
+    #: The real instant (never a moved day: backups are ordered by the time in their names).
+    now: Callable[[], datetime] = utc_now
 
 
 @dataclass(slots=True)
@@ -100,8 +108,8 @@ class _Position:
     seq: int = 0  # last change applied
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _stamp(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @contextmanager
@@ -330,8 +338,8 @@ class Database:
             # for the audit trail: the old values of what changed (None: a new record)
             olds = [audit.was(self.tables[type(r)].get(r.id), r) for r in saved]
             olds += [audit.was(self.tables[type(r)].get(r.id), None) for r in deletes]
-            entry = {"seq": self._pos.seq + 1, "at": _now(), "by": author, "ops": ops,
-                     "was": olds}
+            entry = {"seq": self._pos.seq + 1, "at": _stamp(self.settings.now()), "by": author,
+                     "ops": ops, "was": olds}
             self._append(orjson.dumps(entry) + b"\n")
             self._apply_records(saved, deletes)
             self._pos.seq += 1
@@ -410,7 +418,7 @@ class Database:
 
     def _new_journal(self, base_seq: int) -> None:
         header = {"journal": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "base_seq": base_seq,
-                  "created": _now()}
+                  "created": _stamp(self.settings.now())}
         atomic_write(self.journal_path, orjson.dumps(header) + b"\n", self.mode)
 
     def _compact(self) -> None:
@@ -465,8 +473,8 @@ class Database:
             self._pos.seq += 1
             self._compact()
             audit.append(self.audit_path, [{
-                "seq": self._pos.seq, "at": _now(), "by": author, "table": "", "id": "",
-                "client_id": "", "op": "replace_all",
+                "seq": self._pos.seq, "at": _stamp(self.settings.now()), "by": author,
+                "table": "", "id": "", "client_id": "", "op": "replace_all",
                 "changes": {"records": [None, len(items)]}}], self.mode)
 
     def _migrate_file(self) -> None:

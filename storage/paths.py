@@ -1,35 +1,69 @@
-"""Where the data file lives: ``--db``, else ``$SCOPEKEEPER_DB``, else the user data dir."""
+"""Where things live: the data file (``--db``, else ``$SCOPEKEEPER_DB``, else the user data
+dir), the person's configuration and drafts.
+
+Nothing here reads the process environment: the composition root hands in a :class:`Places`
+(the environment it read and the person's home directory).
+"""
 
 from __future__ import annotations
 
-import os
+import pwd
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP = "scopekeeper"
 FILENAME = "scopekeeper.json"
 
 
-def user_data_dir(env: Mapping[str, str]) -> Path:
+def expand_user(text: str, home: Path) -> Path:
+    """A path as a person typed it: ``~`` is ``home``, ``~name`` that account's home."""
+    if not text.startswith("~"):
+        return Path(text)
+    name, _, rest = text[1:].partition("/")
+    if not name:
+        return home / rest
+    try:
+        return Path(pwd.getpwnam(name).pw_dir) / rest
+    except KeyError:
+        return Path(text)  # no such account: the name is taken as it is
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Places:
+    """The person's environment as far as file locations go."""
+
+    home: Path
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def expand(self, text: str) -> Path:
+        return expand_user(text, self.home)
+
+    def xdg(self, var: str, *default: str) -> Path:
+        """``$var/scopekeeper`` when it is absolute (the XDG rule), else ``~/<default>/...``."""
+        base = self.env.get(var, "").strip()
+        root = Path(base) if base and Path(base).is_absolute() else self.home.joinpath(*default)
+        return root / APP
+
+    def var(self, name: str) -> str:
+        """An environment variable's value, stripped ('' when unset)."""
+        return self.env.get(name, "").strip()
+
+
+def user_data_dir(places: Places) -> Path:
     """XDG data dir: ``$XDG_DATA_HOME/scopekeeper`` or ``~/.local/share/scopekeeper``."""
-    base = env.get("XDG_DATA_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
-    return root / APP
+    return places.xdg("XDG_DATA_HOME", ".local", "share")
 
 
-def data_path(db: str | None, env: Mapping[str, str] | None = None) -> Path:
+def data_path(db: str | None, places: Places) -> Path:
     """The data file to use; nothing is created here."""
-    env = os.environ if env is None else env
     if db:
-        return Path(db).expanduser()
-    from_env = env.get("SCOPEKEEPER_DB", "").strip()
-    if from_env:
-        return Path(from_env).expanduser()
-    return user_data_dir(env) / FILENAME
+        return places.expand(db)
+    if places.var("SCOPEKEEPER_DB"):
+        return places.expand(places.var("SCOPEKEEPER_DB"))
+    return user_data_dir(places) / FILENAME
 
 
-def drafts_dir(env: Mapping[str, str]) -> Path:
+def drafts_dir(places: Places) -> Path:
     """Where open forms are kept on a hang-up: ``$XDG_STATE_HOME/scopekeeper/drafts``."""
-    base = env.get("XDG_STATE_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
-    return root / APP / "drafts"
+    return places.xdg("XDG_STATE_HOME", ".local", "state") / "drafts"

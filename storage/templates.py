@@ -106,11 +106,13 @@ def _render_apart(source: str, filename: str, context: dict[str, Any]) -> dict[s
     payload = json.dumps({"source": source, "filename": filename, "context": context,
                           "limits": {"cpu": CPU_SECONDS, "memory": MEMORY_BYTES,
                                      "output": MAX_OUTPUT}})
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    # the renderer inherits nothing of the person's environment: it needs only our modules
+    env = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "PYTHONUTF8": "1",
+           "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
     try:
         done = subprocess.run([sys.executable, "-m", "storage.render_worker"], input=payload,
-                              capture_output=True, text=True, timeout=WALL_SECONDS, env=env,
-                              check=False)
+                              capture_output=True, text=True, encoding="utf-8",
+                              timeout=WALL_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:
         return {"error": f"{filename}: stopped after {WALL_SECONDS:g} s (does it loop too much?)"}
     except OSError as e:

@@ -3,8 +3,24 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
+from tests.sealed import sealed_process
+
 settings.register_profile("ci", max_examples=60, deadline=None)
 settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sealed_session(tmp_path_factory):
+    """Sealed before any module- or session-scoped fixture runs (they make demo files)."""
+    yield from sealed_process(tmp_path_factory.mktemp("session-host"))
+
+
+@pytest.fixture(autouse=True)
+def sealed(sealed_session, tmp_path_factory):
+    """Every test, and every process it starts, runs sealed from the machine: its own home
+    and XDG directories, no system configuration, the day fixed at ``TODAY``, a harmless
+    editor, a known terminal (see ``tests/sealed.py``)."""
+    yield from sealed_process(tmp_path_factory.mktemp("host"))
 
 
 @pytest.fixture

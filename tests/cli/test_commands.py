@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import TODAY
+from tests.sealed import sealed_env
 from tracker.warning_signs import SignCode
 
 BIN = Path(sys.executable).parent / "scopekeeper"
@@ -176,7 +178,7 @@ def test_unusable_data_path_is_one_line_exit_1(tmp_path):
 
 
 def test_env_var_chooses_the_data_file(demo_db):
-    env = {"SCOPEKEEPER_DB": str(demo_db), "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}
+    env = sealed_env(home=Path("/nonexistent"), SCOPEKEEPER_DB=str(demo_db))
     out = subprocess.run([str(BIN), "review", "--format", "json"], capture_output=True,
                          text=True, env=env, check=True)
     assert json.loads(out.stdout)["items"]
@@ -251,10 +253,12 @@ def test_history_prints_the_audit_trail_of_a_client(tmp_path):
         "2 changes, the last 1 shown")
     import re
 
-    line = re.fullmatch(r'(\d{4}-\d\d-\d\d) \d\d:\d\d  (\S+)\s+  added interaction  '
+    # the time of the change is the real one (only the day is moved by SCOPEKEEPER_TODAY)
+    line = re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d  (\S+)\s+  added interaction  '
                         r'kind: "email"; on: "(\d{4}-\d\d-\d\d)"; author: "(\S+)"; '
                         r'notes: "sent the plan"', out[1])
     assert line is not None, out[1]
-    assert line.group(1) == line.group(3) and line.group(2) == line.group(4)  # who saved it
+    assert line.group(2) == TODAY.isoformat()  # "today" is the sealed day
+    assert line.group(1) == line.group(3)  # who saved it
     bad = sk("history", "Nobody", db=db)
     assert bad.returncode == 2 and "no client" in bad.stderr

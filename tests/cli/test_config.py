@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storage.config import ConfigError, config_path, load_keymap
+from storage.paths import Places
 from tests.cli.test_commands import sk
+
+HOME = Path("/home/someone")
+
+
+def places(home: Path = HOME, **env: str) -> Places:
+    return Places(home=home, env=env)
 
 IDS = {"review.snooze", "app.quit"}
 
@@ -11,8 +20,8 @@ IDS = {"review.snooze", "app.quit"}
 def test_keymap_is_read_and_checked(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text('[keymap]\n"review.snooze" = "z, ctrl+z"\n', encoding="utf-8")
-    assert load_keymap(cfg, IDS) == {"review.snooze": "z,ctrl+z"}
-    assert load_keymap(tmp_path / "missing.toml", IDS) == {}
+    assert load_keymap(cfg, HOME, IDS) == {"review.snooze": "z,ctrl+z"}
+    assert load_keymap(tmp_path / "missing.toml", HOME, IDS) == {}
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -25,15 +34,19 @@ def test_bad_config_names_file_key_and_reason(tmp_path, text, message):
     cfg = tmp_path / "config.toml"
     cfg.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as e:
-        load_keymap(cfg, IDS)
+        load_keymap(cfg, HOME, IDS)
     assert str(e.value).startswith(f"{cfg}: ") and message in str(e.value)
 
 
 def test_config_path_precedence(tmp_path):
-    assert config_path("/x/c.toml", {"SCOPEKEEPER_CONFIG": "/y.toml"}).as_posix() == "/x/c.toml"
-    assert config_path(None, {"SCOPEKEEPER_CONFIG": "/y.toml"}).as_posix() == "/y.toml"
-    assert config_path(None, {"XDG_CONFIG_HOME": "/cfg"}).as_posix() == \
+    env = places(SCOPEKEEPER_CONFIG="/y.toml")
+    assert config_path("/x/c.toml", env).as_posix() == "/x/c.toml"
+    assert config_path(None, env).as_posix() == "/y.toml"
+    assert config_path("~/c.toml", env) == HOME / "c.toml"
+    assert config_path(None, places(XDG_CONFIG_HOME="/cfg")).as_posix() == \
         "/cfg/scopekeeper/config.toml"
+    assert config_path(None, places(XDG_CONFIG_HOME="relative")) == \
+        HOME / ".config" / "scopekeeper" / "config.toml"
 
 
 def test_the_app_refuses_a_bad_keymap_with_one_line(tmp_path):
@@ -49,8 +62,6 @@ def test_the_app_refuses_a_bad_keymap_with_one_line(tmp_path):
 
 # --- layered configuration -------------------------------------------------------------
 
-from pathlib import Path  # noqa: E402
-
 from scopekeeper.cli import COLOR_SYSTEMS, prepare_terminal, terminal_problem  # noqa: E402
 from storage.config import check_keymap, load  # noqa: E402
 
@@ -61,7 +72,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def layers(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def layers(tmp_path: Path) -> tuple[Path, Places]:
     system = write(tmp_path / "etc" / "config.toml",
                    '[data]\npath = "/srv/agency.json"\nshared = "yes"\n'
                    '[agency]\nname = "System Agency"\n[thresholds]\nfavour_threshold = 4\n'
@@ -69,12 +80,12 @@ def layers(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     write(tmp_path / "home" / "scopekeeper" / "config.toml",
           '[agency]\nname = "User Agency"\n[cadence]\nstatus_call = "biweekly"\n'
           '[keymap]\n"review.snooze" = "z"\n')
-    return system, {"XDG_CONFIG_HOME": str(tmp_path / "home"), "HOME": str(tmp_path)}
+    return system, places(tmp_path, XDG_CONFIG_HOME=str(tmp_path / "home"))
 
 
 def test_later_layers_win_and_each_value_says_where_it_came_from(tmp_path):
     system, env = layers(tmp_path)
-    cfg = load(env=env, system_file=system)
+    cfg = load(env, system)
     user = str(tmp_path / "home" / "scopekeeper" / "config.toml")
     assert cfg.data_path == Path("/srv/agency.json") and cfg.shared_mode() is True
     assert cfg.agency_name == "User Agency" and cfg.sources["agency.name"] == user
@@ -85,13 +96,13 @@ def test_later_layers_win_and_each_value_says_where_it_came_from(tmp_path):
     assert cfg.sources.get("ui.color") is None and cfg.color == "auto"  # the default
 
     extra = write(tmp_path / "second.toml", '[agency]\nname = "Second"\n[templates]\ndir = "t"\n')
-    cfg = load(env=env | {"SCOPEKEEPER_CONFIG": str(extra)}, system_file=system)
+    cfg = load(places(tmp_path, **env.env, SCOPEKEEPER_CONFIG=str(extra)), system)
     assert cfg.agency_name == "Second" and cfg.templates == tmp_path / "t"
-    cfg = load(flag_config=str(extra), env=env | {"SCOPEKEEPER_DB": "/env/db.json"},
-               system_file=system)
+    cfg = load(places(tmp_path, **env.env, SCOPEKEEPER_DB="/env/db.json"), system,
+               flag_config=str(extra))
     assert cfg.data_path == Path("/env/db.json") and cfg.sources["data.path"] == "$SCOPEKEEPER_DB"
-    cfg = load(flag_db="/flag/db.json", flag_color="16", flag_no_mouse=True,
-               env=env | {"SCOPEKEEPER_DB": "/env/db.json"}, system_file=system)
+    cfg = load(places(tmp_path, **env.env, SCOPEKEEPER_DB="/env/db.json"), system,
+               flag_db="/flag/db.json", flag_color="16", flag_no_mouse=True)
     assert cfg.data_path == Path("/flag/db.json") and cfg.sources["data.path"] == "--db"
     assert (cfg.color, cfg.mouse) == ("16", False) and cfg.sources["ui.color"] == "--color"
 
@@ -112,15 +123,15 @@ def test_later_layers_win_and_each_value_says_where_it_came_from(tmp_path):
 def test_every_bad_value_names_file_key_and_reason(tmp_path, text, message):
     cfg = write(tmp_path / "c.toml", text)
     with pytest.raises(ConfigError) as e:
-        load(flag_config=str(cfg), env={"XDG_CONFIG_HOME": str(tmp_path / "none")},
-             system_file=tmp_path / "absent.toml")
+        load(places(tmp_path, XDG_CONFIG_HOME=str(tmp_path / "none")),
+             tmp_path / "absent.toml", flag_config=str(cfg))
     assert str(e.value).startswith(f"{cfg}: ") and message in str(e.value)
 
 
 def test_unknown_keymap_id_is_refused_naming_its_file(tmp_path):
     system, env = layers(tmp_path)
     write(tmp_path / "home" / "scopekeeper" / "config.toml", '[keymap]\n"review.nap" = "z"\n')
-    cfg = load(env=env, system_file=system)
+    cfg = load(env, system)
     with pytest.raises(ConfigError, match=r"home/scopekeeper/config\.toml: keymap\.review\.nap"):
         check_keymap(cfg, IDS)
 
@@ -157,8 +168,7 @@ def test_terminals_that_cannot_show_the_app_are_refused_with_a_plain_message():
 
 def test_the_launcher_sets_escdelay_colours_and_never_devtools(tmp_path):
     env = {"TEXTUAL": "devtools,debug"}
-    cfg = load(flag_color="16", env={"XDG_CONFIG_HOME": str(tmp_path)},
-               system_file=tmp_path / "none")
+    cfg = load(places(tmp_path), None, flag_color="16")
     prepare_terminal(cfg, env)
     assert env == {"ESCDELAY": "250", "TEXTUAL_COLOR_SYSTEM": COLOR_SYSTEMS["16"]}
     env = {"ESCDELAY": "400"}  # the person's own choice stays

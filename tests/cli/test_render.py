@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_commands import BIN
+from tests.sealed import sealed_env
 from tests.ui.helpers import demo_file
 
 DOCS = ("kickoff", "call_summary", "change_order", "stay_focused", "monthly_report",
@@ -27,9 +27,9 @@ def home(tmp_path_factory) -> Path:
 
 
 def sk(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg-root"),
-               SCOPEKEEPER_DB=str(home / "agency.json"),
-               SCOPEKEEPER_CONFIG=str(home / "cfg" / "config.toml"))
+    env = sealed_env(home=home, XDG_CONFIG_HOME=str(home / "cfg-root"),
+                     SCOPEKEEPER_DB=str(home / "agency.json"),
+                     SCOPEKEEPER_CONFIG=str(home / "cfg" / "config.toml"))
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, env=env,
                           timeout=60)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import TODAY
+from tests.sealed import sealed_env
 from tests.ui.helpers import demo_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,8 +49,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def env_for(site: Path) -> dict[str, str]:
-    return {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(site.parent),
-            "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    return sealed_env(home=site.parent, PYTHONPATH=str(site), PATH="/usr/bin:/bin")
 
 
 def test_installed_command_runs_from_outside_the_checkout(installed, tmp_path):

@@ -3,7 +3,6 @@ it outlives compaction, is never written twice, and every backup keeps a copy.""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,6 +15,7 @@ from storage.database import Settings
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY, make_client
+from tests.sealed import sealed_env
 from tracker.decisions import ScopeDraft
 from tracker.models import ChangeStatus, InteractionKind
 
@@ -116,7 +116,7 @@ def test_two_processes_saving_at_once_all_appear_in_the_trail(path):
     )
     root = Path(__file__).resolve().parents[2]
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path), who], cwd=root,
-                              env=dict(os.environ, PYTHONPATH=str(root)))
+                              env=sealed_env(PYTHONPATH=str(root)))
              for who in ("ana", "ben")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     trail = Store(path).db.history("cli_acme")

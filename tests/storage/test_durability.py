@@ -27,6 +27,9 @@ from tests.storage.workers import CLIENT, interaction
 from tracker.models import InteractionKind
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Not a speed limit: how long a test waits for a process that should long have answered
+#: before calling it hung (outcomes are asserted, never how fast they came).
+HUNG = 300
 
 
 def worker(*args: str, **kw) -> subprocess.Popen[str]:
@@ -43,7 +46,7 @@ def test_eight_processes_saving_at_once_lose_nothing(path):
     Store(path).clients.save(CLIENT)
     procs = [worker("save", str(path), "250", f"w{n}") for n in range(8)]
     for p in procs:
-        _, err = p.communicate(timeout=240)
+        _, err = p.communicate(timeout=HUNG)
         assert p.returncode == 0, err
     saved = Store(path).interactions.all()
     assert len(saved) == 2000
@@ -58,17 +61,26 @@ def test_kill_9_at_random_moments_never_loses_an_acknowledged_save(path):
     Store(path).clients.save(CLIENT)
     rng = random.Random(20261123)
     acknowledged: set[str] = set()
+    at_least = 0
     for round_ in range(50):
         # compact every few saves, so kills also land inside compactions
         p = worker("loop", str(path), f"r{round_}", str(rng.choice((3, 5, 50))))
-        time.sleep(rng.uniform(0.2, 0.4))  # start-up is ~0.2 s; then up to a few dozen saves
+        # kill after a number of acknowledged saves (not after a time: a loaded machine
+        # would start the worker too late), somewhere inside the next save or compaction
+        wanted = rng.randint(1, 12)
+        for _ in range(wanted):
+            line = p.stdout.readline()
+            assert line, f"round {round_}: the worker died: {p.stderr.read()}"
+            acknowledged.add(line.strip())
+        time.sleep(rng.uniform(0, 0.02))  # where in the next save: varied, never asserted
         p.send_signal(signal.SIGKILL)
-        out, _ = p.communicate(timeout=30)
+        out, _ = p.communicate(timeout=HUNG)
         acknowledged |= set(out.split())
+        at_least += wanted
         stored = {i.id for i in Store(path).interactions.all()}
         assert acknowledged <= stored, f"round {round_}: lost {acknowledged - stored}"
         assert json.loads(path.read_bytes())  # the base always parses
-    assert len(acknowledged) > 100
+    assert len(acknowledged) >= at_least >= 50
     Store(path).clients.save(make_client())  # a writer cleans up after the dead ones
     assert not list(path.parent.glob(".*.tmp"))
 
@@ -117,10 +129,9 @@ def test_a_lock_left_by_a_killed_process_blocks_nobody(path):
     holder = worker("hold", str(path), "60")
     assert holder.stdout.readline().strip() == "locked"
     store = Store(path, Settings(lock_timeout=0.3))
-    start = time.monotonic()
-    with pytest.raises(LockTimeout, match="another scopekeeper process is saving"):
+    with pytest.raises(LockTimeout, match=r"another scopekeeper process is saving \(waited "
+                       r"0\.3 s\)"):
         store.clients.save(make_client())
-    assert time.monotonic() - start < 2
     holder.kill()
     holder.wait()
     store.clients.save(make_client())  # the kernel dropped the dead process's lock
@@ -299,14 +310,14 @@ def test_readers_never_see_a_compaction_half_done(path):
     writer = worker("loop", str(path), "busy", "3")
     try:
         reader = Store(path)
-        seen, deadline = 0, time.monotonic() + 2.5
-        reads = 0
-        while time.monotonic() < deadline:
+        seen = reads = 0
+        deadline = time.monotonic() + HUNG  # a hang guard, not a speed limit
+        while seen <= 30 or reads <= 50:  # until the writer has compacted ten times over
+            assert time.monotonic() < deadline, "the writer made no progress"
             now = len(reader.interactions.all())
             assert now >= seen  # nothing ever disappears
             seen, reads = now, reads + 1
     finally:
         writer.kill()
         writer.communicate()
-    assert seen > 20 and reads > 50
     assert len(Store(path).interactions.all()) >= seen

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +10,7 @@ from tinydb import TinyDB
 
 from storage.database import SCHEMA_VERSION
 from storage.errors import NotFound, StorageError
-from storage.paths import data_path
+from storage.paths import Places, data_path
 from storage.repositories import TABLES, Store
 from tests.factories import (
     TODAY,
@@ -215,12 +214,13 @@ def test_a_directory_is_not_a_data_file(tmp_path):
     [("/x/flag.json", {"SCOPEKEEPER_DB": "/x/env.json"}, "/x/flag.json"),
      (None, {"SCOPEKEEPER_DB": "/x/env.json"}, "/x/env.json"),
      (None, {"XDG_DATA_HOME": "/x/xdg"}, "/x/xdg/scopekeeper/scopekeeper.json"),
-     (None, {"XDG_DATA_HOME": "relative/ignored"}, "~/.local/share/scopekeeper/scopekeeper.json"),
-     (None, {}, "~/.local/share/scopekeeper/scopekeeper.json")],
-    ids=["flag-wins", "env", "xdg", "relative-xdg-ignored", "default"],
+     (None, {"XDG_DATA_HOME": "relative/ignored"}, "/h/.local/share/scopekeeper/scopekeeper.json"),
+     (None, {}, "/h/.local/share/scopekeeper/scopekeeper.json"),
+     ("~/mine.json", {}, "/h/mine.json"), (None, {"SCOPEKEEPER_DB": "~/env.json"}, "/h/env.json")],
+    ids=["flag-wins", "env", "xdg", "relative-xdg-ignored", "default", "tilde-flag", "tilde-env"],
 )
 def test_data_path_precedence(flag, env, expected):
-    assert data_path(flag, env) == Path(os.path.expanduser(expected))
+    assert data_path(flag, Places(home=Path("/h"), env=env)) == Path(expected)
 
 
 def test_a_path_through_a_file_is_refused_in_one_line(tmp_path):

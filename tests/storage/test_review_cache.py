@@ -117,11 +117,9 @@ def test_a_save_that_compacts_renews_the_digest(tmp_path):
 
 
 def test_compact_restore_and_demo_leave_a_digest_for_the_next_cold_review(tmp_path):
-    from datetime import date
-
     from tests.cli.test_commands import sk
 
-    today = date.today()  # the command's own clock built the digest
+    today = TODAY  # the command's day (sealed) built the digest
     db = tmp_path / "a.json"
     for args in (("demo",), ("compact",), ("restore", "latest")):
         sk(*args, db=db, check=True)

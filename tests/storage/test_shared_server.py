@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sealed import sealed_env
+
 ROOT = Path(__file__).resolve().parents[2]
 GID = 4242
 ANA, BEN = 4101, 4102
@@ -32,7 +34,8 @@ def _public_python() -> str | None:
         probe = subprocess.run(
             ["setpriv", f"--reuid={ANA}", f"--regid={GID}", "--clear-groups", "--", candidate,
              "-c", "import orjson, tinydb, dateutil, jinja2"],
-            env={"PYTHONPATH": f"{ROOT}:{site / 'site-packages'}", "PATH": "/usr/bin:/bin"},
+            env=sealed_env(home=Path("/nonexistent"), PATH="/usr/bin:/bin",
+                           PYTHONPATH=f"{ROOT}:{site / 'site-packages'}"),
             capture_output=True, cwd="/", check=False)
         if probe.returncode == 0:
             return candidate
@@ -74,9 +77,9 @@ def as_user(python: str, base: Path, uid: int, *args: str) -> subprocess.Complet
     return subprocess.run(
         ["setpriv", f"--reuid={uid}", f"--regid={GID}", "--clear-groups", "--", python, "-c",
          code, *args],
-        env={"PYTHONPATH": f"{ROOT}:{site / 'site-packages'}", "PATH": "/usr/bin:/bin",
-             "HOME": str(base / "home" / str(uid)), "LANG": "C.UTF-8",
-             "SCOPEKEEPER_CONFIG": str(base / "etc" / "config.toml")},
+        env=sealed_env(home=base / "home" / str(uid), PATH="/usr/bin:/bin",
+                       PYTHONPATH=f"{ROOT}:{site / 'site-packages'}",
+                       SCOPEKEEPER_SYSTEM_CONFIG=str(base / "etc" / "config.toml")),
         capture_output=True, text=True, cwd=str(base), timeout=120, check=False)
 
 

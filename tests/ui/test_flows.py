@@ -525,12 +525,10 @@ async def test_user_keymap_remaps_by_id(db):
         assert isinstance(app.screen, FormScreen) and "Snooze" in app.screen.form_title
 
 
-def test_notes_can_be_written_in_the_editor(tmp_path, monkeypatch):
+def test_notes_can_be_written_in_the_editor(tmp_path):
     script = tmp_path / "ed.sh"
     script.write_text("#!/bin/sh\nprintf 'from the editor\\n' >> \"$1\"\n", encoding="utf-8")
     script.chmod(0o755)
-    monkeypatch.setenv("EDITOR", str(script))
-    monkeypatch.delenv("VISUAL", raising=False)
 
     class FakeApp:
         def __init__(self):
@@ -544,10 +542,9 @@ def test_notes_can_be_written_in_the_editor(tmp_path, monkeypatch):
         def notify(self, message, **_):
             self.notes.append(message)
 
-    assert edit_in_editor(FakeApp(), "draft\n") == "draft\nfrom the editor"
-    monkeypatch.setenv("EDITOR", "false")
+    assert edit_in_editor(FakeApp(), "draft\n", str(script)) == "draft\nfrom the editor"
     fake = FakeApp()
-    assert edit_in_editor(fake, "draft") is None and "exited with 1" in fake.notes[0]
+    assert edit_in_editor(fake, "draft", "false") is None and "exited with 1" in fake.notes[0]
 
 
 async def test_starts_from_the_kept_review_then_reads_the_records(db):

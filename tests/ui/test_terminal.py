@@ -11,12 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from storage.repositories import Store
+from tests.factories import TODAY
+from tests.sealed import sealed_env
 from tests.ui.helpers import demo_file
 from tracker.review import build_review
 
@@ -25,9 +26,7 @@ BIN = Path(sys.executable).parent / "scopekeeper"
 
 class Terminal:
     def __init__(self, db: Path, tmp: Path, *args: str, **env: str) -> None:
-        self.env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8",
-                    "XDG_CONFIG_HOME": str(tmp / "cfg"), "XDG_STATE_HOME": str(tmp / "st"),
-                    "COLUMNS": "80", "LINES": "24", "TERM": "xterm-256color"} | env
+        self.env = sealed_env(home=tmp / "home", COLUMNS="80", LINES="24", **env)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.execve(str(BIN), [str(BIN), "--db", str(db), *args], self.env)
@@ -70,7 +69,7 @@ def test_starts_in_the_terminals_people_use(db, tmp_path, env):
 
 
 def test_an_arrow_key_split_by_a_slow_link_is_still_an_arrow(db, tmp_path):
-    review = build_review(Store(db).load_agency(), date.today())  # the app's own clock
+    review = build_review(Store(db).load_agency(), TODAY)  # the app's day (sealed)
     second = review[1].why.encode()[:30]
     t = Terminal(db, tmp_path, "--no-mouse")
     try:
@@ -111,8 +110,7 @@ def test_a_terminal_that_cannot_show_the_app_gets_a_plain_message(db, tmp_path, 
 def test_without_a_terminal_it_points_to_the_commands(db, tmp_path):
     out = subprocess.run([str(BIN), "--db", str(db)], capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=30,
-                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-                              "TERM": "xterm-256color"})
+                         env=sealed_env(home=tmp_path))
     assert out.returncode == 2
     assert out.stderr.startswith("scopekeeper: error: the app needs a terminal; use the "
                                  "commands (e.g. 'scopekeeper review')")

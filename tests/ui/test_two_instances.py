@@ -1,5 +1,6 @@
-"""Two people with the app open on one data file: each sees the other's changes within
-2 s, and the same client edited by both gives the second a choice, never a silent loss."""
+"""Two people with the app open on one data file: each sees the other's changes at the next
+look at the files (the app looks every second), and the same client edited by both gives
+the second a choice, never a silent loss."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ from tests.ui.test_flows import client
 def app_for(db, user: str):
     from screens.app import ScopekeeperApp
 
-    return ScopekeeperApp(Workspace(db, user=user, clock=lambda: TODAY))
+    app = ScopekeeperApp(Workspace(db, user=user, clock=lambda: TODAY))
+    app.polls = 0  # how many times it looked at the files for other people's saves
+    look = app._poll
+
+    def counted() -> None:
+        app.polls += 1
+        look()
+
+    app._poll = counted
+    return app
 
 
 def requests_rows(app) -> list[str]:
@@ -39,12 +49,15 @@ async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
         await pa.pause()
         assert isinstance(ana.screen, FormScreen)
         ana.screen.query_one("#field-description").value = "Quarterly strategy workshop"
+        looked = ben.polls  # before the save: Ben's app may look while Ana's save finishes
         await pa.press("ctrl+s")
         await pa.pause()
-        start = time.monotonic()
+        deadline = time.monotonic() + 300  # a hang guard, not a speed limit
         while "Quarterly strategy workshop" not in requests_rows(ben):
-            assert time.monotonic() - start < 2.0, "not on the other screen within 2 s"
+            assert time.monotonic() < deadline, "the other app never showed it"
             await pb.pause(0.1)
+        # counted in looks at the files, not seconds: a loaded machine slows both alike
+        assert 1 <= ben.polls - looked <= 3, "not shown within three looks at the files"
         assert len(requests_rows(ben)) == len(before) + 1
     saved = [r for r in Store(db).change_requests.all()
              if r.description == "Quarterly strategy workshop"]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sealed import sealed_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN = {
@@ -60,8 +62,7 @@ def test_importing_tracker_loads_no_ui_storage_or_template_library():
 
 def test_nothing_happens_at_import(tmp_path):
     """No config read, no directory made, no data file opened when modules are imported."""
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": "",
-           "PYTHONPATH": str(ROOT)}
+    env = sealed_env(home=tmp_path, PYTHONPATH=str(ROOT))
     code = ("import scopekeeper.cli, storage.repositories, storage.workspace, screens.app, "
             "tracker.review")
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tmp_path)
