@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,14 +52,25 @@ def _target(db: Database, tag: str = "") -> Path:
     return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}.json"
 
 
+def taken_at(backup: Path, data_file: Path) -> datetime | None:
+    """When a backup was taken, from its name (written with the store's own clock)."""
+    rest = backup.name.removeprefix(f"{data_file.stem}.")
+    try:
+        return datetime.strptime(rest.split(".")[0], _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None  # not one of ours by name
+
+
 def due(db: Database, every: timedelta) -> bool:
-    """True when the newest backup is older than ``every`` (checked at most once a minute)."""
+    """True when the newest backup is older than ``every`` (checked at most once a minute).
+    Its age is read from its name, not the file's time: both come from the same clock."""
     now = time.monotonic()
     checked = getattr(db, "_backup_checked", None)
     if checked is not None and now - checked[0] < 60:
         return bool(checked[1])
     found = listing(db.path)
-    newest = found[-1].stat().st_mtime if found else 0.0
+    taken = taken_at(found[-1], db.path) if found else None
+    newest = taken.timestamp() if taken else found[-1].stat().st_mtime if found else 0.0
     result = db.settings.now().timestamp() - newest > every.total_seconds()
     db._backup_checked = (now, result)  # type: ignore[attr-defined]
     return result

@@ -147,7 +147,8 @@ def _backups(path: Path) -> list[Finding]:
             check_base(p, p.read_bytes())
         except StorageError:
             bad.append(p.name)
-    newest = datetime.fromtimestamp(kept[-1].stat().st_mtime, UTC)
+    newest = backups.taken_at(kept[-1], path) or datetime.fromtimestamp(
+        kept[-1].stat().st_mtime, UTC)
     found = [Finding("ok", f"{len(kept)} backup(s), newest {newest:%Y-%m-%d %H:%M} UTC "
                      f"({kept[-1].name})")]
     if bad:

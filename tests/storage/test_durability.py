@@ -258,6 +258,28 @@ def test_backups_roll(path):
     assert [len(orjson.loads(p.read_bytes())["clients"]) for p in kept] == [3, 4, 5]
 
 
+def test_backups_and_the_audit_trail_follow_the_store_clock(path):
+    """A backup is due after ``backup_every`` by the clock the store is given (the names
+    carry its time), never by the files' own times: a moved clock cannot confuse it."""
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2031, 12, 31, 23, 0, tzinfo=UTC)
+    at = lambda hours: Settings(now=lambda: t0 + timedelta(hours=hours))  # noqa: E731
+    store = Store(path, at(0))
+    store.clients.save(CLIENT)
+    store.compact()
+    (first,) = backups.listing(path)
+    assert first.name == "agency.20311231T230000000000Z.json"
+    assert backups.taken_at(first, path) == t0
+    Store(path, at(23)).clients.save(make_client())  # not due yet: no new backup
+    assert backups.listing(path) == [first]
+    Store(path, at(25)).clients.save(make_client())  # due: the save compacts and keeps one
+    assert [p.name for p in backups.listing(path)] == [
+        first.name, "agency.20320102T000000000000Z.json"]
+    trail = path.with_name(path.name + ".audit").read_text(encoding="utf-8")
+    assert '"at":"2032-01-02T00:00:00Z"' in trail.replace(" ", "")
+
+
 def test_replacing_everything_backs_up_what_was_there(path):
     store = Store(path)
     store.clients.save(make_client(name="Before"))
