@@ -8,7 +8,6 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -22,10 +21,10 @@ from textual.worker import get_current_worker
 from screens.review import ReviewScreen
 from storage.errors import StorageError
 from storage.snapshot import Snapshot
+from tracker.text import clean_line
 
 if TYPE_CHECKING:
-    from storage.database import Conflict
-    from storage.workspace import Workspace
+    from storage.workspace import Unmerged, Workspace
 
 T = TypeVar("T")
 
@@ -201,45 +200,49 @@ class ScopekeeperApp(App[None]):
 
     # ------------------------------------------------------------ saving
 
-    def attempt(self, action: Callable[[], T], done: str = "",
-                retry: Callable[[Any], Any] | None = None) -> T | None:
-        """Run one save; explain any refusal; on a conflict show both versions.
-
-        ``retry(record)`` saves the person's version over the stored one if they choose
-        "keep mine" (single-record saves only; otherwise they redo it on fresh data)."""
+    def attempt(self, action: Callable[[], T], done: str = "") -> T | None:
+        """Run one save; explain any refusal. A save over someone else's change meanwhile
+        is merged by the workspace; fields both changed differently are put to the person
+        (:class:`screens.conflict.ConflictScreen`), field by field."""
         from storage.database import Conflict
+        from storage.workspace import Unmerged
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 
         try:
             result = action()
+        except Unmerged as e:
+            self._choose(e)
+            return None
         except Conflict as e:
-            from screens.conflict import ConflictScreen
-
-            conflict = e  # `e` is unbound once the except block ends
-            self.push_screen(ConflictScreen(e.mine, e.theirs),
-                             lambda choice: self._after_conflict(conflict, choice, retry))
+            self.notify(f"{clean_line(str(e))}. Nothing was saved; the screen now shows the "
+                        "latest data.", title="Not saved", severity="error", markup=False,
+                        timeout=10)
+            self.action_reload()
             return None
         except (ValidationError, DecisionError, StorageError) as e:
-            self.notify(str(e), title="Not saved", severity="error", markup=False, timeout=8)
+            self.notify(clean_line(str(e)), title="Not saved", severity="error",
+                        markup=False, timeout=8)
             return None
         if done:
-            self.notify(done, markup=False)
+            self.notify(clean_line(done), markup=False)
         self.action_reload()
         return result
 
-    def _after_conflict(self, e: Conflict, choice: str | None,
-                        retry: Callable[[Any], Any] | None) -> None:
-        if choice == "mine" and retry is not None:
-            rev = e.theirs.rev if e.theirs is not None else 0
-            self.attempt(lambda: retry(replace(e.mine, rev=rev)), "Saved your version.")
-        elif choice == "mine":
-            self.notify("That change touched several records: it was not saved. The screen "
-                        "now shows the latest data; make it again.", severity="warning",
-                        markup=False, timeout=10)
-            self.action_reload()
-        else:
-            self.action_reload()
+    def _choose(self, clash: Unmerged) -> None:
+        from screens.conflict import ConflictScreen
+
+        def chosen(keep: frozenset[str] | None) -> None:
+            if keep is None:
+                self.notify("Your change was not saved; the screen shows the latest data.",
+                            markup=False)
+                self.action_reload()
+                return
+            self.attempt(lambda: self.act.settle(clash, keep), "Saved, with your choices.")
+
+        snap = self.snapshot
+        self.push_screen(ConflictScreen(clash, snap.person_named(clash.by),
+                                        snap.currency_of(clash.theirs), snap.today), chosen)
 
     # ------------------------------------------------------------ misc
 

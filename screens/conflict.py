@@ -1,72 +1,140 @@
-"""Someone else saved the same record: show both versions and let the person choose."""
+"""Someone else changed some of the same fields: the person chooses, field by field.
+
+Everything else was merged already (their changes and mine to other fields both stand);
+only the fields both of us changed differently are shown, with their labels and values as
+people read them, and whose they are.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, ClassVar, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, DataTable, Static
 
+from tracker.labels import label, show
 from tracker.text import clean_line
 
-Choice = Literal["mine", "theirs"]
+if TYPE_CHECKING:
+    from storage.workspace import Unmerged
+
+Side = Literal["mine", "theirs"]
 
 
-def differences(mine: Any, theirs: Any | None) -> Table:
-    table = Table(show_header=True, header_style="bold", expand=True, box=None)
-    table.add_column("field", style="dim", no_wrap=True)
-    table.add_column("yours", overflow="fold")
-    table.add_column("now stored", overflow="fold")
-    if theirs is None:
-        table.add_row("", Text("(your version)"), Text("deleted", style="bold red"))
-        return table
-    for f in dataclasses.fields(mine):
-        if f.name == "rev":
-            continue
-        a, b = getattr(mine, f.name), getattr(theirs, f.name)
-        if a != b:
-            table.add_row(f.name, Text(clean_line(str(a))), Text(clean_line(str(b))))
-    return table
+def when(stamp: str, today: object = None) -> str:
+    """An audit time (UTC ISO) as the person reads it: ``10:42``, or ``3 Nov 10:42``."""
+    try:
+        at = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return ""
+    return f"{at:%H:%M}" if at.date() == today else f"{at:%-d %b %H:%M}"
 
 
-class ConflictScreen(ModalScreen[Choice | None]):
-    """Dismisses with "mine" (save mine over theirs), "theirs" (keep theirs) or None."""
+class ConflictScreen(ModalScreen[frozenset[str] | None]):
+    """Dismisses with the paths where the person keeps their own value (the others keep
+    theirs), once every clashing field has a choice."""
 
     CSS_PATH = "conflict.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "choose('mine')", "Keep mine", id="conflict.mine"),
-        Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs"),
-        # a lone Escape (or half an arrow key on a slow link) must not throw "mine" away
+        Binding("m", "choose('mine')", "Yours", id="conflict.mine"),
+        Binding("t", "choose('theirs')", "Theirs", id="conflict.theirs"),
+        Binding("ctrl+s", "save", "Save", id="conflict.save"),
+        # a lone Escape (or half an arrow key on a slow link) must not throw a change away
         Binding("escape", "explain", "Choose", show=False, id="conflict.cancel"),
     ]
 
-    def __init__(self, mine: Any, theirs: Any | None) -> None:
+    def __init__(self, clash: Unmerged, who: str, currency: str = "USD",
+                 today: object = None) -> None:
         super().__init__()
-        self.mine, self.theirs = mine, theirs
+        self.clash = clash
+        self.who = clean_line(who) or "someone"
+        self.currency = currency
+        self.today = today
+        self.choices: dict[str, Side | None] = {c.path: None for c in clash.merged.clashes}
+
+    def _show(self, path: str, value: object) -> str:
+        return clean_line(show(value, path, self.currency))
 
     def compose(self) -> ComposeResult:
-        who = type(self.mine).__name__.lower()
+        merged, record = self.clash.merged, self.clash.theirs
+        noun = type(record).__name__.lower()
+        stamp = when(self.clash.at, self.today)
         with Vertical(id="conflict-box"):
-            yield Static(Text(f"Someone else changed this {who} while you were editing",
-                              style="bold"))
-            with VerticalScroll(id="conflict-diff"):
-                yield Static(differences(self.mine, self.theirs))
+            yield Static(Text(f"{self.who} also changed this {noun}"
+                              + (f" ({stamp})" if stamp else ""), style="bold"))
+            kept = [f"yours: {', '.join(label(record, p) for p in merged.mine)}"] \
+                if merged.mine else []
+            kept += [f"{self.who}'s: {', '.join(label(record, p) for p in merged.theirs)}"] \
+                if merged.theirs else []
+            if kept:
+                yield Static(Text(f"Merged without asking, {'; '.join(kept)}."),
+                              id="conflict-kept")
+            yield Static(Text("Choose for each field: m keeps yours, t keeps theirs; "
+                              "ctrl+s saves."), id="conflict-help")
+            table: DataTable[Text] = DataTable(id="conflict-fields", cursor_type="row",
+                                               zebra_stripes=False)
+            yield table
             with Horizontal(id="conflict-buttons"):
-                yield Button("m  Keep mine", id="mine", variant="warning")
-                yield Button("t  Keep theirs", id="theirs", variant="primary")
+                yield Button("ctrl+s  Save", id="save", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Field", key="field")
+        table.add_column("Yours", key="mine")
+        table.add_column(f"{self.who}'s"[:30], key="theirs")
+        for c in self.clash.merged.clashes:
+            table.add_row(Text(label(self.clash.theirs, c.path)), *self._cells(c.path),
+                          key=c.path)
+        table.focus()
+
+    def _cells(self, path: str) -> tuple[Text, Text]:
+        clash = next(c for c in self.clash.merged.clashes if c.path == path)
+        chosen = self.choices[path]
+        cells = []
+        for side, value in (("mine", clash.mine), ("theirs", clash.theirs)):
+            mark = "● " if chosen == side else "○ "
+            cells.append(Text(mark + self._show(path, value),
+                              style="bold" if chosen == side else ""))
+        return cells[0], cells[1]
+
+    def action_choose(self, side: Side) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        path = list(self.choices)[table.cursor_row]
+        self.choices[path] = side
+        mine, theirs = self._cells(path)
+        table.update_cell(path, "mine", mine)
+        table.update_cell(path, "theirs", theirs)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self.query_one("#save", Button).disabled = not self._complete()
+        self.refresh_bindings()
+
+    def _complete(self) -> bool:
+        return all(v is not None for v in self.choices.values())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and not self._complete():
+            return None  # shown, greyed out, until every field has a choice
+        return True
+
+    def action_save(self) -> None:
+        if self._complete():
+            self.dismiss(frozenset(p for p, v in self.choices.items() if v == "mine"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss("mine" if event.button.id == "mine" else "theirs")
-
-    def action_choose(self, choice: Choice) -> None:
-        self.dismiss(choice)
+        self.action_save()
 
     def action_explain(self) -> None:
         self.app.bell()
-        self.notify("Choose one: m keeps your version, t keeps theirs.", markup=False)
+        left = sum(v is None for v in self.choices.values())
+        self.notify(f"Choose yours (m) or theirs (t) for {left} more field"
+                    f"{'s' if left != 1 else ''}, then ctrl+s: nothing is lost until you "
+                    "save.", markup=False)
+

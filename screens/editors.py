@@ -104,8 +104,8 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
                                     visit_min_days=v["visit_min"],
                                     visit_max_days=v["visit_max"]),
             rev=c.rev if c else 0)
-        saved = app.attempt(lambda: app.act.save(record),
-                            f"Saved {clean_line(record.name)}.", retry=app.act.save)
+        saved = app.attempt(lambda: app.act.save(record, base=c),
+                            f"Saved {clean_line(record.name)}.")
         if saved is not None and c is None:
             app.open_client(saved.id)
 
@@ -116,7 +116,7 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
 def archive_client(app: ScopekeeperApp, client: Client) -> None:
     def save(v: Values) -> None:
         app.attempt(lambda: app.act.archive(client),
-                    f"{clean_line(client.name)} archived (churned).", retry=app.act.save)
+                    f"{clean_line(client.name)} archived (churned).")
 
     _open(app, FormScreen(f"Archive {clean_line(client.name)}?", [], app.snapshot.today,
                           submit="Archive", intro=Text(
@@ -141,8 +141,8 @@ def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = Non
         record = replace(base, title=v["title"], deliverable=v["deliverable"], due=v["due"],
                          success_metric=v["metric"], status=ScopeStatus(v["status"]),
                          fee_cents=v["fee"])
-        app.attempt(lambda: app.act.save(record), f"Saved scope item {clean_line(record.title)}.",
-                    retry=app.act.save)
+        app.attempt(lambda: app.act.save(record, base=i),
+                    f"Saved scope item {clean_line(record.title)}.")
 
     title = f"Edit scope item · {clean_line(client.name)}" if i else \
         f"Add to the scope of {clean_line(client.name)}"
@@ -268,8 +268,7 @@ def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
         record = TeamMember(id=m.id if m else new_id("TeamMember"), name=v["name"],
                             role=Role(v["role"]), max_clients=v["max"], login=v["login"],
                             rev=m.rev if m else 0)
-        app.attempt(lambda: app.act.save(record), f"Saved {clean_line(record.name)}.",
-                    retry=app.act.save)
+        app.attempt(lambda: app.act.save(record, base=m), f"Saved {clean_line(record.name)}.")
 
     _open(app, FormScreen(f"Edit {clean_line(m.name)}" if m else "New team member", fields,
                           app.snapshot.today), save)

@@ -67,5 +67,15 @@ class Snapshot:
         return tuple(Cover(name=m.name, login=m.login, clients=tuple(covers.get(m.id, ())))
                      for m in agency.members)
 
+    def person_named(self, login: str) -> str:
+        """The team member whose login this is, by name (else the login itself)."""
+        return next((t.name for t in self.team if t.login and t.login == login), login)
+
+    def currency_of(self, record: object) -> str:
+        """The currency of a record's amounts: its client's."""
+        owner = getattr(record, "client_id", None) or getattr(record, "id", "")
+        client = next((c for c in self.agency.clients if c.id == owner), None)
+        return client.currency if client else "USD"
+
     def assessment(self, client_id: str) -> ClientAssessment | None:
         return next((a for a in self.assessments if a.client.id == client_id), None)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import review_cache, review_digest
-from storage.database import Database, Settings
+from storage.database import Conflict, Database, Settings
+from storage.errors import StorageError
 from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
 from tracker.lookup import resolve_client
+from tracker.merge import Merged, merge, settle
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -195,8 +197,29 @@ class Workspace:
 
 
 
+class Unmerged(StorageError):
+    """Someone saved the same record meanwhile and changed some of the same fields
+    differently: those fields (``merged.clashes``) wait for the person's choice."""
+
+    def __init__(self, merged: Merged[Any], base: Any, theirs: Any, by: str, at: str,
+                 others: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> None:
+        fields = ", ".join(c.path for c in merged.clashes)
+        super().__init__(f"{type(theirs).__name__} {theirs.id}: {by or 'someone'} changed "
+                         f"{fields} meanwhile")
+        self.merged, self.base, self.theirs, self.by, self.at = merged, base, theirs, by, at
+        self.others, self.deletes = tuple(others), tuple(deletes)  # the rest of the save
+
+
+#: How many times a save is merged again when others keep saving the same record meanwhile.
+MERGE_ROUNDS = 5
+
+
 class Actions:
-    """Every change a person makes, as one atomic save each (see :class:`Workspace`)."""
+    """Every change a person makes, as one atomic save each (see :class:`Workspace`).
+
+    A save of a record that someone else saved meanwhile is merged (:mod:`tracker.merge`):
+    what this person changed since ``bases`` (the versions they started from) goes on top of
+    what is stored now; only fields both changed differently raise :class:`Unmerged`."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -205,13 +228,47 @@ class Actions:
     def _db(self) -> Database:
         return self.ws.store.db
 
-    def _save(self, *records: Any, deletes: Sequence[Any] = ()) -> list[Any]:
+    def _save(self, *records: Any, deletes: Sequence[Any] = (),
+              bases: Sequence[Any] = ()) -> list[Any]:
+        started = {b.id: b for b in bases if b is not None}
+        pending = list(records)
+        for _ in range(MERGE_ROUNDS):
+            try:
+                return self._commit(pending, deletes)
+            except Conflict as e:
+                base = started.get(e.mine.id)
+                if base is None or e.theirs is None or type(base) is not type(e.theirs) or \
+                        not any(r is e.mine for r in pending):
+                    raise  # nothing to merge from: a new record, or deleted meanwhile
+                merged = merge(base, e.mine, e.theirs)
+                if merged.clashes:
+                    by, at = self._last_change(e.theirs)
+                    raise Unmerged(merged, base, e.theirs, by, at,
+                                   [r for r in pending if r is not e.mine], deletes) from None
+                pending = [merged.record if r is e.mine else r for r in pending]
+                started[e.mine.id] = e.theirs  # if they save again, merge from here
+        return self._commit(pending, deletes)
+
+    def settle(self, clash: Unmerged, keep_mine: Collection[str]) -> list[Any]:
+        """Save a clash as the person chose, field by field (mine where ``keep_mine``),
+        with the rest of the save it interrupted; merged again if they saved again."""
+        record = settle(clash.merged, keep_mine)
+        return self._save(record, *clash.others, deletes=clash.deletes, bases=(clash.theirs,))
+
+    def _commit(self, records: list[Any], deletes: Sequence[Any]) -> list[Any]:
         base = self._db.position[0]
-        saved = self._db.commit(list(records), list(deletes), author=self.ws.user)
+        saved = self._db.commit(records, list(deletes), author=self.ws.user)
         if self._db.position[0] != base:  # this save compacted: a new data file, and every
             # record is in memory, so the review digest is renewed here at little cost
             self.ws._keep_digest(self.ws.store.load_agency(), self.today())
         return saved
+
+    def _last_change(self, record: Any) -> tuple[str, str]:
+        """Who saved ``record`` last, and when (UTC ISO), from the audit trail."""
+        owner = record.id if isinstance(record, Client) else getattr(record, "client_id", "")
+        trail = self._db.history(owner or None)
+        last = next((e for e in reversed(trail) if e.record_id == record.id), None)
+        return (last.by, last.at) if last else ("", "")
 
     def today(self) -> date:
         return self.ws.clock()
@@ -254,7 +311,7 @@ class Actions:
         updated = replace(client, primary_contact=Contact(id=new_id("Contact"), name=new_name,
                                                           title=title),
                           contacts=tuple(c for c in (*former, *client.contacts)))
-        saved = self._save(updated, change)
+        saved = self._save(updated, change, bases=(client,))
         return saved[0]  # type: ignore[no-any-return]
 
     # --- warning signs and review items ---------------------------------------------
@@ -268,15 +325,16 @@ class Actions:
     def acknowledge(self, sign: Sign, note: str) -> SignState:
         if not note.strip():
             raise ValidationError("note", "say what was done about it")
-        state = replace(self._state(sign), acknowledged_on=self.today(),
-                        acknowledged_by=self.ws.user, note=note.strip())
-        return self.save(state)
+        base = self._state(sign)
+        state = replace(base, acknowledged_on=self.today(), acknowledged_by=self.ws.user,
+                        note=note.strip())
+        return self.save(state, base=base)
 
     def resolve(self, sign: Sign, note: str = "") -> SignState:
         state = self._state(sign)
         text = "\n".join(t for t in (state.note, note.strip()) if t)
-        return self.save(replace(state, resolved_on=self.today(),
-                                      resolved_by=self.ws.user, note=text))
+        return self.save(replace(state, resolved_on=self.today(), resolved_by=self.ws.user,
+                                 note=text), base=state)
 
     def snooze(self, item_key: str, until: date) -> Snooze:
         if until <= self.today():
@@ -284,7 +342,7 @@ class Actions:
         current = next((s for s in self.ws.store.snoozes.all() if s.item_key == item_key), None)
         record = replace(current, until=until, by=self.ws.user) if current else Snooze(
             id=new_id("Snooze"), item_key=item_key, until=until, by=self.ws.user)
-        return self.save(record)
+        return self.save(record, base=current)
 
     # --- change requests ------------------------------------------------------------
 
@@ -296,25 +354,48 @@ class Actions:
             requested_by=requested_by, description=description, estimated_hours=hours,
             fee_cents=fee_cents))
 
+    def _decide(self, make: Callable[[], Sequence[Any]]) -> list[Any]:
+        """A decision is made on the request and the fee as stored now: if someone saved
+        either meanwhile, it is made again on theirs (and refused if they decided it)."""
+        for attempt in range(MERGE_ROUNDS):
+            try:
+                return self._commit(list(make()), ())
+            except Conflict:
+                if attempt == MERGE_ROUNDS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def expand(self, client: Client, cr: ChangeRequest,
                drafts: Sequence[ScopeDraft]) -> Expansion:
         """Expand scope: request, new scope items and the new fee saved together."""
-        out = expand(client, cr, drafts, self.today(), self.ws.user,
-                     lambda: new_id("ScopeItem"))
-        saved = self._save(out.request, out.client, *out.items)
+        store = self.ws.store
+
+        def make() -> list[Any]:
+            out = expand(store.clients.get(client.id), store.change_requests.get(cr.id),
+                         drafts, self.today(), self.ws.user, lambda: new_id("ScopeItem"))
+            return [out.request, out.client, *out.items]
+
+        saved = self._decide(make)
         return Expansion(request=saved[0], client=saved[1], items=tuple(saved[2:]))
 
     def stay_focused(self, cr: ChangeRequest, reason: str) -> ChangeRequest:
-        return self.save(stay_focused(cr, reason, self.today(), self.ws.user))
+        get = self.ws.store.change_requests.get
+        (saved,) = self._decide(lambda: [stay_focused(get(cr.id), reason, self.today(),
+                                                      self.ws.user)])
+        return saved  # type: ignore[no-any-return]
 
     def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
-        return self.save(small_favour(cr, self.today(), self.ws.user, note))
+        get = self.ws.store.change_requests.get
+        (saved,) = self._decide(lambda: [small_favour(get(cr.id), self.today(), self.ws.user,
+                                                      note)])
+        return saved  # type: ignore[no-any-return]
 
     def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
         """The change order or stay-focused reply that was sent, kept on its request."""
         if not text.strip():
             raise ValidationError("document", "is empty")
-        return self.save(replace(cr, document_kind=kind, document=text, document_on=self.today()))
+        return self.save(replace(cr, document_kind=kind, document=text,
+                                 document_on=self.today()), base=cr)
 
     def summary_sent(self, client: Client, text: str) -> Interaction:
         """The call summary went out: logged with its text (clears the Review item)."""
@@ -326,16 +407,17 @@ class Actions:
         """Create many records in one change set: all of them are saved, or none."""
         return self._save(*records)
 
-    def save(self, record: R) -> R:
-        """Create or update one record."""
-        (saved,) = self._save(record)
+    def save(self, record: R, base: R | None = None) -> R:
+        """Create or update one record; ``base``: the version the change was made from
+        (a save over someone else's meanwhile is then merged, see :class:`Actions`)."""
+        (saved,) = self._save(record, bases=(base,) if base is not None else ())
         return saved  # type: ignore[no-any-return]
 
     def archive(self, client: Client) -> Client:
-        return self.save(replace(client, status=ClientStatus.CHURNED))
+        return self.save(replace(client, status=ClientStatus.CHURNED), base=client)
 
     def set_scope_status(self, item: ScopeItem, status: ScopeStatus) -> ScopeItem:
-        return self.save(replace(item, status=status))
+        return self.save(replace(item, status=status), base=item)
 
     def assign(self, client: Client, member: TeamMember) -> Assignment:
         existing = [a for a in self.ws.store.assignments.all()

@@ -6,11 +6,12 @@ Update only after looking at the report: ``pytest tests/snapshots --snapshot-upd
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from storage.database import Settings
 from storage.repositories import Store
 from tests.factories import agency_of, make_client
 from tests.ui.helpers import demo_file, make_app
@@ -120,9 +121,12 @@ def test_conflict_dialog(snap_compare, db):
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        other = Store(db)
-        other.clients.save(replace(other.clients.get(cid), comm_rules="Calls on Fridays only"))
+        at_10_42 = Settings(now=lambda: datetime(2026, 11, 23, 10, 42, tzinfo=UTC))
+        other = Store(db, at_10_42, author="priya")  # Priya Shah in the demo's team
+        other.clients.save(replace(other.clients.get(cid), comm_rules="Calls on Fridays only",
+                                   fee_cents=300_000))
         app.screen.query_one("#field-fee").value = "9,999"
+        app.screen.query_one("#field-location").value = "Leeds"
         await pilot.press("ctrl+s")
         await pilot.pause()
 

@@ -445,45 +445,81 @@ async def test_team_assign_unassign_and_new_person(db):
 # --- everywhere ---------------------------------------------------------------------------
 
 
-async def test_conflict_shows_both_versions_and_keeps_the_choice(db):
-    lumen = client(db, "Lumen Solar")
+async def test_a_fee_edit_over_a_new_main_contact_is_merged_without_asking(db):
+    """The case that was seen: the fee edited in a form while someone records a new main
+    contact from the command line; saving keeps both."""
+    cedar = client(db, "Lumen Solar")
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await select(pilot, lumen.id)
+        await select(pilot, cedar.id)
         await pilot.press("e")
         await pilot.pause()
-        other = Store(db)  # someone else saves the client meanwhile
-        other.clients.save(replace(other.clients.get(lumen.id), comm_rules="Calls on Fridays"))
-        app.screen.query_one("#field-fee").value = "9999"
+        other = Workspace(db, user="priya", clock=lambda: TODAY)  # the CLI, meanwhile
+        other.act.contact_change(other.find_client("Lumen"), "Zoe Park", "CMO")
+        app.screen.query_one("#field-fee").value = "9,999"
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConflictScreen)
+    saved = client(db, "Lumen Solar")
+    assert saved.fee_cents == 999_900 and saved.primary_contact.name == "Zoe Park"
+    last = Store(db).db.history(cedar.id)[-1]
+    assert [c.field for c in last.changes] == ["fee_cents"]  # nothing else was written
+
+
+async def clash_on_the_fee(db, pilot, app, lumen):
+    """I edit the fee and the location; meanwhile someone sets the fee and the rules."""
+    await pilot.press("c")
+    await select(pilot, lumen.id)
+    await pilot.press("e")
+    await pilot.pause()
+    other = Workspace(db, user="priya", clock=lambda: TODAY)
+    other.act.save(replace(lumen, fee_cents=300_000, comm_rules="Calls on Fridays"),
+                   base=lumen)
+    app.screen.query_one("#field-fee").value = "9,999"
+    app.screen.query_one("#field-location").value = "Leeds"
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_only_the_clashing_field_is_shown_with_its_label_and_values(db):
+    lumen = client(db, "Lumen Solar")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await clash_on_the_fee(db, pilot, app, lumen)
+        assert isinstance(app.screen, ConflictScreen)
+        fields = app.screen.query_one("#conflict-fields")
+        rows = [[c.plain for c in fields.get_row_at(r)] for r in range(fields.row_count)]
+        assert rows == [["Monthly fee", "○ $9,999", "○ $3,000"]]
+        heads = [str(c.label) for c in fields.columns.values()]
+        assert heads == ["Field", "Yours", "Priya Shah's"]  # who, by name (login priya)
+        title = plain(app.screen.query_one("#conflict-box Static"))
+        assert title.startswith("Priya Shah also changed this client (")
+        shown = plain(app.screen.query_one("#conflict-kept"))
+        assert shown == ("Merged without asking, yours: Location; Priya Shah's: "
+                         "Communication rules.")
+        await pilot.press("escape")  # explains; discards nothing
+        await pilot.press("ctrl+s")  # not until every field has a choice
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
-        diff = plain(app.screen.query_one("#conflict-diff Static"))
-        assert "Calls on Fridays" in diff and "999900" in diff
-        await pilot.press("m")
+        await pilot.press("m", "ctrl+s")
         await pilot.pause()
+        assert not isinstance(app.screen, ConflictScreen)
     saved = client(db, "Lumen Solar")
-    assert saved.fee_cents == 999_900 and saved.rev == 3
+    assert (saved.fee_cents, saved.location, saved.comm_rules) == (
+        999_900, "Leeds", "Calls on Fridays")
 
 
-async def test_conflict_keep_theirs_loses_nothing_of_theirs(db):
+async def test_keeping_theirs_keeps_my_other_changes(db):
     lumen = client(db, "Lumen Solar")
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await select(pilot, lumen.id)
-        await pilot.press("e")
-        await pilot.pause()
-        other = Store(db)
-        other.clients.save(replace(other.clients.get(lumen.id), comm_rules="Calls on Fridays"))
-        app.screen.query_one("#field-fee").value = "1"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("t")
+        await clash_on_the_fee(db, pilot, app, lumen)
+        await pilot.press("t", "ctrl+s")
         await pilot.pause()
     saved = client(db, "Lumen Solar")
-    assert saved.comm_rules == "Calls on Fridays" and saved.fee_cents == lumen.fee_cents
+    assert (saved.fee_cents, saved.location, saved.comm_rules) == (
+        300_000, "Leeds", "Calls on Fridays")
 
 
 async def test_another_process_write_appears_without_moving_the_cursor(db):

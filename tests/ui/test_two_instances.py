@@ -11,7 +11,7 @@ from screens.forms import FormScreen
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY
-from tests.ui.helpers import demo_file, plain
+from tests.ui.helpers import demo_file
 from tests.ui.test_flows import client
 
 
@@ -64,9 +64,7 @@ async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
     assert len(saved) == 1 and saved[0].client_id == red.id
 
 
-async def test_both_edit_one_client_and_the_second_gets_the_choice(tmp_path):
-    db = demo_file(tmp_path / "agency.json")
-    red = client(db, "Redwood Insurance")
+async def both_edit(db, red, ana_fields, ben_fields):
     ana, ben = app_for(db, "ana"), app_for(db, "ben")
     async with ana.run_test(size=(80, 24)) as pa, ben.run_test(size=(80, 24)) as pb:
         for app, pilot in ((ana, pa), (ben, pb)):
@@ -75,21 +73,39 @@ async def test_both_edit_one_client_and_the_second_gets_the_choice(tmp_path):
             await pilot.press("e")
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
-        ana.screen.query_one("#field-fee").value = "7,000"
-        ben.screen.query_one("#field-name").value = "Redwood Insurance Group"
+        for app, values in ((ana, ana_fields), (ben, ben_fields)):
+            for name, value in values.items():
+                app.screen.query_one(f"#field-{name}").value = value
         await pa.press("ctrl+s")
         await pa.pause()
         await pb.press("ctrl+s")
         await pb.pause()
-        assert isinstance(ben.screen, ConflictScreen)  # not saved over Ana's change
-        rows = [ln.split() for ln in plain(ben.screen.query_one("#conflict-diff Static"))
-                .splitlines() if ln.strip()]
-        assert ["name", "Redwood", "Insurance", "Group", "Redwood", "Insurance"] in rows
-        assert ["fee_cents", str(red.fee_cents), "700000"] in rows  # his and hers, side by side
-        assert Store(db).clients.get(red.id).fee_cents == 700_000  # Ana's, untouched
-        await pb.press("m")  # keep mine: Ben's version, knowingly
-        await pb.pause()
+        if isinstance(ben.screen, ConflictScreen):
+            fields = ben.screen.query_one("#conflict-fields")
+            shown = [[c.plain for c in fields.get_row_at(r)] for r in range(fields.row_count)]
+            assert Store(db).clients.get(red.id).fee_cents == 700_000  # Ana's, untouched
+            await pb.press("m", "ctrl+s")  # keep mine: Ben's fee, knowingly
+            await pb.pause()
+            return shown
+    return None
+
+
+async def test_both_edit_other_fields_of_one_client_and_both_are_kept(tmp_path):
+    db = demo_file(tmp_path / "agency.json")
+    red = client(db, "Redwood Insurance")
+    shown = await both_edit(db, red, {"fee": "7,000"}, {"name": "Redwood Insurance Group"})
+    assert shown is None  # nothing to choose: different fields
     final = Store(db).clients.get(red.id)
-    assert final.name == "Redwood Insurance Group"
+    assert (final.name, final.fee_cents) == ("Redwood Insurance Group", 700_000)
     history = [(e.by, e.op) for e in Store(db).db.history(red.id) if e.table == "clients"]
     assert history == [("ana", "update"), ("ben", "update")]  # both in the trail
+
+
+async def test_both_edit_the_same_field_and_the_second_gets_the_choice(tmp_path):
+    db = demo_file(tmp_path / "agency.json")
+    red = client(db, "Redwood Insurance")
+    shown = await both_edit(db, red, {"fee": "7,000"},
+                            {"fee": "8,000", "name": "Redwood Insurance Group"})
+    assert shown == [["Monthly fee", "○ $8,000", "○ $7,000"]]  # only the clash
+    final = Store(db).clients.get(red.id)
+    assert (final.name, final.fee_cents) == ("Redwood Insurance Group", 800_000)
