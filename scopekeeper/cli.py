@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one of: " + ", ".join(k.value for k in InteractionKind))
     log.add_argument("--on", metavar="DATE", default=None, help="when (default today)")
     log.add_argument("--note", default="", metavar="TEXT", help="what happened")
+    log.add_argument("--ours", type=_names, default=(), metavar="NAMES",
+                     help="calls and meetings: who attended from the agency (commas between)")
+    log.add_argument("--theirs", type=_names, default=(), metavar="NAMES",
+                     help="calls and meetings: who attended from the client (commas between)")
 
     nps = sub.add_parser("nps", parents=[common], help="record an NPS response (0-10)",
                          description="Record a net promoter score; 0-6 is a detractor (a "
@@ -221,9 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--client", required=True, metavar="CLIENT",
                         help="client id or (unique part of) its name")
     render.add_argument("--change-request", metavar="ID", default=None,
-                        help="the change request (default: the client's latest pending one)")
+                        help="the change request: an id ('scopekeeper requests CLIENT' lists "
+                        "them) or 'latest' (default: the client's latest pending one)")
     render.add_argument("--call", metavar="ID", default=None,
-                        help="the call to summarise (default: the client's latest call)")
+                        help="the call to summarise: an id ('scopekeeper calls CLIENT' lists "
+                        "them) or 'latest' (the default)")
     render.add_argument("--month", metavar="YYYY-MM", default=None,
                         help="the month to report on (default: last month)")
     render.add_argument("-o", "--output", metavar="FILE", default=None,
@@ -239,6 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
     history.add_argument("--last", type=_positive, default=None, metavar="N",
                          help="only the last N changes")
+    for name, what in (("requests", "change requests"), ("calls", "calls and meetings")):
+        listing = sub.add_parser(name, parents=[common], help=f"list a client's {what}",
+                                 description=f"List a client's {what}, oldest first, with "
+                                 "the ids that 'scopekeeper render' takes.")
+        listing.add_argument("client", metavar="CLIENT",
+                             help="client id or (unique part of) its name")
+        listing.add_argument("--format", choices=("text", "json"), default="text")
     sub.add_parser("config", parents=[common], help="show the effective configuration",
                    description="Print every setting, its value and where it came from "
                    "(a file, the environment, a flag, or the default).")
@@ -345,11 +358,24 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names(text: str) -> tuple[str, ...]:
+    from tracker.attendance import NamesError, parse_names
+
+    try:
+        return parse_names(text)
+    except NamesError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def cmd_log(args: argparse.Namespace) -> int:
+    from tracker.kinds import CALL_KINDS
+
     ws = _workspace(args)
     on = _day(args.on, ws.clock())
     client = _client(ws, args.client)
-    ws.log(client, args.kind, on, args.note)
+    if (args.ours or args.theirs) and args.kind not in CALL_KINDS:
+        raise UsageError(f"--ours and --theirs are for calls and meetings, not {args.kind.label}")
+    ws.log(client, args.kind, on, args.note, args.ours, args.theirs)
     print(f"logged {args.kind.label} with {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
@@ -718,11 +744,33 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_requests(args: argparse.Namespace) -> int:
+    from scopekeeper.listing import requests_json, requests_rows, requests_text
+
+    ws = _workspace(args)
+    client = _client(ws, args.client)
+    rows = requests_rows(ws.store.load_agency(), client)
+    print(requests_json(client, rows) if args.format == "json" else requests_text(client, rows))
+    return 0
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    from scopekeeper.listing import calls_json, calls_text
+    from tracker.attendance import calls_of
+
+    ws = _workspace(args)
+    client = _client(ws, args.client)
+    rows = calls_of(ws.store.load_agency(), client)
+    print(calls_json(client, rows) if args.format == "json" else calls_text(client, rows))
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
             "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
             "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
             "export": cmd_export, "import": cmd_import, "completion": cmd_completion,
+            "requests": cmd_requests, "calls": cmd_calls,
             None: cmd_tui}
 
 

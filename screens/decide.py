@@ -12,9 +12,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.editors import fee_kind_field
 from screens.forms import Field, FormScreen
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
-from tracker.models import ChangeRequest, ChangeStatus, Client, ScopeItem, ScopeStatus
+from tracker.labels import fee_line
+from tracker.models import ChangeRequest, ChangeStatus, Client, FeeKind, ScopeItem, ScopeStatus
 from tracker.money import format_money
 from tracker.settings import Thresholds
 from tracker.text import clean_line
@@ -32,9 +34,9 @@ def summary(client: Client, cr: ChangeRequest, scope: list[ScopeItem],
     grid.add_column(overflow="fold")
     by = f" by {clean_line(cr.requested_by)}" if cr.requested_by else ""
     grid.add_row("Request", Text(clean_line(cr.description)))
+    fee = fee_line(cr.fee_cents, cr.fee_kind, client.currency) or "no fee given"
     grid.add_row("", Text(f"asked {cr.requested_on:%d %b %Y}{by}; estimate "
-                          f"{cr.estimated_hours:g} h, {format_money(cr.fee_cents, client.currency)}",
-                          style="dim"))
+                          f"{cr.estimated_hours:g} h, {fee}", style="dim"))
     agreed = [i for i in scope if i.status is not ScopeStatus.DROPPED]
     for n, item in enumerate(agreed):
         metric = f" — {clean_line(item.success_metric)}" if item.success_metric else ""
@@ -114,22 +116,26 @@ def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
         Field("deliverable", "Deliverable"),
         Field("due", "Due", "date"),
         Field("metric", "Success metric"),
-        Field("fee", "Monthly fee change", "money",
-              f"{cr.fee_cents / 100:.2f}" if cr.fee_cents else ""),
+        Field("fee", "Fee", "money", f"{cr.fee_cents / 100:.2f}" if cr.fee_cents else ""),
+        fee_kind_field(cr.fee_kind),
     ]
 
     def preview(v: dict[str, Any]) -> Text:
         fee = v.get("fee") or 0
+        now = format_money(client.fee_cents, client.currency)
+        if v.get("fee_kind") == FeeKind.ONE_OFF.value:
+            return Text.assemble("One-off fee: ", (format_money(fee, client.currency), "bold"),
+                                 f"; the monthly fee stays {now}")
         return Text.assemble(
-            "Monthly fee: ", format_money(client.fee_cents, client.currency), " + ",
-            format_money(fee, client.currency), " = ",
+            "Monthly fee: ", now, " + ", format_money(fee, client.currency), " = ",
             (format_money(client.fee_cents + fee, client.currency), "bold"))
 
     def save(v: dict[str, Any] | None) -> None:
         if v is None:
             return
         draft = ScopeDraft(title=v["title"], deliverable=v["deliverable"], due=v["due"],
-                           success_metric=v["metric"], fee_cents=v["fee"])
+                           success_metric=v["metric"], fee_cents=v["fee"],
+                           fee_kind=FeeKind(v["fee_kind"]))
         done = app.attempt(lambda: app.act.expand(client, cr, [draft]),
                            "Scope expanded: put the change order in writing and get it agreed.")
         if done is not None:
@@ -172,5 +178,6 @@ def _favour(app: ScopekeeperApp, cr: ChangeRequest, requests: list[ChangeRequest
             app.attempt(lambda: app.act.small_favour(cr, v["note"]),
                         "Done as a favour (counted).")
 
-    app.push_screen(FormScreen("Small favour", [Field("note", "Note (optional)")], today,
-                               intro=intro, submit="Do it for free"), save)
+    note = Field("note", "Note for the client (optional; the call summary shows it)")
+    app.push_screen(FormScreen("Small favour", [note], today, intro=intro,
+                               submit="Do it for free"), save)

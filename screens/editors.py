@@ -9,12 +9,14 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from storage.ids import new_id
+from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
     Client,
     ClientStatus,
     Contact,
+    FeeKind,
     InteractionKind,
     Outcome,
     Role,
@@ -60,8 +62,8 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         Field("contact", "Primary contact", value=contact.name if contact else ""),
         Field("email", "Contact email", value=contact.email if contact else ""),
         Field("channel", "Dedicated channel link", value=c.channel_url if c else ""),
-        Field("rules", "Communication rules", "note", c.comm_rules if c else
-              "Weekly status call; monthly report; no unscheduled calls."),
+        Field("rules", "House rules (calls and reports: the cadence below)", "note",
+              c.comm_rules if c else "No unscheduled calls: questions go to the channel."),
         Field("call", "Status calls", "choice", cad.status_call.value,
               choices=tuple((f.value, f.value) for f in CallFrequency)),
         Field("report", "Monthly report", "bool", "1" if cad.monthly_report else "",
@@ -133,14 +135,15 @@ def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = Non
         Field("metric", "Success metric", value=i.success_metric if i else ""),
         Field("status", "Status", "choice", i.status.value if i else "planned",
               choices=tuple((s.value, s.value) for s in ScopeStatus)),
-        Field("fee", "Monthly fee for this item", "money", _money_text(i.fee_cents) if i else ""),
+        Field("fee", "Fee for this item", "money", _money_text(i.fee_cents) if i else ""),
+        fee_kind_field(i.fee_kind if i else FeeKind.MONTHLY),
     ]
 
     def save(v: Values) -> None:
         base = i or ScopeItem(id=new_id("ScopeItem"), client_id=client.id, title=v["title"])
         record = replace(base, title=v["title"], deliverable=v["deliverable"], due=v["due"],
                          success_metric=v["metric"], status=ScopeStatus(v["status"]),
-                         fee_cents=v["fee"])
+                         fee_cents=v["fee"], fee_kind=FeeKind(v["fee_kind"]))
         app.attempt(lambda: app.act.save(record, base=i),
                     f"Saved scope item {clean_line(record.title)}.")
 
@@ -157,15 +160,31 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
         Field("on", "Asked on", "date", "today", required=True),
         Field("hours", "Estimated hours", "hours"),
         Field("fee", "Fee if we expand scope", "money"),
+        fee_kind_field(),
     ]
 
     def save(v: Values) -> None:
         app.attempt(lambda: app.act.new_request(client, v["description"], v["by"], v["hours"],
-                                                v["fee"], v["on"]),
+                                                v["fee"], v["on"], FeeKind(v["fee_kind"])),
                     "Change request logged: decide it with d.")
 
     _open(app, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
                           app.snapshot.today), save)
+
+
+def fee_kind_field(kind: FeeKind = FeeKind.MONTHLY) -> Field:
+    return Field("fee_kind", "The fee is charged", "choice", kind.value,
+                 choices=(("every month (ongoing work)", FeeKind.MONTHLY.value),
+                          ("once (a project)", FeeKind.ONE_OFF.value)))
+
+
+def attendee_fields(app: ScopekeeperApp, client: Client) -> list[Field]:
+    """Who took part in a call: filled in with who usually does, to correct."""
+    ours, theirs = usual_attendees(app.snapshot.agency, client)
+    return [Field("ours", "Calls and meetings: who attended from us (commas between)",
+                  "names", ", ".join(ours)),
+            Field("theirs", f"… and from {clean_line(client.name)}", "names",
+                  ", ".join(theirs))]
 
 
 def log_interaction(app: ScopekeeperApp, client: Client,
@@ -174,12 +193,16 @@ def log_interaction(app: ScopekeeperApp, client: Client,
         Field("kind", "What", "choice", kind.value,
               choices=tuple((k.label, k.value) for k in InteractionKind)),
         Field("on", "When", "date", "today", required=True),
+        *attendee_fields(app, client),
         Field("note", "Notes", "note", hint="ctrl+e: write it in $EDITOR"),
     ]
 
     def save(v: Values) -> None:
         k = InteractionKind(v["kind"])
-        app.attempt(lambda: app.act.log(client, k, v["on"], v["note"]),
+        calls = k in CALL_KINDS  # attendance is kept for calls and meetings only
+        app.attempt(lambda: app.act.log(client, k, v["on"], v["note"],
+                                        v["ours"] if calls else (),
+                                        v["theirs"] if calls else ()),
                     f"Logged {k.label} with {clean_line(client.name)}.")
 
     _open(app, FormScreen(f"Log · {clean_line(client.name)}", fields, app.snapshot.today), save)

@@ -33,7 +33,7 @@ from tracker.money import MoneyError, parse_money
 from tracker.text import clean_line, clean_text
 
 Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool",
-               "month"]
+               "month", "names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
     if not text:
         if field.required:
             raise FieldError("required")
-        return ({"int": None, "nps": None, "money": 0, "hours": 0.0, "date": None}
+        return ({"int": None, "nps": None, "money": 0, "hours": 0.0, "date": None, "names": ()}
                 .get(field.kind, ""), "")
     if field.kind == "date":
         try:
@@ -100,6 +100,14 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
         return h, ""
     if field.kind == "note":
         return clean_text(raw).strip(), ""
+    if field.kind == "names":
+        from tracker.attendance import NamesError, parse_names
+
+        try:
+            names = parse_names(clean_line(text))
+        except NamesError as e:
+            raise FieldError(str(e)) from None
+        return names, f"= {len(names)} {'person' if len(names) == 1 else 'people'}"
     return clean_line(text), ""
 
 
@@ -165,6 +173,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         (fields.first() if fields else self.query_one("#form-submit")).focus()
         self._initial = self.raw_values()
         self._restore_draft()
+        for area in self.query(TextArea):  # typing goes after any text already there
+            area.move_cursor(area.document.end)
         self._preview()
 
     # ---------------------------------------------------------------- drafts

@@ -15,7 +15,7 @@ from screens.cells import cell, urgency_cell
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
-from tracker.kinds import InteractionKind
+from tracker.kinds import CALL_KINDS, InteractionKind
 from tracker.review_items import (
     CALL_SUMMARY,
     CHANGE_REQUEST,
@@ -164,20 +164,27 @@ class ReviewScreen(AgencyScreen):
         client = self._client(item) if item else None
         if item is None or kind is None or client is None:
             return
-        fields = [Field("note", "Note (optional)"), Field("on", "When", "date", "today",
-                                                          required=True)]
+        fields = [Field("note", "Note (optional)")]
         if item.kind.startswith("contact"):
-            fields.insert(1, Field("kind", "How", "choice", kind.value, choices=tuple(
+            fields.append(Field("kind", "How", "choice", kind.value, choices=tuple(
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
                                              K.MEETING, K.IN_PERSON_VISIT))))
+        if kind in CALL_KINDS or item.kind.startswith("contact"):
+            from screens.editors import attendee_fields
+
+            fields += attendee_fields(self.sk_app, client)
+        fields.append(Field("on", "When", "date", "today", required=True))
 
         def save(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
             how = InteractionKind(values.get("kind", kind))
-            self.sk_app.attempt(lambda: self.sk_app.act.log(client, how, values["on"],
-                                                            values["note"]),
-                                f"Logged {how.label} with {clean_line(client.name)}.")
+            calls = how in CALL_KINDS
+            self.sk_app.attempt(lambda: self.sk_app.act.log(
+                client, how, values["on"], values["note"],
+                values.get("ours", ()) if calls else (),
+                values.get("theirs", ()) if calls else ()),
+                f"Logged {how.label} with {clean_line(client.name)}.")
 
         self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
                                         fields, self.sk_app.snapshot.today,

@@ -57,7 +57,7 @@ from storage.tables import TABLE_OF, TABLES
 from tracker.validation import validate
 
 FORMAT = "scopekeeper"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 JOURNAL_FORMAT = "scopekeeper-journal"
 
 

@@ -52,7 +52,25 @@ def migrate_2_to_3(data: Data) -> Data:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {1: migrate_1_to_2, 2: migrate_2_to_3}
+def migrate_3_to_4(data: Data) -> Data:
+    """Schema 4: a fee is monthly or one-off (``fee_kind`` on change requests and scope
+    items; what was there is monthly, as it was counted), and calls record who attended
+    (``attendees_ours``, ``attendees_theirs``)."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for table in ("change_requests", "scope_items"):
+        for doc in out.get(table, {}).values():
+            doc.setdefault("fee_kind", "monthly")
+    for doc in out.get("interactions", {}).values():
+        doc.setdefault("attendees_ours", [])
+        doc.setdefault("attendees_theirs", [])
+    out[META]["1"]["schema"] = 4
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {1: migrate_1_to_2, 2: migrate_2_to_3,
+                                                 3: migrate_3_to_4}
 
 
 def migrate(data: Data, from_version: int, to_version: int) -> Data:

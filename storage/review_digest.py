@@ -25,7 +25,7 @@ from storage.files import atomic_write, identity
 from storage.tables import TABLE_OF, TABLES
 from tracker.models import Agency, Interaction, InteractionKind
 
-VERSION = 1
+VERSION = 2  # 2: interactions carry who attended
 
 
 def digest_path(data_file: Path) -> Path:
@@ -57,12 +57,14 @@ def write(data_file: Path, agency: Agency, built: date, seq: int, base: tuple[in
                       for name in TABLES.values() if name != "interactions"},
            # the bulk, as rows of values in field order: half the size, twice as fast
            "interactions": [(i.id, i.client_id, i.kind.value, i.on.toordinal(), i.author,
-                             i.notes, i.rev) for i in agency.interactions]}
+                             i.notes, i.attendees_ours, i.attendees_theirs, i.rev)
+                            for i in agency.interactions]}
     with contextlib.suppress(OSError, StorageError):
         atomic_write(digest_path(data_file), marshal.dumps(doc), mode)
 
 
-_FIELDS = ("id", "client_id", "kind", "on", "author", "notes", "rev")
+_FIELDS = ("id", "client_id", "kind", "on", "author", "notes", "attendees_ours",
+           "attendees_theirs", "rev")
 
 
 def _interactions(rows: list[tuple[Any, ...]]) -> dict[str, Interaction]:
@@ -73,10 +75,10 @@ def _interactions(rows: list[tuple[Any, ...]]) -> dict[str, Interaction]:
         raise ValueError("the record changed shape")
     new, cls, kinds, day = object.__new__, Interaction, {k.value: k for k in InteractionKind}, \
         date.fromordinal
-    s_id, s_client, s_kind, s_on, s_author, s_notes, s_rev = (
+    s_id, s_client, s_kind, s_on, s_author, s_notes, s_ours, s_theirs, s_rev = (
         getattr(Interaction, f).__set__ for f in _FIELDS)
     out: dict[str, Interaction] = {}
-    for rid, cid, kind, on, author, notes, rev in rows:
+    for rid, cid, kind, on, author, notes, ours, theirs, rev in rows:
         x = new(cls)
         s_id(x, rid)
         s_client(x, cid)
@@ -84,6 +86,8 @@ def _interactions(rows: list[tuple[Any, ...]]) -> dict[str, Interaction]:
         s_on(x, day(on))
         s_author(x, author)
         s_notes(x, notes)
+        s_ours(x, ours)
+        s_theirs(x, theirs)
         s_rev(x, rev)
         out[rid] = x
     return out

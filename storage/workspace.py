@@ -29,6 +29,7 @@ from tracker.models import (
     ClientStatus,
     Contact,
     ContactChange,
+    FeeKind,
     Interaction,
     InteractionKind,
     NpsResponse,
@@ -189,9 +190,12 @@ class Workspace:
     def find_client(self, text: str) -> Client:
         return resolve_client(self.store.clients.all(), text)
 
-    def log(self, client: Client, kind: InteractionKind, on: date, note: str = "") -> Interaction:
+    def log(self, client: Client, kind: InteractionKind, on: date, note: str = "",
+            ours: Sequence[str] = (), theirs: Sequence[str] = ()) -> Interaction:
+        """Record an interaction; for a call, who attended (ours and theirs)."""
         record = Interaction(id=new_id("Interaction"), client_id=client.id, kind=kind, on=on,
-                             author=self.user, notes=note)
+                             author=self.user, notes=note, attendees_ours=tuple(ours),
+                             attendees_theirs=tuple(theirs))
         return self.act.save(record)
 
 
@@ -276,8 +280,8 @@ class Actions:
     # --- interactions and signal events ---------------------------------------------
 
     def log(self, client: Client, kind: InteractionKind, on: date | None = None,
-            note: str = "") -> Interaction:
-        return self.ws.log(client, kind, on or self.today(), note)
+            note: str = "", ours: Sequence[str] = (), theirs: Sequence[str] = ()) -> Interaction:
+        return self.ws.log(client, kind, on or self.today(), note, ours, theirs)
 
     def nps(self, client: Client, score: int, comment: str = "",
             on: date | None = None) -> NpsResponse:
@@ -347,12 +351,12 @@ class Actions:
     # --- change requests ------------------------------------------------------------
 
     def new_request(self, client: Client, description: str, requested_by: str = "",
-                    hours: float = 0.0, fee_cents: int = 0,
-                    on: date | None = None) -> ChangeRequest:
+                    hours: float = 0.0, fee_cents: int = 0, on: date | None = None,
+                    fee_kind: FeeKind = FeeKind.MONTHLY) -> ChangeRequest:
         return self.save(ChangeRequest(
             id=new_id("ChangeRequest"), client_id=client.id, requested_on=on or self.today(),
             requested_by=requested_by, description=description, estimated_hours=hours,
-            fee_cents=fee_cents))
+            fee_cents=fee_cents, fee_kind=fee_kind))
 
     def _decide(self, make: Callable[[], Sequence[Any]]) -> list[Any]:
         """A decision is made on the request and the fee as stored now: if someone saved

@@ -11,6 +11,7 @@ from tracker.models import (
     ChangeRequest,
     ChangeStatus,
     Client,
+    FeeKind,
     ScopeItem,
     ScopeOrigin,
     ScopeStatus,
@@ -25,6 +26,7 @@ class ScopeDraft:
     due: date | None = None
     success_metric: str = ""
     fee_cents: int = 0
+    fee_kind: FeeKind = FeeKind.MONTHLY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,7 +37,17 @@ class Expansion:
 
     @property
     def fee_delta_cents(self) -> int:
-        return sum(i.fee_cents for i in self.items)
+        """What the monthly fee grows by (one-off fees are charged once, not monthly)."""
+        return monthly_cents(self.items)
+
+    @property
+    def one_off_cents(self) -> int:
+        return sum(i.fee_cents for i in self.items if i.fee_kind is FeeKind.ONE_OFF)
+
+
+def monthly_cents(items: Iterable[ScopeItem]) -> int:
+    """The monthly fees among ``items``."""
+    return sum(i.fee_cents for i in items if i.fee_kind is FeeKind.MONTHLY)
 
 
 def _pending(cr: ChangeRequest) -> None:
@@ -51,7 +63,8 @@ def expand(
     by: str,
     make_id: Callable[[], str],
 ) -> Expansion:
-    """Expand scope: the request becomes scope items and the monthly fee grows by their fees."""
+    """Expand scope: the request becomes scope items; the monthly fee grows by their monthly
+    fees (a one-off fee is charged once and leaves it as it is)."""
     _pending(cr)
     if cr.client_id != client.id:
         raise DecisionError("the change request belongs to another client")
@@ -65,12 +78,12 @@ def expand(
         ScopeItem(id=make_id(), client_id=client.id, title=d.title.strip(),
                   deliverable=d.deliverable, due=d.due, success_metric=d.success_metric,
                   status=ScopeStatus.PLANNED, origin=ScopeOrigin.CHANGE_REQUEST,
-                  fee_cents=d.fee_cents, change_request_id=cr.id)
+                  fee_cents=d.fee_cents, fee_kind=d.fee_kind, change_request_id=cr.id)
         for d in drafts
     )
     decided = replace(cr, status=ChangeStatus.EXPAND, decided_on=today, decided_by=by,
                       scope_item_ids=tuple(i.id for i in items))
-    delta = sum(i.fee_cents for i in items)
+    delta = monthly_cents(items)
     return Expansion(request=decided, items=items,
                      client=replace(client, fee_cents=client.fee_cents + delta))
 

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from tracker.kinds import CALL_KINDS
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -130,11 +131,24 @@ class _Builder:
             self.interactions.append(Interaction(id=self.id("int"), client_id=client.id,
                                                  kind=kind, on=on, author=author, notes=notes))
 
+    def attended(self) -> list[Interaction]:
+        """Recent calls with who attended (the people covering the client, its contact)."""
+        names = {m.id: m.name for m in self.members}
+        ours: dict[str, list[str]] = {}
+        for a in self.assignments:
+            ours.setdefault(a.client_id, []).append(names.get(a.member_id, ""))
+        theirs = {c.id: (c.primary_contact.name,) if c.primary_contact else ()
+                  for c in self.clients}
+        since = self.ago(90)
+        return [replace(i, attendees_ours=tuple(n for n in ours.get(i.client_id, ()) if n),
+                        attendees_theirs=theirs.get(i.client_id, ()))
+                if i.kind in CALL_KINDS and i.on >= since else i for i in self.interactions]
+
     def agency(self) -> Agency:
         return Agency(
             clients=tuple(self.clients), members=tuple(self.members),
             assignments=tuple(self.assignments), scope_items=tuple(self.scope),
-            change_requests=tuple(self.requests), interactions=tuple(self.interactions),
+            change_requests=tuple(self.requests), interactions=tuple(self.attended()),
             nps=tuple(self.nps), budget_changes=tuple(self.budgets),
             access_grants=tuple(self.access), contact_changes=tuple(self.contact_changes),
             sign_states=tuple(self.states), activities=tuple(self.activities),
@@ -188,8 +202,8 @@ def _client(b: _Builder, name: str, i: int, *, remote: bool = False, days_old: i
         location=rng.choice(_CITIES) if remote else "", fee_cents=fee, currency="USD",
         start_date=b.ago(days_old if days_old is not None else rng.randint(200, 720)),
         primary_contact=contact, contacts=(other,), channel_url=f"https://agency.slack.com/archives/{slug}",
-        comm_rules="Weekly status call; monthly report; no unscheduled calls." if
-        freq is CallFrequency.WEEKLY else "Status call every two weeks; monthly report.",
+        comm_rules="No unscheduled calls: questions go to the channel." if
+        freq is CallFrequency.WEEKLY else "Budget changes by email, a week ahead.",
         cadence=CadenceSettings(status_call=freq),
     )
 

@@ -48,6 +48,17 @@ class ChangeStatus(StrEnum):
     FAVOUR = "favour"
 
 
+class FeeKind(StrEnum):
+    """How a fee is charged: every month (ongoing work) or once (a project, e.g. a page)."""
+
+    MONTHLY = "monthly"
+    ONE_OFF = "one_off"
+
+    @property
+    def label(self) -> str:
+        return "a month" if self is FeeKind.MONTHLY else "one-off"
+
+
 class InteractionKind(StrEnum):
     STATUS_CALL = "status_call"
     UNSCHEDULED_CALL = "unscheduled_call"
@@ -71,6 +82,10 @@ class Outcome(StrEnum):
     WIN = "win"
     LEARNING = "learning"
 
+
+#: The interactions people attend: a call summary lists who was there.
+CALL_KINDS = frozenset({InteractionKind.STATUS_CALL, InteractionKind.UNSCHEDULED_CALL,
+                        InteractionKind.MEETING, InteractionKind.IN_PERSON_VISIT})
 
 _KIND_LABELS = {
     InteractionKind.STATUS_CALL: "status call",

@@ -11,6 +11,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from tracker.kinds import FeeKind
 from tracker.money import format_money
 
 #: Field name -> label; a type's own entry (``"Client.fee_cents"``) wins over the plain one.
@@ -40,6 +41,15 @@ LABELS = {
     "resolved_by": "Resolved by", "until": "Snoozed until", "by": "By",
     "test": "A test", "result": "Result", "outcome": "Outcome", "since": "Since",
 }
+
+
+def fee_line(cents: int, kind: FeeKind, currency: str) -> str:
+    """``$1,200 a month`` or ``a one-off fee of $1,200`` (empty for no fee)."""
+    if not cents:
+        return ""
+    if kind is FeeKind.ONE_OFF:
+        return f"a one-off fee of {format_money(cents, currency)}"
+    return f"{format_money(cents, currency)} a month"
 
 
 def label(record: Any, path: str) -> str:

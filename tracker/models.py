@@ -13,6 +13,7 @@ from tracker.kinds import (
     CallFrequency as CallFrequency,
     ChangeStatus as ChangeStatus,
     ClientStatus as ClientStatus,
+    FeeKind as FeeKind,
     InteractionKind as InteractionKind,
     Outcome as Outcome,
     Role as Role,
@@ -96,6 +97,7 @@ class ScopeItem:
     status: ScopeStatus = ScopeStatus.PLANNED
     origin: ScopeOrigin = ScopeOrigin.KICKOFF
     fee_cents: int = 0
+    fee_kind: FeeKind = FeeKind.MONTHLY  # a one-off fee does not change the monthly fee
     change_request_id: str = ""
     rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
@@ -109,6 +111,7 @@ class ChangeRequest:
     description: str
     estimated_hours: float = 0.0
     fee_cents: int = 0
+    fee_kind: FeeKind = FeeKind.MONTHLY
     status: ChangeStatus = ChangeStatus.PENDING
     decided_on: date | None = None
     decided_by: str = ""
@@ -129,6 +132,9 @@ class Interaction:
     on: date
     author: str = ""
     notes: str = ""
+    # who took part (calls and meetings): our people and the client's, by name
+    attendees_ours: tuple[str, ...] = ()
+    attendees_theirs: tuple[str, ...] = ()
     rev: int = 0  # storage revision: 0 = never saved; bumped by every save
 
 

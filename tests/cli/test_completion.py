@@ -10,7 +10,8 @@ import pytest
 from tests.cli.test_commands import sk
 
 CASES = [
-    (["scopekeeper", "re"], "review restore render"),
+    (["scopekeeper", "re"], "review restore render requests"),
+    (["scopekeeper", "log", "acme", "--th"], "--theirs"),
     (["scopekeeper", "log", "acme", "--kind", "in"], "in_person_visit"),
     (["scopekeeper", "render", "st"], "stay_focused"),
     (["scopekeeper", "export", "--format", ""], "json csv ics"),

@@ -29,7 +29,7 @@ def test_doctor_on_a_healthy_file(db):
     out = sk("doctor", db=db)
     assert out.returncode == 0, out.stdout
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("ok: agency.json: schema 3, ")
+    assert lines[0].startswith("ok: agency.json: schema 4, ")
     assert "ok: agency.json.journal: 1 saved changes not yet compacted" in out.stdout
     assert lines[-1] == f"{db}: 0 error(s), 0 warning(s)"
 

@@ -44,6 +44,29 @@ def test_migration_2_to_3_adds_activities_and_request_documents():
     assert migrate(V1, 1, 3) == migrate_2_to_3(migrate_1_to_2(V1))
 
 
+def test_migration_3_to_4_makes_old_fees_monthly_and_calls_without_attendees():
+    from storage.migrations import migrate_3_to_4
+    from tracker.models import FeeKind
+
+    v3 = migrate(V1, 1, 3)
+    v3["change_requests"] = {"7": {
+        "id": "chg_1", "client_id": "cli_1", "requested_on": "2026-01-02", "requested_by": "A",
+        "description": "Extra page", "estimated_hours": 2.0, "fee_cents": 120000,
+        "status": "pending", "decided_on": None, "decided_by": "", "reason": "",
+        "scope_item_ids": [], "document_kind": "", "document": "", "document_on": None,
+        "rev": 3}}
+    v3["interactions"] = {"1": {"id": "int_1", "client_id": "cli_1", "kind": "status_call",
+                                "on": "2026-01-05", "author": "", "notes": "", "rev": 1}}
+    before = copy.deepcopy(v3)
+    out = migrate_3_to_4(v3)
+    assert before == v3 and out["_meta"]["1"]["schema"] == 4
+    cr = decode_fast(ChangeRequest, out["change_requests"]["7"])
+    assert (cr.fee_cents, cr.fee_kind) == (120_000, FeeKind.MONTHLY)  # as it was counted
+    call = decode_fast(Interaction, out["interactions"]["1"])
+    assert (call.attendees_ours, call.attendees_theirs) == ((), ())
+    assert migrate(V1, 1, 4) == migrate_3_to_4(migrate_2_to_3(migrate_1_to_2(V1)))
+
+
 def test_migrate_applies_each_step_once():
     assert migrate(V1, 1, 2) == migrate_1_to_2(V1)
     assert migrate(V1, 2, 2) == V1

@@ -18,6 +18,7 @@ from tracker.models import (
     Client,
     Contact,
     ContactChange,
+    FeeKind,
     Interaction,
     InteractionKind as K,
     NpsResponse,
@@ -76,7 +77,12 @@ PENDING = ChangeRequest(
 PARKED = ChangeRequest(
     id="chg_3", client_id="cli_1", requested_on=ago(12), requested_by="Tom Baker",
     description="Weekly instead of monthly reporting", status=ChangeStatus.FOCUS,
-    decided_on=ago(10), decided_by="priya", reason="finish the A/B tests first")
+    decided_on=ago(10), decided_by="priya",
+    reason="The A/B test results come first: they show what a weekly report should track.")
+ONE_OFF = ChangeRequest(
+    id="chg_4", client_id="cli_1", requested_on=ago(2), requested_by="Nadia Reyes",
+    description="A landing page for the spring event", estimated_hours=10, fee_cents=180_000,
+    fee_kind=FeeKind.ONE_OFF)
 
 INTERACTIONS = (
     Interaction(id="int_01", client_id="cli_1", kind=K.STATUS_CALL, on=ago(38),
@@ -89,7 +95,8 @@ INTERACTIONS = (
                 notes="Workshop in Lisbon"),
     Interaction(id="int_06", client_id="cli_1", kind=K.STATUS_CALL, on=ago(9),
                 notes="Reviewed the October tests\nAgreed to pause display ads\n"
-                      "Nadia asked about TikTok"),
+                      "Nadia asked about TikTok",
+                attendees_ours=("Priya Shah", "Ben Okafor"), attendees_theirs=("Nadia Reyes",)),
     Interaction(id="int_07", client_id="cli_1", kind=K.QUESTION, on=ago(4),
                 notes="Asked about the spring budget"),
 )
@@ -111,7 +118,7 @@ def agency() -> Agency:
                                 since=CLIENT.start_date),
                      Assignment(id="asg_2", client_id="cli_1", member_id="mem_2",
                                 since=CLIENT.start_date)),
-        scope_items=(*KICKOFF, ADDED), change_requests=(EXPANDED, PENDING, PARKED),
+        scope_items=(*KICKOFF, ADDED), change_requests=(EXPANDED, PENDING, PARKED, ONE_OFF),
         interactions=INTERACTIONS, activities=ACTIVITIES,
         nps=(NpsResponse(id="nps_1", client_id="cli_1", on=date(2026, 10, 30), score=5,
                          comment="Reports arrive late"),),

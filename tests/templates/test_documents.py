@@ -22,20 +22,26 @@ CASES = {
     "change_order_proposal": {"request_id": "chg_2"},
     "stay_focused": {"request_id": "chg_2"},
     "stay_focused_parked": {"request_id": "chg_3"},
+    "change_order_one_off": {"request_id": "chg_4"},
+    "stay_focused_one_off": {"request_id": "chg_4"},
     "monthly_report": {"month": date(2026, 10, 1)},
     "new_contact_briefing": {},
     "save_mode_prep": {},
 }
 
 
+def document_of(case: str) -> str:
+    return case.removesuffix("_proposal").removesuffix("_parked").removesuffix("_one_off")
+
+
 def rendered(case: str) -> str:
-    name = case.removesuffix("_proposal").removesuffix("_parked")
+    name = document_of(case)
     model = build(name, agency(), CLIENT, TODAY, SENDER, **CASES[case])
     return render(available(None)[name], model).text
 
 
 def test_every_document_has_a_case_and_a_built_in_template():
-    assert {c.removesuffix("_proposal").removesuffix("_parked") for c in CASES} == set(DOCUMENTS)
+    assert {document_of(c) for c in CASES} == set(DOCUMENTS)
     assert set(available(None)) == set(DOCUMENTS)
 
 

@@ -650,3 +650,73 @@ async def test_a_refresh_never_discards_an_open_form(db):
         await pilot.press("escape", "y")
         await pilot.pause()
         assert table(app).row_count == 27
+
+
+# --- documents say what was decided (issue 12 §2) ---------------------------------------
+
+
+async def wait_for_document(pilot):
+    from screens.documents import DocumentScreen
+
+    for _ in range(100):  # the document renders in a worker
+        await pilot.pause()
+        if isinstance(pilot.app.screen, DocumentScreen) and pilot.app.screen.text:
+            return pilot.app.screen.text
+    raise AssertionError("no document was shown")
+
+
+async def test_stay_focused_types_after_the_default_and_the_reply_carries_the_reason(db):
+    red = client(db, "Redwood Insurance")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{red.id}:change_request:")
+        await pilot.press("d", "f")
+        await pilot.pause()
+        await pilot.press(*" See you Monday.")  # typed after the default text
+        await pilot.press("ctrl+s")
+        reply = await wait_for_document(pilot)
+    (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
+    assert cr.reason.startswith("Let's finish") and cr.reason.endswith("See you Monday.")
+    assert cr.reason in reply  # what the form asked for is in the document it produces
+
+
+async def test_a_one_off_fee_leaves_the_monthly_fee_and_says_so(db):
+    red = client(db, "Redwood Insurance")
+    (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{red.id}:change_request:")
+        await pilot.press("d", "e")
+        await pilot.pause()
+        app.screen.query_one("#field-fee").value = "1,800"
+        app.screen.query_one("#field-fee_kind").value = "one_off"
+        await pilot.pause()
+        preview = plain(app.screen.query_one("#form-preview"))
+        assert preview == (f"One-off fee: $1,800; the monthly fee stays "
+                           f"${red.fee_cents // 100:,}")
+        await pilot.press("ctrl+s")
+        order = await wait_for_document(pilot)
+    assert client(db, "Redwood Insurance").fee_cents == red.fee_cents
+    (item,) = [i for i in store(db).scope_items.all() if i.change_request_id == cr.id]
+    assert item.fee_kind.value == "one_off"
+    assert "One-off fee for this work: **$1,800**" in order and "(unchanged)" in order
+
+
+async def test_a_call_is_logged_with_who_attended(db):
+    pine = client(db, "Pinecrest Realty")
+    before = {i.id for i in store(db).interactions.all()}
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id, "timeline")
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        ours = app.screen.query_one("#field-ours")
+        assert ours.value  # the people covering the client, to correct
+        ours.value = "Priya Shah, Theo Lang"
+        app.screen.query_one("#field-theirs").value = "Zoe Park,  zoe park, Sam Lee"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (call,) = [i for i in store(db).interactions.all() if i.id not in before]
+    assert call.attendees_ours == ("Priya Shah", "Theo Lang")
+    assert call.attendees_theirs == ("Zoe Park", "Sam Lee")  # each once

@@ -6,10 +6,12 @@ so a template can read them and nothing else (and cannot change anything it is g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tracker.labels import fee_line as fee_line
 from tracker.models import (
     Agency,
     CallFrequency,
@@ -51,6 +53,8 @@ def short_day(d: date | None) -> str:
 
 def money(cents: int, currency: str) -> str:
     return format_money(cents, currency)
+
+
 
 
 def lines(text: str) -> list[str]:
@@ -100,6 +104,23 @@ def client_block(agency: Agency, c: Client) -> Model:
     }
 
 
+#: A house rule that states how often calls or reports happen: the cadence's job, so it is
+#: left out of documents (it would contradict the real cadence once that changes).
+_RESTATES_CADENCE = re.compile(
+    r"\b(weekly|bi-?weekly|fortnightly|monthly|every (two|2|other) weeks?|each (week|month))"
+    r"\b.*\b(call|calls|report|reports|meeting|meetings|check-?ins?)\b"
+    r"|\b(call|calls|report|reports|meeting|meetings)\b.*\b(weekly|bi-?weekly|fortnightly"
+    r"|monthly|every (two|2|other) weeks?|each (week|month))\b", re.IGNORECASE)
+
+
+def house_rules(text: str) -> list[str]:
+    """The client's house rules, one per line or ``;``, without those restating the
+    cadence."""
+    rules = [r.strip().rstrip(".") for ln in text.splitlines() for r in ln.split(";")]
+    return [r[0].upper() + r[1:] + "." for r in rules
+            if r and not _RESTATES_CADENCE.search(r)]
+
+
 def communication(c: Client) -> Model:
     s = c.cadence
     visits = ""
@@ -113,7 +134,7 @@ def communication(c: Client) -> Model:
         "min_contact_days": s.min_contact_days,
         "visits": visits,
         "channel": c.channel_url,
-        "house_rules": lines(c.comm_rules),
+        "house_rules": house_rules(c.comm_rules),
     }
 
 
@@ -126,6 +147,8 @@ def scope_item(item: ScopeItem, currency: str) -> Model:
         "status": str(item.status),
         "from_change_request": bool(item.change_request_id),
         "fee": money(item.fee_cents, currency) if item.fee_cents else "",
+        "fee_kind": item.fee_kind.value,
+        "fee_line": fee_line(item.fee_cents, item.fee_kind, currency),
     }
 
 
@@ -144,6 +167,8 @@ def request(cr: ChangeRequest, currency: str) -> Model:
         "requested_by": cr.requested_by,
         "hours": f"{cr.estimated_hours:g}" if cr.estimated_hours else "",
         "fee": money(cr.fee_cents, currency) if cr.fee_cents else "",
+        "fee_kind": cr.fee_kind.value,
+        "fee_line": fee_line(cr.fee_cents, cr.fee_kind, currency),
         "status": str(cr.status),
         "decided_on": day(cr.decided_on),
         "reason": cr.reason,

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.attendance import calls_of
 from tracker.cadence import CadenceKind, last_qualifying, window
+from tracker.decisions import monthly_cents
 from tracker.documents.common import (
     DocumentError,
     Model,
     Sender as Sender,
     agreed_scope,
     day,
+    fee_line,
     frame,
     lines,
     money,
@@ -24,15 +27,15 @@ from tracker.models import (
     ChangeRequest,
     ChangeStatus,
     Client,
-    Interaction,
+    FeeKind,
     InteractionKind,
     ScopeItem,
     ScopeOrigin,
     ScopeStatus,
 )
 
-CALLS = frozenset({InteractionKind.STATUS_CALL, InteractionKind.UNSCHEDULED_CALL,
-                   InteractionKind.MEETING, InteractionKind.IN_PERSON_VISIT})
+#: ``--change-request latest`` / ``--call latest``: the most recent one, whatever its state.
+LATEST = "latest"
 
 
 def _due(s: ScopeItem) -> tuple[date, str]:
@@ -51,15 +54,12 @@ def kickoff(agency: Agency, c: Client, today: date, sender: Sender) -> Model:
     }
 
 
-def _calls(agency: Agency, c: Client) -> list[Interaction]:
-    return sorted((i for i in agency.interactions if i.client_id == c.id and i.kind in CALLS),
-                  key=lambda i: (i.on, i.id))
-
-
 def call_summary(agency: Agency, c: Client, today: date, sender: Sender,
                  call_id: str | None = None) -> Model:
     """The summary of ``call_id`` (default: the client's latest call up to today)."""
-    calls = [i for i in _calls(agency, c) if i.on <= today]
+    calls = [i for i in calls_of(agency, c) if i.on <= today]
+    if call_id == LATEST:
+        call_id = None
     if call_id is not None:
         call = next((i for i in calls if i.id == call_id), None)
         if call is None:
@@ -79,12 +79,12 @@ def call_summary(agency: Agency, c: Client, today: date, sender: Sender,
         kind = CadenceKind.STATUS_CALL
         next_call = day(window(c, kind, last_qualifying(log, kind))[1])  # the agreed day
     base = frame(agency, c, today, sender)
-    main = c.primary_contact
     return base | {
         "call": {"id": call.id, "date": day(call.on), "kind": call.kind.label,
                  "notes": lines(call.notes)},
-        "attendees": {"client": [main.name] if main else [],
-                      "agency": [p["name"] for p in base["client"]["team"]]},
+        # who was there, as recorded with the call (nobody is assumed to have been)
+        "attendees": {"client": list(call.attendees_theirs),
+                      "agency": list(call.attendees_ours)},
         "decisions": [request(r, c.currency) for r in decided],
         "open_requests": [request(r, c.currency) for r in pending],
         "next_call": next_call,
@@ -94,6 +94,10 @@ def call_summary(agency: Agency, c: Client, today: date, sender: Sender,
 def _request(agency: Agency, c: Client, request_id: str | None) -> ChangeRequest:
     mine = sorted((r for r in agency.change_requests if r.client_id == c.id),
                   key=lambda r: (r.requested_on, r.id))
+    if request_id == LATEST:
+        if not mine:
+            raise DocumentError(f"{c.name} has no change request yet")
+        return mine[-1]
     if request_id is None:
         pending = [r for r in mine if r.status is ChangeStatus.PENDING]
         if not pending:
@@ -115,19 +119,22 @@ def change_order(agency: Agency, c: Client, today: date, sender: Sender,
     added = [s for s in agency.scope_items
              if s.id in cr.scope_item_ids or (s.change_request_id == cr.id and cr.id)]
     proposal = cr.status is ChangeStatus.PENDING
-    if proposal:
-        old_fee, change = c.fee_cents, cr.fee_cents
-    else:  # the client's fee already includes it
-        change = sum(s.fee_cents for s in added) if added else cr.fee_cents
-        old_fee = c.fee_cents - change
+    if proposal or not added:
+        monthly = cr.fee_cents if cr.fee_kind is FeeKind.MONTHLY else 0
+        once = cr.fee_cents if cr.fee_kind is FeeKind.ONE_OFF else 0
+    else:  # what was agreed: the added items' fees, each monthly or one-off
+        monthly = monthly_cents(added)
+        once = sum(s.fee_cents for s in added if s.fee_kind is FeeKind.ONE_OFF)
+    old_fee = c.fee_cents if proposal else c.fee_cents - monthly  # it includes it by now
     dues = sorted(s.due for s in added if s.due)
     return frame(agency, c, today, sender) | {
         "request": request(cr, c.currency),
         "proposal": proposal,
         "added": [scope_item(s, c.currency) for s in added],
-        "fee_change": money(change, c.currency),
+        "fee_change": money(monthly, c.currency) if monthly else "",
+        "one_off": money(once, c.currency) if once else "",
         "old_total": money(old_fee, c.currency),
-        "new_total": money(old_fee + change, c.currency),
+        "new_total": money(old_fee + monthly, c.currency),
         "schedule": {"added_due": day(dues[-1]) if dues else "",
                      "existing": [{"title": s.title, "due": day(s.due)}
                                   for s in sorted(agreed_scope(agency, c), key=_due)
@@ -149,7 +156,10 @@ def stay_focused(agency: Agency, c: Client, today: date, sender: Sender,
         "request": request(cr, c.currency),
         "scope": [scope_item(s, c.currency) for s in scope],
         "expand": {"fee": money(cr.fee_cents, c.currency) if cr.fee_cents else "",
-                   "new_total": money(c.fee_cents + cr.fee_cents, c.currency),
+                   "fee_line": fee_line(cr.fee_cents, cr.fee_kind, c.currency),
+                   "monthly": cr.fee_kind is FeeKind.MONTHLY,
+                   "new_total": money(c.fee_cents + (cr.fee_cents if cr.fee_kind is
+                                                     FeeKind.MONTHLY else 0), c.currency),
                    "hours": f"{cr.estimated_hours:g}" if cr.estimated_hours else ""},
         "finish_first": [{"title": s.title, "due": day(s.due)} for s in open_items],
         "last_summary": day(last.on) if last else "",
