@@ -494,10 +494,13 @@ def cmd_contact(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     on = _day(args.on, ws.clock())
     client = _client(ws, args.client)
-    before = client.primary_contact.name if client.primary_contact else "nobody"
     ws.act.contact_change(client, args.new_name, args.title, on)
-    print(f"recorded main contact {clean_line(before)} -> {clean_line(args.new_name)} for "
-          f"{clean_line(client.name)} on {on:%Y-%m-%d}")
+    if client.primary_contact is None:
+        print(f"set the first main contact of {clean_line(client.name)}: "
+              f"{clean_line(args.new_name)} (nobody left: not a warning sign)")
+    else:
+        print(f"recorded main contact {clean_line(client.primary_contact.name)} -> "
+              f"{clean_line(args.new_name)} for {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 

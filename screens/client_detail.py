@@ -23,14 +23,18 @@ from screens.editors import (
     archive_client,
     edit_client,
     edit_scope,
-    log_access,
-    log_activity,
-    log_budget,
-    log_contact_change,
-    log_interaction,
-    log_nps,
     new_request,
     resolve_sign,
+)
+from screens.entries import (
+    ACCESS,
+    ACTIVITY,
+    BUDGET,
+    FORMS,
+    NPS,
+    log_contact_change,
+    log_interaction,
+    open_entry,
 )
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
@@ -381,6 +385,10 @@ class ClientScreen(AgencyScreen):
         found = self.query(f"#{table}-table")
         return found.first(KeyTable).selected_key() if found else None
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "timeline-table":  # Enter on an entry
+            self.action_open_entry()
+
     def sign(self) -> Sign | None:
         a, key = self.assessment(), self._key("signs")
         return next((s for s in a.signs if s.key == key), None) if a and key else None
@@ -461,19 +469,39 @@ class ClientScreen(AgencyScreen):
 
     def action_nps(self) -> None:
         for a in self._do():
-            log_nps(self.sk_app, a.client)
+            open_entry(self.sk_app, a.client, NPS)
 
     def action_activity(self) -> None:
         for a in self._do():
-            log_activity(self.sk_app, a.client)
+            open_entry(self.sk_app, a.client, ACTIVITY)
 
     def action_budget(self) -> None:
         for a in self._do():
-            log_budget(self.sk_app, a.client)
+            open_entry(self.sk_app, a.client, BUDGET)
 
     def action_access(self) -> None:
         for a in self._do():
-            log_access(self.sk_app, a.client)
+            open_entry(self.sk_app, a.client, ACCESS)
+
+    def entry(self) -> Any:
+        """The timeline entry under the cursor (None for a change request: its own tab)."""
+        a, key = self.assessment(), self._key("timeline")
+        if a is None or key is None:
+            return None
+        h = a.history
+        pool: tuple[Any, ...] = (*h.interactions, *h.nps, *h.budget_changes, *h.access_grants,
+                                 *h.contact_changes, *h.activities)
+        return next((e for e in pool if e.id == key), None)
+
+    def action_open_entry(self) -> None:
+        """Enter on the Timeline: correct the entry, or delete it."""
+        entry = self.entry()
+        for a in self._do():
+            if entry is None:
+                self.notify("Change requests are corrected on the Requests tab (3).",
+                            markup=False)
+            else:
+                open_entry(self.sk_app, a.client, FORMS[type(entry)], entry)
 
     def action_contact(self) -> None:
         for a in self._do():

@@ -90,6 +90,7 @@ class DocumentScreen(Screen[None]):
         self.text = ""
         self.failed = False
         self.edited = False
+        self.sent = ""  # the text last marked sent from here
 
     @property
     def sk_app(self) -> ScopekeeperApp:
@@ -197,7 +198,11 @@ class DocumentScreen(Screen[None]):
         self.app.notify(f"Saved to {clean_line(str(path))}.", markup=False)
 
     def action_sent(self) -> None:
+        if self.sent == self.text:
+            self.notify("Already marked sent.", markup=False)
+            return  # a repeated s changes nothing (the workspace checks too)
         app, model = self.sk_app, self.rendered.model if self.rendered else {}
+        done: Any = None
         if self.doc.records_on == "request" and "request" in model:
             request_id = model["request"]["id"]
 
@@ -205,13 +210,15 @@ class DocumentScreen(Screen[None]):
                 cr = app.workspace.store.change_requests.get(request_id)
                 return app.act.keep_document(cr, self.doc.name, self.text)
 
-            app.attempt(keep, f"{self.doc.title} kept with the request, dated today.")
+            done = app.attempt(keep, f"{self.doc.title} kept with the request, dated today.")
         elif self.doc.records_on == "call":
             def log() -> Any:
                 client = app.workspace.store.clients.get(self.client_id)
                 return app.act.summary_sent(client, self.text)
 
-            app.attempt(log, "Call summary logged as sent.")
+            done = app.attempt(log, "Call summary logged as sent.")
+        if done is not None:
+            self.sent = self.text
 
 
 def open_document(app: ScopekeeperApp, client_id: str, name: str, *,

@@ -9,7 +9,6 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from storage.ids import new_id
-from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
@@ -17,14 +16,11 @@ from tracker.models import (
     ClientStatus,
     Contact,
     FeeKind,
-    InteractionKind,
-    Outcome,
     Role,
     ScopeItem,
     ScopeStatus,
     TeamMember,
 )
-from tracker.money import format_money
 from tracker.text import clean_line
 from tracker.warning_signs import Sign
 
@@ -116,14 +112,36 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
 
 
 def archive_client(app: ScopekeeperApp, client: Client) -> None:
+    """Archive a client (its history stays), or delete it with all its records."""
+    from tracker.lookup import name_key
+    from tracker.ownership import counted, records_of
+
+    mine = records_of(app.snapshot.agency, client.id)
+    how_many = counted(mine)
+    fields = [Field("what", "What to do", "choice", "archive", choices=(
+                  ("archive: it becomes churned; its history stays", "archive"),
+                  (f"delete it with {how_many}", "delete"))),
+              Field("name", "To delete, type its name", hint="not needed to archive")]
+
+    def check(v: Values) -> dict[str, str]:
+        if v["what"] == "delete" and name_key(v["name"]) != name_key(client.name):
+            return {"name": f"type {clean_line(client.name)} to delete it"}
+        return {}
+
     def save(v: Values) -> None:
+        if v["what"] == "delete":
+            app.attempt(lambda: app.act.delete_client(client),
+                        f"Deleted {clean_line(client.name)} and {how_many} (the audit trail "
+                        "and the backups keep them).")
+            return
         app.attempt(lambda: app.act.archive(client),
                     f"{clean_line(client.name)} archived (churned).")
 
-    _open(app, FormScreen(f"Archive {clean_line(client.name)}?", [], app.snapshot.today,
-                          submit="Archive", intro=Text(
-                              "It becomes a churned client: no cadence, no signs, listed at "
-                              "the bottom. Its history stays.")), save)
+    _open(app, FormScreen(f"Archive or delete {clean_line(client.name)}?", fields,
+                          app.snapshot.today, submit="Do it", check=check, intro=Text(
+                              "Archived, it becomes a churned client: no cadence, no signs, "
+                              "listed at the bottom, its history kept. Deleted, it goes with "
+                              f"{how_many}: only for a client entered by mistake.")), save)
 
 
 def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = None) -> None:
@@ -176,105 +194,6 @@ def fee_kind_field(kind: FeeKind = FeeKind.MONTHLY) -> Field:
     return Field("fee_kind", "The fee is charged", "choice", kind.value,
                  choices=(("every month (ongoing work)", FeeKind.MONTHLY.value),
                           ("once (a project)", FeeKind.ONE_OFF.value)))
-
-
-def attendee_fields(app: ScopekeeperApp, client: Client) -> list[Field]:
-    """Who took part in a call: filled in with who usually does, to correct."""
-    ours, theirs = usual_attendees(app.snapshot.agency, client)
-    return [Field("ours", "Calls and meetings: who attended from us (commas between)",
-                  "names", ", ".join(ours)),
-            Field("theirs", f"… and from {clean_line(client.name)}", "names",
-                  ", ".join(theirs))]
-
-
-def log_interaction(app: ScopekeeperApp, client: Client,
-                    kind: InteractionKind = InteractionKind.STATUS_CALL) -> None:
-    fields = [
-        Field("kind", "What", "choice", kind.value,
-              choices=tuple((k.label, k.value) for k in InteractionKind)),
-        Field("on", "When", "date", "today", required=True),
-        *attendee_fields(app, client),
-        Field("note", "Notes", "note", hint="ctrl+e: write it in $EDITOR"),
-    ]
-
-    def save(v: Values) -> None:
-        k = InteractionKind(v["kind"])
-        calls = k in CALL_KINDS  # attendance is kept for calls and meetings only
-        app.attempt(lambda: app.act.log(client, k, v["on"], v["note"],
-                                        v["ours"] if calls else (),
-                                        v["theirs"] if calls else ()),
-                    f"Logged {k.label} with {clean_line(client.name)}.")
-
-    _open(app, FormScreen(f"Log · {clean_line(client.name)}", fields, app.snapshot.today), save)
-
-
-def log_nps(app: ScopekeeperApp, client: Client) -> None:
-    fields = [Field("score", "Score (0-10)", "nps", required=True),
-              Field("comment", "Comment"), Field("on", "When", "date", "today", required=True)]
-    _open(app, FormScreen(f"NPS response · {clean_line(client.name)}", fields,
-                          app.snapshot.today),
-          lambda v: app.attempt(lambda: app.act.nps(client, v["score"], v["comment"], v["on"]),
-                                "NPS recorded."))
-
-
-def log_activity(app: ScopekeeperApp, client: Client) -> None:
-    """An activity or test run for the client: what the monthly report is made of."""
-    fields = [Field("title", "Activity or test", required=True),
-              Field("test", "It is a test", "bool", hint="an experiment with a result to judge"),
-              Field("result", "Result", "note"),
-              Field("outcome", "Outcome", "choice", Outcome.OPEN.value,
-                    choices=(("open: running or not judged yet", Outcome.OPEN.value),
-                             ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
-              Field("on", "When", "date", "today", required=True)]
-    _open(app, FormScreen(f"Activity or test · {clean_line(client.name)}", fields,
-                          app.snapshot.today),
-          lambda v: app.attempt(lambda: app.act.activity(
-              client, v["title"], test=bool(v["test"]), result=v["result"],
-              outcome=Outcome(v["outcome"]), on=v["on"]), "Activity recorded."))
-
-
-def log_budget(app: ScopekeeperApp, client: Client) -> None:
-    history = [b for b in app.snapshot.agency.budget_changes if b.client_id == client.id]
-    last = max(history, key=lambda b: (b.on, b.id)).new_cents if history else 0
-    fields = [Field("old", "Budget before", "money", _money_text(last), required=True),
-              Field("new", "Budget now", "money", required=True),
-              Field("reason", "Why"),
-              Field("savings", "Savings we created", "bool",
-                    hint="a cut that comes from savings we created (not a warning sign)"),
-              Field("on", "When", "date", "today", required=True)]
-
-    def preview(v: Values) -> Text:
-        if v.get("old") is None or v.get("new") is None:
-            return Text("")
-        delta = v["new"] - v["old"]
-        return Text(f"change: {format_money(delta, client.currency)}",
-                    style="bold red" if delta < 0 else "bold green")
-
-    _open(app, FormScreen(f"Budget change · {clean_line(client.name)}", fields,
-                          app.snapshot.today, preview=preview),
-          lambda v: app.attempt(lambda: app.act.budget(client, v["old"], v["new"], v["reason"],
-                                                       bool(v["savings"]), v["on"]),
-                                "Budget change recorded."))
-
-
-def log_access(app: ScopekeeperApp, client: Client) -> None:
-    fields = [Field("who", "Granted to", required=True), Field("account", "Which account"),
-              Field("on", "When", "date", "today", required=True)]
-    _open(app, FormScreen(f"New account access · {clean_line(client.name)}", fields,
-                          app.snapshot.today),
-          lambda v: app.attempt(lambda: app.act.access(client, v["who"], v["account"], v["on"]),
-                                "Access grant recorded."))
-
-
-def log_contact_change(app: ScopekeeperApp, client: Client) -> None:
-    old = client.primary_contact.name if client.primary_contact else "nobody"
-    fields = [Field("name", "New main contact", required=True), Field("title", "Their role"),
-              Field("on", "When", "date", "today", required=True)]
-    _open(app, FormScreen(f"Main contact change · {clean_line(client.name)}", fields,
-                          app.snapshot.today, intro=Text(f"Until now: {clean_line(old)}")),
-          lambda v: app.attempt(lambda: app.act.contact_change(client, v["name"], v["title"],
-                                                               v["on"]),
-                                "Contact change recorded; brief the new contact."))
 
 
 def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:

@@ -285,6 +285,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.action_cancel()
 
     def action_submit(self) -> None:
+        if getattr(self, "_submitted", False):
+            return  # a second ctrl+s (or Enter) before the form closed: saved once
         values: dict[str, Any] = {}
         bad: list[Field] = []
         for f in self.fields:
@@ -302,6 +304,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.query_one(f"#field-{bad[0].name}").focus()
             return
         self._forget_draft()
+        self._submitted = True
         self.dismiss(values)
 
     def action_cancel(self) -> None:

@@ -26,7 +26,8 @@ class AgencyCommands(Provider):
             ("screen: team", partial(app.switch_mode, "team"), "load and coverage"),
             ("data: reload", app.action_reload, "read the data file again"),
         ]
-        from screens.editors import edit_client, edit_member, log_interaction
+        from screens.editors import edit_client, edit_member
+        from screens.entries import log_interaction
 
         cmds.append(("client: new", partial(edit_client, app), "add a client"))
         cmds.append(("person: new", partial(edit_member, app), "add a team member"))
@@ -39,9 +40,9 @@ class AgencyCommands(Provider):
                 cmds.append((f"log: {kind.label}", partial(log_interaction, app, a.client, kind),
                              f"with {name}"))
             cmds.append((f"client: edit {name}", partial(edit_client, app, a.client), ""))
-            from screens.editors import log_activity
+            from screens.entries import ACTIVITY, open_entry
 
-            cmds.append(("log: activity or test", partial(log_activity, app, a.client),
+            cmds.append(("log: activity or test", partial(open_entry, app, a.client, ACTIVITY),
                          f"for {name}'s monthly report"))
             from screens.documents import open_document
             from tracker.documents import DOCUMENTS

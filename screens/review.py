@@ -170,7 +170,7 @@ class ReviewScreen(AgencyScreen):
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
                                              K.MEETING, K.IN_PERSON_VISIT))))
         if kind in CALL_KINDS or item.kind.startswith("contact"):
-            from screens.editors import attendee_fields
+            from screens.entries import attendee_fields
 
             fields += attendee_fields(self.sk_app, client)
         fields.append(Field("on", "When", "date", "today", required=True))

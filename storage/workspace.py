@@ -15,7 +15,7 @@ from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
-from tracker.lookup import resolve_client
+from tracker.lookup import resolve_client, twin_of
 from tracker.merge import Merged, merge, settle
 from tracker.models import (
     AccessGrant,
@@ -40,6 +40,7 @@ from tracker.models import (
     Snooze,
     TeamMember,
 )
+from tracker.ownership import records_of
 from tracker.review import assess, build_review
 from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
@@ -307,14 +308,17 @@ class Actions:
 
     def contact_change(self, client: Client, new_name: str, title: str = "",
                        on: date | None = None) -> Client:
-        """The main contact changed: record the sign and make the successor primary."""
-        old = client.primary_contact.name if client.primary_contact else ""
-        change = ContactChange(id=new_id("ContactChange"), client_id=client.id,
-                               on=on or self.today(), old_name=old, new_name=new_name)
+        """The main contact changed: record the change (a warning sign) and make the
+        successor primary. The first main contact of a client is simply set: nobody left."""
         former = (client.primary_contact,) if client.primary_contact else ()
         updated = replace(client, primary_contact=Contact(id=new_id("Contact"), name=new_name,
                                                           title=title),
                           contacts=tuple(c for c in (*former, *client.contacts)))
+        if client.primary_contact is None:
+            return self.save(updated, base=client)
+        change = ContactChange(id=new_id("ContactChange"), client_id=client.id,
+                               on=on or self.today(), old_name=client.primary_contact.name,
+                               new_name=new_name)
         saved = self._save(updated, change, bases=(client,))
         return saved[0]  # type: ignore[no-any-return]
 
@@ -395,15 +399,23 @@ class Actions:
         return saved  # type: ignore[no-any-return]
 
     def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
-        """The change order or stay-focused reply that was sent, kept on its request."""
+        """The change order or stay-focused reply that was sent, kept on its request (once:
+        the same text marked sent again the same day changes nothing)."""
         if not text.strip():
             raise ValidationError("document", "is empty")
+        if (cr.document_kind, cr.document, cr.document_on) == (kind, text, self.today()):
+            return cr
         return self.save(replace(cr, document_kind=kind, document=text,
                                  document_on=self.today()), base=cr)
 
     def summary_sent(self, client: Client, text: str) -> Interaction:
-        """The call summary went out: logged with its text (clears the Review item)."""
-        return self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
+        """The call summary went out: logged with its text (clears the Review item). The
+        same summary marked sent again the same day is not logged twice."""
+        today = self.today()
+        same = next((i for i in self.ws.store.interactions.all()
+                     if i.client_id == client.id and i.kind is InteractionKind.CALL_SUMMARY_SENT
+                     and i.on == today and i.notes == text), None)
+        return same or self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
 
     # --- clients, scope, team -------------------------------------------------------
 
@@ -414,8 +426,24 @@ class Actions:
     def save(self, record: R, base: R | None = None) -> R:
         """Create or update one record; ``base``: the version the change was made from
         (a save over someone else's meanwhile is then merged, see :class:`Actions`)."""
+        if isinstance(record, Client):
+            twin = twin_of(self.ws.store.clients.all(), record)
+            if twin is not None:
+                raise ValidationError("name", f"{twin.name!r} ({twin.id}) is already a client: "
+                                      "give this one a name that tells them apart")
         (saved,) = self._save(record, bases=(base,) if base is not None else ())
         return saved  # type: ignore[no-any-return]
+
+    def delete(self, record: Any) -> None:
+        """Delete one record (an entry made by mistake); the audit trail keeps who and when,
+        and its fields. Refused (Conflict) if someone changed it meanwhile."""
+        self._save(deletes=[record])
+
+    def delete_client(self, client: Client) -> int:
+        """Delete a client with every record of its, in one change; how many went."""
+        doomed = records_of(self.ws.store.load_agency(), client.id)
+        self._save(deletes=doomed)
+        return len(doomed)
 
     def archive(self, client: Client) -> Client:
         return self.save(replace(client, status=ClientStatus.CHURNED), base=client)

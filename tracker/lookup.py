@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.models import Client
+from tracker.models import Client, ClientStatus
 
 
 class ClientNotFound(LookupError):
@@ -33,3 +33,18 @@ def resolve_client(clients: Iterable[Client], text: str) -> Client:
     more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
     raise ClientNotFound(f"{wanted!r} matches {len(matches)} clients: {names}{more}; "
                        "use more of the name or the id")
+
+
+def name_key(name: str) -> str:
+    """A name as people tell names apart: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def twin_of(clients: Iterable[Client], client: Client) -> Client | None:
+    """Another client (not churned) whose name differs from ``client``'s only in case or
+    spacing: two such clients could not be told apart by name, so one is refused."""
+    if client.status is ClientStatus.CHURNED:
+        return None
+    key = name_key(client.name)
+    return next((c for c in clients if c.id != client.id and c.status is not ClientStatus.CHURNED
+                 and name_key(c.name) == key), None)

@@ -170,7 +170,8 @@ def event_signs(h: ClientHistory, today: date, t: Thresholds) -> list[Sign]:
             out.append(_sign(h, SignCode.NEW_ACCESS, g.id, Severity.SEVERE, g.on,
                              f"{g.on:%Y-%m-%d}: access{where} granted to {g.who}"))
     for cc in h.contact_changes:
-        if _recent(cc.on, today, w):
+        # the first main contact ever set is a start, not a change: no successor to brief
+        if _recent(cc.on, today, w) and cc.old_name.strip():
             out.append(_sign(h, SignCode.CONTACT_CHANGE, cc.id, Severity.WARNING, cc.on,
                              f"{cc.on:%Y-%m-%d}: main contact {cc.old_name} -> {cc.new_name}"))
     past = [r for r in h.nps if r.on <= today]

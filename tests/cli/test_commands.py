@@ -262,3 +262,21 @@ def test_history_prints_the_audit_trail_of_a_client(tmp_path):
     assert line.group(1) == line.group(3)  # who saved it
     bad = sk("history", "Nobody", db=db)
     assert bad.returncode == 2 and "no client" in bad.stderr
+
+
+def test_setting_the_first_main_contact_is_not_a_warning_sign(tmp_path):
+    from storage.workspace import Workspace
+    from tests.factories import TODAY
+    from tracker.models import Client
+
+    db = tmp_path / "a.json"
+    ws = Workspace(db, user="t", clock=lambda: TODAY)
+    ws.act.save(Client(id="cli_new", name="Fresh Co", start_date=TODAY))
+    out = sk("contact", "Fresh", "Zoe Park", "--title", "CMO", db=db, check=True)
+    assert out.stdout == "set the first main contact of Fresh Co: Zoe Park (nobody left: " \
+                         "not a warning sign)\n"
+    assert Workspace(db, user="t", clock=lambda: TODAY).store.contact_changes.all() == ()
+    assert "contact_change" not in sk("review", "--format", "json", db=db).stdout
+    out = sk("contact", "Fresh", "Sam Lee", db=db, check=True)  # now it is a change
+    assert out.stdout.startswith("recorded main contact Zoe Park -> Sam Lee for Fresh Co")
+    assert '"kind": "contact_change"' in sk("review", "--format", "json", db=db).stdout

@@ -720,3 +720,104 @@ async def test_a_call_is_logged_with_who_attended(db):
     (call,) = [i for i in store(db).interactions.all() if i.id not in before]
     assert call.attendees_ours == ("Priya Shah", "Theo Lang")
     assert call.attendees_theirs == ("Zoe Park", "Sam Lee")  # each once
+
+
+# --- one name, one client; mistakes can be undone (issue 12 §4) --------------------------
+
+
+async def test_a_second_client_whose_name_differs_only_in_case_is_refused(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("c", "n")
+        await pilot.pause()
+        await type_text(pilot, " lumen  SOLAR ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+    assert any("'Lumen Solar'" in m and "is already a client" in m for m in said), said
+    assert [c.name for c in store(db).clients.all()].count("Lumen Solar") == 1
+    assert not [c for c in store(db).clients.all() if c.name.strip() == "lumen  SOLAR"]
+
+
+async def test_a_repeated_key_never_applies_an_action_twice(db):
+    pine = client(db, "Pinecrest Realty")
+    sent = lambda: [i for i in store(db).interactions.all()  # noqa: E731
+                    if i.client_id == pine.id and i.kind is InteractionKind.CALL_SUMMARY_SENT]
+    before, logged = len(sent()), len(store(db).interactions.all())
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, f"{pine.id}:call_summary")
+        await pilot.press("w")
+        await wait_for_document(pilot)
+        await pilot.press("s", "s", "s")  # mark sent, three times over
+        await pilot.pause()
+        assert len(sent()) == before + 1
+        app.open_client(pine.id, "timeline")
+        await pilot.pause()
+        await pilot.press("N")
+        await pilot.pause()
+        app.screen.query_one("#field-score").value = "9"
+        await pilot.press("ctrl+s", "ctrl+s")  # saved once
+        await pilot.pause()
+    assert len([r for r in store(db).nps.all() if r.client_id == pine.id and r.score == 9]) == 1
+    assert len(store(db).interactions.all()) == logged + 1
+
+
+async def select_entry(pilot, entry_id: str) -> None:
+    await select(pilot, entry_id, "#timeline-table")
+
+
+async def test_a_timeline_entry_is_corrected_or_deleted_with_an_audit_trail(db):
+    nps = store(db).nps.all()[0]
+    lumen = store(db).clients.get(nps.client_id)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(lumen.id, "timeline")
+        await pilot.pause()
+        await select_entry(pilot, nps.id)
+        await pilot.press("enter")  # Enter opens the entry, filled in
+        await pilot.pause()
+        assert app.screen.query_one("#field-score").value == str(nps.score)
+        app.screen.query_one("#field-score").value = "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store(db).nps.get(nps.id).score == 3
+        await select_entry(pilot, nps.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#field-delete").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Delete the NPS 3/10 of" in plain(app.screen.query_one("#form-title"))
+        await pilot.press("ctrl+s")  # confirmed
+        await pilot.pause()
+    assert nps.id not in {r.id for r in store(db).nps.all()}
+    trail = [(e.op, e.by) for e in store(db).db.history(lumen.id) if e.record_id == nps.id]
+    assert trail[-2:] == [("update", "tester"), ("delete", "tester")]
+
+
+async def test_a_client_entered_by_mistake_is_deleted_with_its_records(db):
+    from tracker.ownership import counted, records_of
+
+    pine = client(db, "Pinecrest Realty")
+    n = len(records_of(store(db).load_agency(), pine.id))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id)
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        intro = plain(app.screen.query_one("#form-intro"))
+        assert f"it goes with {counted(records_of(store(db).load_agency(), pine.id))}" \
+            in intro  # the confirmation says how many records go, of which kind
+        app.screen.query_one("#field-what").value = "delete"
+        app.screen.query_one("#field-name").value = "Pinecrest"  # not its name
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)  # refused: type the whole name
+        app.screen.query_one("#field-name").value = "pinecrest realty"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    left = store(db).load_agency()
+    assert pine.id not in {c.id for c in left.clients} and records_of(left, pine.id) == []
+    assert n > 50

@@ -107,3 +107,18 @@ def test_control_sequences_never_survive(raw, shown):
 def test_clean_text_keeps_lines_clean_line_folds_them():
     assert clean_text("a\tb\nc") == "a\tb\nc"
     assert clean_line("a\tb\nc\r") == "a b c "
+
+
+@pytest.mark.parametrize(("name", "twin"), [
+    ("acme outdoor", True), ("  Acme   Outdoor ", True), ("ACME OUTDOOR", True),
+    ("Acme Outdoors", False), ("Acme", False)])
+def test_two_active_clients_cannot_share_a_name_but_for_case_or_spacing(name, twin):
+    from tracker.lookup import twin_of
+    from tracker.models import ClientStatus
+
+    acme = make_client(id="cli_a", name="Acme Outdoor")
+    new = make_client(id="cli_b", name=name)
+    assert (twin_of([acme], new) is acme) is twin
+    gone = make_client(id="cli_a", name="Acme Outdoor", status=ClientStatus.CHURNED)
+    assert twin_of([gone], new) is None  # a churned client's name may be used again
+    assert twin_of([acme], replace(new, id="cli_a")) is None  # itself

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,12 @@ def test_new_outside_access(days, found):
         assert s.severity is Severity.SEVERE
         assert "rival@agency.com" in s.evidence
         assert s.response == RESPONSES[SignCode.NEW_ACCESS]
+
+
+def test_the_first_main_contact_is_not_a_change():
+    c = make_client()
+    first = replace(make_contact_change(c, 1), old_name="")  # recorded by an older version
+    assert codes(agency_of(c, interactions=steady(c), contact_changes=[first])) == []
 
 
 @pytest.mark.parametrize(("days", "found"), [(1, True), (120, False)], ids=["recent", "old"])
