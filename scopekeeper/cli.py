@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="fill the data file with a demo agency",
                           description="Write a realistic, deterministic demo agency.")
     demo.add_argument("--clients", type=_positive, default=25, metavar="N",
-                      help="number of clients (at least 16; default 25)")
+                      help="number of active clients (at least 16; default 25); a prospect "
+                      "and a churned client come with them")
     demo.add_argument("--events", type=_positive, default=None, metavar="M",
                       help="about how many interactions in all (default 120 a client)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
@@ -308,8 +309,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                               force=args.force)
     except NotEmpty as e:
         raise UsageError(str(e)) from None
-    print(f"wrote a demo agency to {ws.path}: {len(agency.clients)} clients, "
-          f"{len(agency.members)} people, {len(agency.interactions)} interactions")
+    from tracker.labels import count
+
+    print(f"wrote a demo agency to {ws.path}: {count(len(agency.clients), 'client')}, "
+          f"{count(len(agency.members), 'person', 'people')}, "
+          f"{count(len(agency.interactions), 'interaction')}")
     return 0
 
 
@@ -783,10 +787,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         args = build_parser().parse_args(argv)
         args.host = read_host(environ)
         return COMMANDS[args.command](args)
-    except (UsageError, HostError) as e:
+    except (UsageError, HostError, ValidationError) as e:  # bad input: nothing was written
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
-    except (StorageError, ValidationError) as e:
+    except StorageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -41,6 +41,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
+from tracker.labels import count
 from tracker.models import ChangeStatus, Outcome, ScopeStatus
 from tracker.money import format_money
 from tracker.review import ClientAssessment
@@ -70,8 +71,9 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
     rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
     rows += [(r.id, r.on, "NPS response", "", f"{r.score}/10 {r.comment}".strip())
              for r in h.nps]
+    cur = a.client.currency
     rows += [(b.id, b.on, "budget change", "",
-              f"{format_money(b.old_cents)} -> {format_money(b.new_cents)}"
+              f"{format_money(b.old_cents, cur)} -> {format_money(b.new_cents, cur)}"
               f"{' (savings we created)' if b.savings_we_created else ''} {b.reason}".strip())
              for b in h.budget_changes]
     rows += [(g.id, g.on, "access granted", "", f"{g.who} {g.account}".strip())
@@ -318,9 +320,11 @@ class ClientScreen(AgencyScreen):
             for key, on, kind, by, detail in shown])
         if len(shown) < len(entries):  # 80 columns: the paging first, the log keys short
             n = min(TIMELINE_PAGE, len(entries) - len(shown))
-            line = f"{len(entries)} entries · newest {len(shown)} shown, m for {n} more · L N B A C T log"
+            line = (f"{count(len(entries), 'entry', 'entries')} · newest {len(shown)} shown, m for "
+                    f"{n} more · L N B A C T log")
         else:
-            line = f"{len(entries)} entries · L log · N NPS · B budget · A access · C contact · T test"
+            line = (f"{count(len(entries), 'entry', 'entries')} · L log · N NPS · B budget · "
+                    "A access · C contact · T test")
         self.query_one("#timeline-count", Static).update(Text(line, style="dim"))
 
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:

@@ -22,6 +22,7 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.text import clean_line
+from tracker.validation import is_email
 from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:
@@ -82,6 +83,10 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         cur = v["currency"].strip().upper()
         if len(cur) != 3 or not cur.isalpha():
             problems["currency"] = "a 3-letter code like USD"
+        if v["email"] and not is_email(v["email"]):
+            problems["email"] = "not an email address (like ana@client.com)"
+        if v["email"] and not v["contact"]:
+            problems["contact"] = "whose email is it? give the contact's name"
         return problems
 
     def save(v: Values) -> None:

@@ -31,6 +31,7 @@ from storage.errors import StorageError
 from tracker.dates import DateParseError, parse_day
 from tracker.money import MoneyError, parse_money
 from tracker.text import clean_line, clean_text
+from tracker.validation import MAX_LINE, MAX_TEXT
 
 Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool",
                "month", "names"]
@@ -99,6 +100,8 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError("must not be negative")
         return h, ""
     if field.kind == "note":
+        if len(raw) > MAX_TEXT:
+            raise FieldError(f"{len(raw):,} characters: at most {MAX_TEXT:,} fit")
         return clean_text(raw).strip(), ""
     if field.kind == "names":
         from tracker.attendance import NamesError, parse_names
@@ -108,6 +111,8 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
         except NamesError as e:
             raise FieldError(str(e)) from None
         return names, f"= {len(names)} {'person' if len(names) == 1 else 'people'}"
+    if len(text) > MAX_LINE:
+        raise FieldError(f"{len(text):,} characters: at most {MAX_LINE} fit on a line")
     return clean_line(text), ""
 
 

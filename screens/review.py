@@ -129,9 +129,11 @@ class ReviewScreen(AgencyScreen):
             why.update("")
             return
         due = f" · since {item.due:%d %b %Y}" if item.due else ""
-        why.update(Text.assemble((clean_line(item.client), "bold"), " — ",
-                                 (kind_label(item.kind), "italic"), ": ", clean_line(item.why),
-                                 (due, "dim")))
+        label = kind_label(item.kind)
+        # a sign's reason starts with its name already ("budget cut: ..."): not twice
+        named = () if item.why.startswith(label) else ((label, "italic"), ": ")
+        why.update(Text.assemble((clean_line(item.client), "bold"), " — ", *named,
+                                 clean_line(item.why), (due, "dim")))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         item = self.selected()

@@ -16,6 +16,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.codes import SignCode
+from tracker.labels import count
 from tracker.models import ClientStatus, TeamMember
 from tracker.text import clean_line
 from tracker.warning_signs import active
@@ -74,8 +75,8 @@ class TeamScreen(AgencyScreen):
                     cell(", ".join(covers[m.id]) or "—")))
             for m in people])
         over = sum(1 for m in people if m.capacity is not None and len(covers[m.id]) > m.capacity)
-        summary = Text.assemble((f"{len(people)} people", "bold"),
-                                f" · {len(live)} active clients")
+        summary = Text.assemble((count(len(people), "person", "people"), "bold"),
+                                f" · {count(len(live), 'active client')}")
         if over:
             summary.append(f" · {over} over capacity", style="bold red")
         self.query_one("#team-summary", Static).update(summary)

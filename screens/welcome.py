@@ -36,7 +36,8 @@ class WelcomeScreen(ModalScreen[Choice]):
                                        ".\nTry it with a demo agency, or start with an empty "
                                        "one."), id="welcome-text")
             yield OptionList(
-                Option(Text("d  Load the demo agency (25 clients, every sign)"),
+                Option(Text("d  Load the demo agency (25 active clients, a prospect, a "
+                            "churned one; every sign)"),
                        id="demo"),
                 Option(Text("e  Start empty"), id="empty"),
                 id="welcome-options",

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 
 class ValidationError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    """A record that cannot be saved as it is: ``field`` names the field for code, ``label``
+    for people (the message shows the label)."""
+
+    def __init__(self, field: str, message: str, label: str = "") -> None:
+        super().__init__(f"{label or field}: {message}")
         self.field = field
         self.message = message
+        self.label = label or field
 
 
 class DecisionError(ValueError):

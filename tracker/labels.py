@@ -35,12 +35,17 @@ LABELS = {
     "kind": "Kind", "on": "Date", "author": "Logged by", "notes": "Notes",
     "score": "NPS", "comment": "Comment", "old_cents": "Budget before",
     "new_cents": "Budget after", "savings_we_created": "Savings we created",
-    "who": "Who got access", "account": "Account", "old_name": "Contact before",
+    "who": "Who got access", "account": "Account", "email": "email", "phone": "phone", "old_name": "Contact before",
     "new_name": "New contact", "acknowledged_on": "Acknowledged on",
     "acknowledged_by": "Acknowledged by", "note": "Note", "resolved_on": "Resolved on",
     "resolved_by": "Resolved by", "until": "Snoozed until", "by": "By",
     "test": "A test", "result": "Result", "outcome": "Outcome", "since": "Since",
 }
+
+
+def count(n: int, one: str, many: str = "") -> str:
+    """``1 person``, ``2 people``, ``0 clients``: the number with the word that fits it."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def fee_line(cents: int, kind: FeeKind, currency: str) -> str:
@@ -59,6 +64,10 @@ def label(record: Any, path: str) -> str:
         return LABELS[own]
     if path in LABELS:
         return LABELS[path]
+    head, _, rest = path.partition(".")
+    if rest and head in LABELS:  # "primary_contact.name" -> "Main contact", "… email"
+        owner = LABELS[head].removesuffix("s")  # "Other contacts" -> "Other contact's"
+        return LABELS[head] if rest == "name" else f"{owner}'s {label(None, rest).lower()}"
     return path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 

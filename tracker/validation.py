@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,14 @@ from tracker.models import (
     TeamMember,
 )
 
-MAX_TEXT = 20_000
+MAX_TEXT = 20_000  # notes, documents
+MAX_LINE = 200  # names, titles, who: what fits a line of a screen or a document
+MAX_DESCRIPTION = 2_000  # what a client asked for
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+#: The one-line fields of each record (the name or title a screen shows in one line).
+LINES = {"name", "title", "location", "who", "account", "old_name", "new_name",
+         "requested_by", "login", "deliverable", "success_metric", "currency", "email",
+         "phone", "author", "decided_by", "acknowledged_by", "resolved_by", "by", "channel_url"}
 
 
 def _need(value: str, field: str) -> None:
@@ -38,15 +46,35 @@ def _nonneg(value: float, field: str) -> None:
         raise ValidationError(field, f"must not be negative (got {value})")
 
 
-def _text_sizes(record: Any) -> None:
+def _text_sizes(record: Any, prefix: str = "") -> None:
     for name in getattr(record, "__slots__", ()):
         value = getattr(record, name)
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise ValidationError(name, f"is longer than {MAX_TEXT} characters")
+        limit = MAX_LINE if name in LINES else (
+            MAX_DESCRIPTION if name == "description" else MAX_TEXT)
+        if isinstance(value, str) and len(value) > limit:
+            raise ValidationError(prefix + name, f"is {len(value):,} characters long; at most "
+                                  f"{limit:,} fit")
+        if isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, str) and len(item) > MAX_LINE:
+                    raise ValidationError(prefix + name, f"a name is at most {MAX_LINE} "
+                                          "characters")
+                if hasattr(item, "__slots__"):
+                    _text_sizes(item, f"{prefix}{name}.")
+        elif hasattr(value, "__slots__") and not isinstance(value, str):
+            _text_sizes(value, f"{prefix}{name}.")
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.match(text))
 
 
 def _contact(c: Contact, field: str = "name") -> None:
     _need(c.name, field)
+    if c.email and not _EMAIL.match(c.email):
+        where = field.rsplit(".", 1)[0] + ".email" if "." in field else "email"
+        raise ValidationError(where, f"{c.email!r} is not an email address (like "
+                              "ana@client.com)")
 
 
 def _cadence(s: CadenceSettings) -> None:
@@ -94,7 +122,7 @@ def _change(cr: ChangeRequest) -> None:
 
 def _nps(r: NpsResponse) -> None:
     if not 0 <= r.score <= 10:
-        raise ValidationError("score", f"NPS is 0 to 10 (got {r.score})")
+        raise ValidationError("score", f"is a score from 0 to 10 (got {r.score})")
 
 
 def _budget(b: BudgetChange) -> None:
@@ -140,8 +168,14 @@ VALIDATORS: dict[type, Callable[[Any], None]] = {
 
 
 def validate(record: Any) -> None:
-    """Raise :class:`ValidationError` naming the first bad field of ``record``."""
-    if not getattr(record, "id", "").strip():
-        raise ValidationError("id", "is required")
-    _text_sizes(record)
-    VALIDATORS[type(record)](record)
+    """Raise :class:`ValidationError` naming the first bad field of ``record`` (its label,
+    as people read it: "Main contact: is required", not ``primary_contact.name``)."""
+    from tracker.labels import label
+
+    try:
+        if not getattr(record, "id", "").strip():
+            raise ValidationError("id", "is required")
+        _text_sizes(record)
+        VALIDATORS[type(record)](record)
+    except ValidationError as e:
+        raise ValidationError(e.field, e.message, label(record, e.field)) from None

@@ -17,6 +17,7 @@ from enum import StrEnum
 from tracker.cadence import Cadence, CadenceState
 from tracker.codes import SignCode
 from tracker.history import ClientHistory
+from tracker.labels import count
 from tracker.models import (
     Assignment,
     ChangeStatus,
@@ -156,8 +157,10 @@ def median(values: Iterable[int]) -> float:
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _money(cents: int) -> str:
-    return f"{cents / 100:,.2f}"
+def _money(cents: int, currency: str) -> str:
+    from tracker.money import format_money
+
+    return format_money(cents, currency)
 
 
 def event_signs(h: ClientHistory, today: date, t: Thresholds) -> list[Sign]:
@@ -181,13 +184,14 @@ def event_signs(h: ClientHistory, today: date, t: Thresholds) -> list[Sign]:
         note = f' "{r.comment}"' if r.comment else ""
         out.append(_sign(h, SignCode.LOW_NPS, r.id, sev, r.on,
                          f"{r.on:%Y-%m-%d}: NPS {r.score}/10{note}"))
+    cur = h.client.currency
     for b in h.budget_changes:
         if b.new_cents < b.old_cents and not b.savings_we_created and _recent(b.on, today, w):
             pct = 100 * (b.old_cents - b.new_cents) / b.old_cents if b.old_cents else 100
             why = f" ({b.reason})" if b.reason else ""
             out.append(_sign(h, SignCode.BUDGET_CUT, b.id, Severity.SEVERE, b.on,
-                             f"{b.on:%Y-%m-%d}: budget {_money(b.old_cents)} -> "
-                             f"{_money(b.new_cents)} (-{pct:.0f}%){why}"))
+                             f"{b.on:%Y-%m-%d}: budget {_money(b.old_cents, cur)} -> "
+                             f"{_money(b.new_cents, cur)} (-{pct:.0f}%){why}"))
     return out
 
 
@@ -275,7 +279,7 @@ def team_signs(h: ClientHistory, team: TeamLoad) -> list[Sign]:
             since = max((a.since for a in h.assignments if a.member_id == p.id),
                         default=h.client.start_date)
             out.append(_sign(h, SignCode.OVER_CAPACITY, p.id, Severity.WARNING, since,
-                             f"{p.name} ({p.role.value}) covers {n} active clients, "
+                             f"{p.name} ({p.role.value}) covers {count(n, 'active client')}, "
                              f"limit {p.capacity}"))
     return out
 

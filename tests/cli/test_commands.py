@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -280,3 +281,30 @@ def test_setting_the_first_main_contact_is_not_a_warning_sign(tmp_path):
     out = sk("contact", "Fresh", "Sam Lee", db=db, check=True)  # now it is a change
     assert out.stdout.startswith("recorded main contact Zoe Park -> Sam Lee for Fresh Co")
     assert '"kind": "contact_change"' in sk("review", "--format", "json", db=db).stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("access", "Bayview", ""), "Who got access: is required"),
+    (("contact", "Bayview", " "), "Main contact: is required"),
+    (("access", "Bayview", "x" * 300), "Who got access: is 300 characters long; at most 200 fit"),
+    (("log", "Bayview", "--kind", "email", "--ours", "Priya"),
+     "--ours and --theirs are for calls and meetings, not email"),
+], ids=["blank-who", "blank-contact", "long-who", "attendees-of-an-email"])
+def test_bad_input_is_exit_2_with_the_field_as_people_call_it(demo_db, tmp_path, args, message):
+    db = tmp_path / "t.json"
+    db.write_bytes(demo_db.read_bytes())
+    before = db.read_bytes()
+    out = sk(*args, db=db)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == f"scopekeeper: error: {message}\n"
+    assert db.read_bytes() == before and not db.with_name("t.json.journal").exists()
+
+
+def test_counts_say_one_person_not_one_people(tmp_path):
+    out = sk("demo", "--clients", "16", db=tmp_path / "a.json", check=True).stdout
+    assert re.search(r": 18 clients, \d+ people, [\d,]+ interactions$", out.strip())
+    from tracker.labels import count
+
+    assert [count(1, "person", "people"), count(2, "person", "people"), count(0, "client"),
+            count(1, "entry", "entries"), count(1_200, "interaction")] == [
+        "1 person", "2 people", "0 clients", "1 entry", "1,200 interactions"]

@@ -64,7 +64,7 @@ def test_a_csv_with_bad_rows_reports_each_with_its_line_and_writes_nothing(db, t
     assert lines[0] == f"note: column not used: {sheet}: Shoe size"
     assert f"{sheet}:4: fee: not an amount: 'lots'" in out.stderr
     assert f"{sheet}:5: start: " in out.stderr and "someday" in out.stderr
-    assert f"{sheet}:6: name: is required" in out.stderr
+    assert f"{sheet}:6: Name: is required" in out.stderr
     assert f"{sheet}:7: status calls: weekly, biweekly, monthly or none (got 'daily')" \
         in out.stderr
     assert lines[-1] == (f"scopekeeper: error: 4 problem(s) in {sheet}; nothing was imported")

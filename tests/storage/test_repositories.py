@@ -108,14 +108,14 @@ def test_save_replaces_by_id_and_delete_removes(path):
 
 def test_invalid_record_names_the_field_and_writes_nothing(path):
     store = Store(path)
-    with pytest.raises(ValidationError, match="name: is required"):
+    with pytest.raises(ValidationError, match="Name: is required"):
         store.clients.save(replace(CLIENT, name=" "))
     assert not path.exists()
     store.clients.save(CLIENT)
     before = path.read_bytes()
-    with pytest.raises(ValidationError, match="score"):
+    with pytest.raises(ValidationError, match="NPS: is a score from 0 to 10"):
         store.nps.save(make_nps(CLIENT, 11))
-    with pytest.raises(ValidationError, match="fee_cents"):
+    with pytest.raises(ValidationError, match="Monthly fee: must not be negative"):
         store.clients.save_many([make_client(), replace(CLIENT, fee_cents=-1)])
     assert path.read_bytes() == before
 

@@ -39,14 +39,14 @@ def test_bad_client_names_the_field(record, field):
 
 @pytest.mark.parametrize("score", [-1, 11])
 def test_nps_is_0_to_10(score):
-    with pytest.raises(ValidationError, match="score: NPS is 0 to 10"):
+    with pytest.raises(ValidationError, match="NPS: is a score from 0 to 10"):
         validate(make_nps(make_client(), score))
 
 
 def test_change_request_decision_dates_are_consistent():
     c = make_client()
     validate(make_request(c))
-    with pytest.raises(ValidationError, match="decided_on"):
+    with pytest.raises(ValidationError, match="Decided on: "):
         validate(replace(make_request(c), status=ChangeStatus.EXPAND))
     with pytest.raises(ValidationError, match="cannot be before"):
         validate(replace(make_request(c, 3, ChangeStatus.FOCUS), decided_on=date(2020, 1, 1)))
@@ -122,3 +122,24 @@ def test_two_active_clients_cannot_share_a_name_but_for_case_or_spacing(name, tw
     gone = make_client(id="cli_a", name="Acme Outdoor", status=ClientStatus.CHURNED)
     assert twin_of([gone], new) is None  # a churned client's name may be used again
     assert twin_of([acme], replace(new, id="cli_a")) is None  # itself
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    (make_client(name="x" * 201), "Name: is 201 characters long; at most 200 fit"),
+    (make_client(primary_contact=Contact(id="con_1", name="Ann", email="ann at acme")),
+     "Main contact's email: 'ann at acme' is not an email address (like ana@client.com)"),
+    (make_client(primary_contact=Contact(id="con_1", name=" ")), "Main contact: is required"),
+    (make_client(contacts=(Contact(id="con_1", name="Bo", title="t" * 300),)),
+     "Other contact's title: is 300 characters long; at most 200 fit"),
+    (make_request(make_client(), description="d" * 2001),
+     "Request: is 2,001 characters long; at most 2,000 fit"),
+], ids=["long-name", "bad-email", "blank-contact", "long-title", "long-request"])
+def test_every_refusal_names_the_field_as_people_call_it(record, message):
+    with pytest.raises(ValidationError) as e:
+        validate(record)
+    assert str(e.value) == message
+
+
+def test_a_good_email_and_names_at_the_limit_pass():
+    validate(make_client(name="x" * 200, primary_contact=Contact(
+        id="con_1", name="Ann", email="ann.lee+ads@acme.co.uk")))
