@@ -53,6 +53,7 @@ class TeamScreen(AgencyScreen):
         yield Header()
         yield Static(id="team-summary")
         yield KeyTable(id="team-table")
+        yield Static(id="team-detail")
         yield Static(id="team-thin")
         yield KeyBar()
 
@@ -67,6 +68,7 @@ class TeamScreen(AgencyScreen):
         for a in sorted(agency.assignments, key=lambda a: (a.since, a.id)):
             if a.client_id in live and a.member_id in covers:
                 covers[a.member_id].append(live[a.client_id].name)
+        self.covers = covers
         order = {"owner": 0, "pm": 1, "analyst": 2}
         people = sorted(agency.members, key=lambda m: (order[m.role.value], m.name.casefold()))
         self.query_one("#team-table", KeyTable).sync(COLUMNS, self.app.size.width, [
@@ -85,6 +87,7 @@ class TeamScreen(AgencyScreen):
         text = Text("Covered by fewer than two people (a PM and an analyst): ", style="bold")
         text.append(clean_line(", ".join(thin)) if thin else "none", style="" if thin else "green")
         self.query_one("#team-thin", Static).update(text)
+        self._detail()
 
     def selected(self) -> TeamMember | None:
         key = self.query_one("#team-table", KeyTable).selected_key()
@@ -94,6 +97,23 @@ class TeamScreen(AgencyScreen):
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self.update_bindings()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The selected person's clients in full (the table's column cuts them short)."""
+        m = self.selected()
+        detail = self.query_one("#team-detail", Static)
+        if m is None:
+            detail.update("")
+            return
+        mine = getattr(self, "covers", {}).get(m.id, [])
+        cap = f" of {m.capacity}" if m.capacity is not None else ""
+        text = Text.assemble((clean_line(m.name), "bold"),
+                             f" covers {count(len(mine), 'active client')}{cap}",
+                             (" — over capacity" if m.capacity is not None
+                              and len(mine) > m.capacity else "", "bold red"),
+                             ": " if mine else "", clean_line(", ".join(mine)))
+        detail.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("assign", "unassign", "edit"):

@@ -821,3 +821,24 @@ async def test_a_client_entered_by_mistake_is_deleted_with_its_records(db):
     left = store(db).load_agency()
     assert pine.id not in {c.id for c in left.clients} and records_of(left, pine.id) == []
     assert n > 50
+
+
+async def test_the_team_screen_shows_a_persons_clients_whole(db):
+    from screens.team import TeamScreen
+
+    agency = store(db).load_agency()
+    busiest = max(agency.members, key=lambda m: sum(a.member_id == m.id
+                                                    for a in agency.assignments))
+    live = {c.id: c.name for c in agency.clients if c.status is ClientStatus.ACTIVE}
+    names = [live[a.client_id] for a in agency.assignments
+             if a.member_id == busiest.id and a.client_id in live]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        await select(pilot, busiest.id)
+        detail = plain(app.screen.query_one("#team-detail"))
+    assert len(", ".join(names)) > 40  # more than the table's column shows
+    assert detail.startswith(f"{busiest.name} covers {len(names)} active clients")
+    assert all(n in detail for n in names)
