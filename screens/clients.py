@@ -70,8 +70,10 @@ def matches(a: ClientAssessment, needle: str) -> bool:
     if not needle:
         return True
     c = a.client
+    band = a.health.band.value  # the health word the badge shows, and its plain English
     hay = " ".join([c.name, c.location, c.status.value,
-                    c.primary_contact.name if c.primary_contact else ""]).casefold()
+                    c.primary_contact.name if c.primary_contact else "", BAND_WORD[band],
+                    {"green": "healthy", "amber": "watch", "red": "at risk"}[band]]).casefold()
     return all(part in hay for part in needle.casefold().split())
 
 
@@ -91,7 +93,8 @@ class ClientsScreen(AgencyScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="/ filter by name, place, contact or status", id="clients-filter")
+        yield Input(placeholder="/ filter by name, place, contact, status or health (risk)",
+                    id="clients-filter")
         yield Static(id="clients-summary")
         yield KeyTable(id="clients-table")
         with Horizontal(id="clients-trend"):
