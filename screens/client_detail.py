@@ -37,6 +37,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
+from tracker.health import AMBER_BELOW, RED_BELOW, SEVERE_CAP
 from tracker.models import ChangeStatus, Outcome, ScopeStatus
 from tracker.money import format_money
 from tracker.review import ClientAssessment
@@ -67,7 +68,8 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
     rows += [(r.id, r.on, "NPS response", "", f"{r.score}/10 {r.comment}".strip())
              for r in h.nps]
     rows += [(b.id, b.on, "budget change", "",
-              f"{format_money(b.old_cents)} -> {format_money(b.new_cents)}"
+              f"{format_money(b.old_cents, h.client.currency)} -> "
+              f"{format_money(b.new_cents, h.client.currency)}"
               f"{' (savings we created)' if b.savings_we_created else ''} {b.reason}".strip())
              for b in h.budget_changes]
     rows += [(g.id, g.on, "access granted", "", f"{g.who} {g.account}".strip())
@@ -129,8 +131,8 @@ def health_view(a: ClientAssessment) -> Group:
     for f in a.health.factors:
         grid.add_row(f"{f.points:+d}", clean_line(f.label), Text(clean_line(f.detail)))
     head = Text.assemble("Health ", health_cell(a.health),
-                         ("   any unresolved severe sign makes a client red; an acknowledged "
-                          "sign costs half", "dim"))
+                         (f"   risk below {RED_BELOW}, watch below {AMBER_BELOW}; an unresolved "
+                          f"severe sign caps it at {SEVERE_CAP}", "dim"))
     return Group(head, grid)
 
 

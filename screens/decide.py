@@ -13,9 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from screens.forms import Field, FormScreen
+from tracker.dates import Sense
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
 from tracker.models import ChangeRequest, ChangeStatus, Client, ScopeItem, ScopeStatus
-from tracker.money import format_money
+from tracker.money import amount_text, format_money
 from tracker.settings import Thresholds
 from tracker.text import clean_line
 
@@ -112,10 +113,10 @@ def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
     fields = [
         Field("title", "New scope item", value=clean_line(cr.description), required=True),
         Field("deliverable", "Deliverable"),
-        Field("due", "Due", "date"),
+        Field("due", "Due", "date", sense=Sense.DUE),
         Field("metric", "Success metric"),
         Field("fee", "Monthly fee change", "money",
-              f"{cr.fee_cents / 100:.2f}" if cr.fee_cents else ""),
+              amount_text(cr.fee_cents) if cr.fee_cents else "", currency=client.currency),
     ]
 
     def preview(v: dict[str, Any]) -> Text:

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from storage.ids import new_id
+from tracker.dates import Sense
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
@@ -22,7 +23,7 @@ from tracker.models import (
     ScopeStatus,
     TeamMember,
 )
-from tracker.money import format_money
+from tracker.money import amount_text, format_money
 from tracker.text import clean_line
 from tracker.warning_signs import Sign
 
@@ -33,7 +34,7 @@ Values = dict[str, Any]
 
 
 def _money_text(cents: int) -> str:
-    return f"{cents / 100:,.2f}" if cents else ""
+    return amount_text(cents) if cents else ""
 
 
 def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
@@ -53,7 +54,8 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         Field("name", "Name", value=c.name if c else "", required=True),
         Field("status", "Status", "choice", c.status.value if c else "active",
               choices=tuple((s.value, s.value) for s in ClientStatus)),
-        Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else ""),
+        Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else "",
+              currency_field="currency"),
         Field("currency", "Currency", value=c.currency if c else "USD", required=True),
         Field("start", "Start date", "date",
               c.start_date.isoformat() if c else "today", required=True),
@@ -129,11 +131,12 @@ def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = Non
     fields = [
         Field("title", "Title", value=i.title if i else "", required=True),
         Field("deliverable", "Deliverable", value=i.deliverable if i else ""),
-        Field("due", "Due", "date", i.due.isoformat() if i and i.due else ""),
+        Field("due", "Due", "date", i.due.isoformat() if i and i.due else "", sense=Sense.DUE),
         Field("metric", "Success metric", value=i.success_metric if i else ""),
         Field("status", "Status", "choice", i.status.value if i else "planned",
               choices=tuple((s.value, s.value) for s in ScopeStatus)),
-        Field("fee", "Monthly fee for this item", "money", _money_text(i.fee_cents) if i else ""),
+        Field("fee", "Monthly fee for this item", "money", _money_text(i.fee_cents) if i else "",
+              currency=client.currency),
     ]
 
     def save(v: Values) -> None:
@@ -154,9 +157,9 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
     fields = [
         Field("description", "What they asked for", required=True),
         Field("by", "Asked by", value=who),
-        Field("on", "Asked on", "date", "today", required=True),
+        Field("on", "Asked on", "date", "today", required=True, sense=Sense.PAST),
         Field("hours", "Estimated hours", "hours"),
-        Field("fee", "Fee if we expand scope", "money"),
+        Field("fee", "Fee if we expand scope", "money", currency=client.currency),
     ]
 
     def save(v: Values) -> None:
@@ -173,7 +176,7 @@ def log_interaction(app: ScopekeeperApp, client: Client,
     fields = [
         Field("kind", "What", "choice", kind.value,
               choices=tuple((k.label, k.value) for k in InteractionKind)),
-        Field("on", "When", "date", "today", required=True),
+        Field("on", "When", "date", "today", required=True, sense=Sense.PAST),
         Field("note", "Notes", "note", hint="ctrl+e: write it in $EDITOR"),
     ]
 
@@ -187,7 +190,8 @@ def log_interaction(app: ScopekeeperApp, client: Client,
 
 def log_nps(app: ScopekeeperApp, client: Client) -> None:
     fields = [Field("score", "Score (0-10)", "nps", required=True),
-              Field("comment", "Comment"), Field("on", "When", "date", "today", required=True)]
+              Field("comment", "Comment"),
+              Field("on", "When", "date", "today", required=True, sense=Sense.PAST)]
     _open(app, FormScreen(f"NPS response · {clean_line(client.name)}", fields,
                           app.snapshot.today),
           lambda v: app.attempt(lambda: app.act.nps(client, v["score"], v["comment"], v["on"]),
@@ -202,7 +206,7 @@ def log_activity(app: ScopekeeperApp, client: Client) -> None:
               Field("outcome", "Outcome", "choice", Outcome.OPEN.value,
                     choices=(("open: running or not judged yet", Outcome.OPEN.value),
                              ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
-              Field("on", "When", "date", "today", required=True)]
+              Field("on", "When", "date", "today", required=True, sense=Sense.PAST)]
     _open(app, FormScreen(f"Activity or test · {clean_line(client.name)}", fields,
                           app.snapshot.today),
           lambda v: app.attempt(lambda: app.act.activity(
@@ -213,12 +217,13 @@ def log_activity(app: ScopekeeperApp, client: Client) -> None:
 def log_budget(app: ScopekeeperApp, client: Client) -> None:
     history = [b for b in app.snapshot.agency.budget_changes if b.client_id == client.id]
     last = max(history, key=lambda b: (b.on, b.id)).new_cents if history else 0
-    fields = [Field("old", "Budget before", "money", _money_text(last), required=True),
-              Field("new", "Budget now", "money", required=True),
+    fields = [Field("old", "Budget before", "money", _money_text(last), required=True,
+                    currency=client.currency),
+              Field("new", "Budget now", "money", required=True, currency=client.currency),
               Field("reason", "Why"),
               Field("savings", "Savings we created", "bool",
                     hint="a cut that comes from savings we created (not a warning sign)"),
-              Field("on", "When", "date", "today", required=True)]
+              Field("on", "When", "date", "today", required=True, sense=Sense.PAST)]
 
     def preview(v: Values) -> Text:
         if v.get("old") is None or v.get("new") is None:
@@ -236,7 +241,7 @@ def log_budget(app: ScopekeeperApp, client: Client) -> None:
 
 def log_access(app: ScopekeeperApp, client: Client) -> None:
     fields = [Field("who", "Granted to", required=True), Field("account", "Which account"),
-              Field("on", "When", "date", "today", required=True)]
+              Field("on", "When", "date", "today", required=True, sense=Sense.PAST)]
     _open(app, FormScreen(f"New account access · {clean_line(client.name)}", fields,
                           app.snapshot.today),
           lambda v: app.attempt(lambda: app.act.access(client, v["who"], v["account"], v["on"]),
@@ -246,7 +251,7 @@ def log_access(app: ScopekeeperApp, client: Client) -> None:
 def log_contact_change(app: ScopekeeperApp, client: Client) -> None:
     old = client.primary_contact.name if client.primary_contact else "nobody"
     fields = [Field("name", "New main contact", required=True), Field("title", "Their role"),
-              Field("on", "When", "date", "today", required=True)]
+              Field("on", "When", "date", "today", required=True, sense=Sense.PAST)]
     _open(app, FormScreen(f"Main contact change · {clean_line(client.name)}", fields,
                           app.snapshot.today, intro=Text(f"Until now: {clean_line(old)}")),
           lambda v: app.attempt(lambda: app.act.contact_change(client, v["name"], v["title"],

@@ -158,6 +158,7 @@ class ReviewScreen(AgencyScreen):
 
     def action_log(self) -> None:
         from screens.forms import Field, FormScreen
+        from tracker.dates import Sense
 
         item = self.selected()
         kind = log_kind(item) if item else None
@@ -165,7 +166,7 @@ class ReviewScreen(AgencyScreen):
         if item is None or kind is None or client is None:
             return
         fields = [Field("note", "Note (optional)"), Field("on", "When", "date", "today",
-                                                          required=True)]
+                                                          required=True, sense=Sense.PAST)]
         if item.kind.startswith("contact"):
             fields.insert(1, Field("kind", "How", "choice", kind.value, choices=tuple(
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
@@ -205,6 +206,7 @@ class ReviewScreen(AgencyScreen):
 
     def action_snooze(self) -> None:
         from screens.forms import Field, FormScreen
+        from tracker.dates import Sense
 
         item = self.selected()
         if item is None or self.shown is None:
@@ -219,7 +221,7 @@ class ReviewScreen(AgencyScreen):
         self.app.push_screen(FormScreen(
             f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
             [Field("until", "Show it again on", "date",
-                   (today + timedelta(days=7)).isoformat(), required=True)],
+                   (today + timedelta(days=7)).isoformat(), required=True, sense=Sense.DUE)],
             today, submit="Snooze", enter_submits=True,
             check=lambda v: {"until": "must be after today"} if v["until"] <= today else {}),
             save)
