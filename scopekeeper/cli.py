@@ -80,7 +80,7 @@ def _money(text: str, currency: str, what: str) -> int:
     try:
         return parse_money(text, currency)
     except MoneyError as e:
-        raise UsageError(f"{what}: {e}") from None
+        raise UsageError(clean_line(f"{what}: {e}")) from None  # it quotes the input
 
 
 def _kind(text: str) -> InteractionKind:
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
     budget.add_argument("amount", metavar="AMOUNT",
                         help="the new budget in the client's currency, e.g. 7000, 7,000.00, "
-                        "7k, $7,000 or USD 7000 for a client in dollars, ฿7,000 in baht")
+                        "7k, $7,000 or USD 7000 for a client in dollars, THB 7,000 in baht")
     budget.add_argument("--from", dest="old", default=None, metavar="AMOUNT",
                         help="the budget before (default: the last one recorded)")
     budget.add_argument("--reason", default="", metavar="TEXT", help="why it changed")
@@ -270,7 +270,7 @@ def _day(text: str | None, now: date, sense: str = "any") -> date:
     try:
         return parse_day(text, now, Sense(sense))
     except DateParseError as e:
-        raise UsageError(f"--on: {e}") from None
+        raise UsageError(clean_line(f"--on: {e}")) from None  # it quotes the input
 
 
 def _config(args: argparse.Namespace) -> Config:

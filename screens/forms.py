@@ -68,8 +68,8 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
     if field.kind == "date":
         try:
             day = parse_day(text, today, field.sense)
-        except DateParseError as e:
-            raise FieldError(str(e)) from None
+        except DateParseError as e:  # it quotes what was typed: cleaned for the terminal
+            raise FieldError(clean_line(str(e))) from None
         return day, f"= {day:%a %d %b %Y}"
     if field.kind == "month":
         from tracker.documents import DocumentError, parse_month
@@ -85,7 +85,7 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
         try:
             cents = parse_money(text, field.currency)
         except MoneyError as e:
-            raise FieldError(str(e)) from None
+            raise FieldError(clean_line(str(e))) from None
         return cents, f"= {format_money(cents, field.currency)}"
     if field.kind in ("int", "nps"):
         try:
@@ -275,7 +275,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if f is not None and (event.value.strip() or self.query_one(
                 f"#msg-{f.name}", Static).has_class("-error")):
             self._check(f)
-        for money in self.fields:  # an amount is read in the currency typed above it
+        for money in self.fields:  # an amount is read in the currency its form names
             if money.currency_field == name and str(self.raw(money)).strip():
                 self._check(money)
         self._preview()

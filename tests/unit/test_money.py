@@ -105,8 +105,8 @@ def test_negative_amounts_read_back_where_they_are_allowed(case):
 def test_no_text_breaks_the_parser_and_every_amount_is_bounded(text, code):
     try:
         cents = parse_money(text, code)
-    except MoneyError as e:
-        assert "\n" not in str(e)
+    except MoneyError as e:  # one line, and what was typed can never reach a terminal raw
+        assert str(e).isprintable()
     else:
         assert 0 <= cents <= MAX_CENTS
 
