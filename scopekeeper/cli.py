@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 # app shows the kept review before either is imported (see cmd_tui).
 
 PROG = "scopekeeper"
+#: How far ahead a calendar export may reach (two years of status calls is plenty).
+MAX_DAYS_AHEAD = 730
 
 
 class UsageError(Exception):
@@ -64,13 +66,21 @@ def _score(text: str) -> int:
     return n
 
 
-def _money(text: str) -> int:
+def _days_ahead(text: str) -> int:
+    n = _positive(text)
+    if n > MAX_DAYS_AHEAD:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DAYS_AHEAD} days ahead (got {n})")
+    return n
+
+
+def _money(text: str, currency: str, what: str) -> int:
+    """An amount in the client's currency (known only once the client is found)."""
     from tracker.money import MoneyError, parse_money
 
     try:
-        return parse_money(text)
+        return parse_money(text, currency)
     except MoneyError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+        raise UsageError(clean_line(f"{what}: {e}")) from None  # it quotes the input
 
 
 def _kind(text: str) -> InteractionKind:
@@ -133,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="calls and meetings: who attended from the client (commas between)")
 
     nps = sub.add_parser("nps", parents=[common], help="record an NPS response (0-10)",
-                         description="Record a net promoter score; 0-6 is a detractor (a "
-                         "warning sign), 7-8 passive.")
+                         description="Record a net promoter score. A detractor (0-6 by "
+                         "default: thresholds.nps_detractor_max) is a warning sign; a passive "
+                         "(7-8: thresholds.nps_passive_max) or promoter score is not.")
     nps.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
     nps.add_argument("score", type=_score, metavar="SCORE", help="0 to 10")
     nps.add_argument("--comment", default="", metavar="TEXT", help="what they said")
@@ -144,9 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Record the client's new budget; a cut is a warning "
                             "sign unless it is savings the agency created (--savings).")
     budget.add_argument("client", metavar="CLIENT", help="client id or (unique part of) its name")
-    budget.add_argument("amount", type=_money, metavar="AMOUNT",
-                        help="the new budget, e.g. 7000, 7,000.00 or 7k")
-    budget.add_argument("--from", dest="old", type=_money, default=None, metavar="AMOUNT",
+    budget.add_argument("amount", metavar="AMOUNT",
+                        help="the new budget in the client's currency, e.g. 7000, 7,000.00, "
+                        "7k, $7,000 or USD 7000 for a client in dollars, THB 7,000 in baht")
+    budget.add_argument("--from", dest="old", default=None, metavar="AMOUNT",
                         help="the budget before (default: the last one recorded)")
     budget.add_argument("--reason", default="", metavar="TEXT", help="why it changed")
     budget.add_argument("--savings", action="store_true",
@@ -181,8 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", default=None,
                         help="where to write (default: standard output; for csv a directory "
                         "or a FILE.zip)")
-    export.add_argument("--days", type=_positive, default=30, metavar="N",
-                        help="ics: how many days ahead (default 30)")
+    export.add_argument("--days", type=_days_ahead, default=30, metavar="N",
+                        help=f"ics: how many days ahead (default 30, at most {MAX_DAYS_AHEAD})")
     export.add_argument("--force", action="store_true", help="replace files that exist")
 
     imp = sub.add_parser(
@@ -262,15 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _day(text: str | None, now: date) -> date:
+def _day(text: str | None, now: date, sense: str = "any") -> date:
+    """``--on``: ``sense`` "past" for something that happened (not in the future; a day
+    without a year is the last such day), "any" for a day to look from."""
     if text is None:
         return now
-    from tracker.dates import DateParseError, parse_day
+    from tracker.dates import DateParseError, Sense, parse_day
 
     try:
-        return parse_day(text, now)
+        return parse_day(text, now, Sense(sense))
     except DateParseError as e:
-        raise UsageError(str(e)) from None
+        raise UsageError(clean_line(f"--on: {e}")) from None  # it quotes the input
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -375,7 +389,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from tracker.kinds import CALL_KINDS
 
     ws = _workspace(args)
-    on = _day(args.on, ws.clock())
+    on = _day(args.on, ws.clock(), "past")
     client = _client(ws, args.client)
     if (args.ours or args.theirs) and args.kind not in CALL_KINDS:
         raise UsageError(f"--ours and --theirs are for calls and meetings, not {args.kind.label}")
@@ -452,12 +466,12 @@ def _client(ws: Workspace, text: str) -> Client:
 
 def cmd_nps(args: argparse.Namespace) -> int:
     ws = _workspace(args)
-    on = _day(args.on, ws.clock())
+    on = _day(args.on, ws.clock(), "past")
     client = _client(ws, args.client)
     ws.act.nps(client, args.score, args.comment, on)
-    kind = "detractor" if args.score <= ws.thresholds.nps_detractor_max else (
-        "passive" if args.score <= ws.thresholds.nps_passive_max else "promoter")
-    print(f"recorded NPS {args.score}/10 ({kind}) for {clean_line(client.name)} on {on:%Y-%m-%d}")
+    band = ws.thresholds.nps_band(args.score)  # the one band definition, as configured
+    print(f"recorded NPS {args.score}/10 ({band}) for {clean_line(client.name)} on "
+          f"{on:%Y-%m-%d}")
     return 0
 
 
@@ -465,27 +479,28 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from tracker.money import format_money
 
     ws = _workspace(args)
-    on = _day(args.on, ws.clock())
+    on = _day(args.on, ws.clock(), "past")
     client = _client(ws, args.client)
-    old = args.old
+    amount = _money(args.amount, client.currency, "AMOUNT")
+    old = None if args.old is None else _money(args.old, client.currency, "--from")
     if old is None:
         known = [b for b in ws.store.budget_changes.all() if b.client_id == client.id]
         if not known:
             raise UsageError(f"no budget recorded yet for {client.name}: give the one before "
                              "with --from AMOUNT")
         old = max(known, key=lambda b: (b.on, b.id)).new_cents
-    ws.act.budget(client, old, args.amount, args.reason, args.savings, on)
-    change = "no change" if old == args.amount else (
-        f"{(args.amount - old) / old:+.0%}" if old else "new")
+    ws.act.budget(client, old, amount, args.reason, args.savings, on)
+    change = "no change" if old == amount else (
+        f"{(amount - old) / old:+.0%}" if old else "new")
     print(f"recorded budget {format_money(old, client.currency)} -> "
-          f"{format_money(args.amount, client.currency)} ({change}) for "
+          f"{format_money(amount, client.currency)} ({change}) for "
           f"{clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 
 def cmd_access(args: argparse.Namespace) -> int:
     ws = _workspace(args)
-    on = _day(args.on, ws.clock())
+    on = _day(args.on, ws.clock(), "past")
     client = _client(ws, args.client)
     ws.act.access(client, args.who, args.account, on)
     where = f" to {clean_line(args.account)}" if args.account else ""
@@ -496,7 +511,7 @@ def cmd_access(args: argparse.Namespace) -> int:
 
 def cmd_contact(args: argparse.Namespace) -> int:
     ws = _workspace(args)
-    on = _day(args.on, ws.clock())
+    on = _day(args.on, ws.clock(), "past")
     client = _client(ws, args.client)
     ws.act.contact_change(client, args.new_name, args.title, on)
     if client.primary_contact is None:
@@ -538,8 +553,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = exchange.export_json(agency, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     elif args.format == "ics":
         from tracker.calendar import upcoming
+        from tracker.dates import LATEST
 
-        events = upcoming(agency, ws.clock(), args.days, ws.thresholds)
+        today = ws.clock()  # the window ends at the last day of the range at the latest
+        events = upcoming(agency, today, min(args.days, (LATEST - today).days), ws.thresholds)
         data = exchange.export_ics(events, now.strftime("%Y%m%dT%H%M%SZ"))
     else:
         files = exchange.export_csv(agency)

@@ -23,12 +23,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from storage.paths import Places, expand_user
+from tracker.dates import EARLIEST, LATEST
 
 TODAY_VAR = "SCOPEKEEPER_TODAY"
 SYSTEM_CONFIG_VAR = "SCOPEKEEPER_SYSTEM_CONFIG"
 SYSTEM_CONFIG = Path("/etc/scopekeeper/config.toml")
-#: The days a moved clock may name.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class HostError(ValueError):
@@ -95,7 +94,7 @@ def parse_day(text: str) -> date:
     except ValueError:
         raise HostError(f"{TODAY_VAR}={text!r} is not a day written YYYY-MM-DD (it sets the "
                         "day the program believes it is; unset it to use today)") from None
-    if len(text.strip()) != 10 or not EARLIEST <= day <= LATEST:
+    if len(text.strip()) != 10 or not EARLIEST <= day <= LATEST:  # the range of every date
         raise HostError(f"{TODAY_VAR}={text!r}: give a day written YYYY-MM-DD between "
                         f"{EARLIEST} and {LATEST}")
     return day

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 # keyed by the value of tracker.health.Band (a StrEnum), which the Review screen, drawn
 # before the rules are imported, does not need
 BAND_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
-BAND_WORD = {"green": "ok", "amber": "watch", "red": "risk"}
 
 
 def cell(value: object, style: str = "") -> Text:
@@ -29,8 +28,9 @@ def urgency_cell(urgency: int) -> Text:
 
 
 def health_cell(h: Health) -> Text:
-    """A badge that does not rely on colour alone: ``risk  40``."""
-    return Text(f"{BAND_WORD[h.band]:<5} {h.score:3d}", style=BAND_STYLE[h.band])
+    """A badge that does not rely on colour alone: ``risk  40`` (the word is the band's own,
+    read off the score: :func:`tracker.health.band_of`)."""
+    return Text(f"{h.band.word:<5} {h.score:3d}", style=BAND_STYLE[h.band])
 
 
 def day_cell(day: date | None, today: date, late_from: date | None = None) -> Text:

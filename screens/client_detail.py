@@ -41,6 +41,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
+from tracker.health import AMBER_BELOW, RED_BELOW, SEVERE_CAP
 from tracker.labels import count
 from tracker.models import ChangeStatus, Outcome, ScopeStatus
 from tracker.money import format_money
@@ -135,8 +136,8 @@ def health_view(a: ClientAssessment) -> Group:
     for f in a.health.factors:
         grid.add_row(f"{f.points:+d}", clean_line(f.label), Text(clean_line(f.detail)))
     head = Text.assemble("Health ", health_cell(a.health),
-                         ("   any unresolved severe sign makes a client red; an acknowledged "
-                          "sign costs half", "dim"))
+                         (f"   risk below {RED_BELOW}, watch below {AMBER_BELOW}; an unresolved "
+                          f"severe sign caps it at {SEVERE_CAP}", "dim"))
     return Group(head, grid)
 
 

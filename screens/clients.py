@@ -70,10 +70,11 @@ def matches(a: ClientAssessment, needle: str) -> bool:
     if not needle:
         return True
     c = a.client
-    band = a.health.band.value  # the health word the badge shows, and its plain English
+    band = a.health.band  # the health word the badge shows, and its plain English
     hay = " ".join([c.name, c.location, c.status.value,
-                    c.primary_contact.name if c.primary_contact else "", BAND_WORD[band],
-                    {"green": "healthy", "amber": "watch", "red": "at risk"}[band]]).casefold()
+                    c.primary_contact.name if c.primary_contact else "", band.word,
+                    {"green": "healthy", "amber": "watch", "red": "at risk"}[band.value]]
+                   ).casefold()
     return all(part in hay for part in needle.casefold().split())
 
 
@@ -112,6 +113,7 @@ class ClientsScreen(AgencyScreen):
         keys = {
             "name": lambda a: (a.client.status is not ClientStatus.ACTIVE,
                                a.client.name.casefold(), a.client.id),
+            # worst first; the band is read off the score, so this orders the words too
             "health": lambda a: (a.client.status is not ClientStatus.ACTIVE, a.health.score,
                                  a.client.name.casefold(), a.client.id),
             "next due": lambda a: (a.client.status is not ClientStatus.ACTIVE, next_due(a),
@@ -148,8 +150,10 @@ class ClientsScreen(AgencyScreen):
             spark.data = []
             return
         weeks = contacts_per_week(a, self.shown.today)
-        scores = [str(r.score) for r in a.history.nps][-4:]
-        nps = f"NPS {' → '.join(scores)}" if scores else "no NPS yet"
+        scores = [r.score for r in a.history.nps][-4:]
+        # the latest score's band, worded as the review and the README word it
+        band = self.sk_app.workspace.thresholds.nps_band(scores[-1]) if scores else None
+        nps = f"NPS {' → '.join(map(str, scores))} ({band})" if scores else "no NPS yet"
         label.update(Text.assemble((clean_line(a.client.name)[:22], "bold"),
                                    f"  {nps}  contacts/week, last {WEEKS} weeks: "
                                    f"{int(sum(weeks))} "))

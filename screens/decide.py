@@ -14,10 +14,11 @@ from textual.widgets import Button, Static
 
 from screens.editors import fee_kind_field
 from screens.forms import Field, FormScreen
+from tracker.dates import Sense
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
 from tracker.labels import fee_line
 from tracker.models import ChangeRequest, ChangeStatus, Client, FeeKind, ScopeItem, ScopeStatus
-from tracker.money import format_money
+from tracker.money import amount_text, format_money
 from tracker.settings import Thresholds
 from tracker.text import clean_line
 
@@ -114,9 +115,10 @@ def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
     fields = [
         Field("title", "New scope item", value=clean_line(cr.description), required=True),
         Field("deliverable", "Deliverable"),
-        Field("due", "Due", "date"),
+        Field("due", "Due", "date", sense=Sense.DUE),
         Field("metric", "Success metric"),
-        Field("fee", "Fee", "money", f"{cr.fee_cents / 100:.2f}" if cr.fee_cents else ""),
+        Field("fee", "Fee", "money", amount_text(cr.fee_cents) if cr.fee_cents else "",
+              currency=client.currency),
         fee_kind_field(cr.fee_kind),
     ]
 

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from storage.ids import new_id
+from tracker.dates import Sense
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
@@ -21,6 +22,7 @@ from tracker.models import (
     ScopeStatus,
     TeamMember,
 )
+from tracker.money import amount_text
 from tracker.text import clean_line
 from tracker.validation import is_email
 from tracker.warning_signs import Sign
@@ -32,7 +34,7 @@ Values = dict[str, Any]
 
 
 def _money_text(cents: int) -> str:
-    return f"{cents / 100:,.2f}" if cents else ""
+    return amount_text(cents) if cents else ""
 
 
 def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
@@ -52,7 +54,8 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         Field("name", "Name", value=c.name if c else "", required=True),
         Field("status", "Status", "choice", c.status.value if c else "active",
               choices=tuple((s.value, s.value) for s in ClientStatus)),
-        Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else ""),
+        Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else "",
+              currency_field="currency"),
         Field("currency", "Currency", value=c.currency if c else "USD", required=True),
         Field("start", "Start date", "date",
               c.start_date.isoformat() if c else "today", required=True),
@@ -154,11 +157,12 @@ def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = Non
     fields = [
         Field("title", "Title", value=i.title if i else "", required=True),
         Field("deliverable", "Deliverable", value=i.deliverable if i else ""),
-        Field("due", "Due", "date", i.due.isoformat() if i and i.due else ""),
+        Field("due", "Due", "date", i.due.isoformat() if i and i.due else "", sense=Sense.DUE),
         Field("metric", "Success metric", value=i.success_metric if i else ""),
         Field("status", "Status", "choice", i.status.value if i else "planned",
               choices=tuple((s.value, s.value) for s in ScopeStatus)),
-        Field("fee", "Fee for this item", "money", _money_text(i.fee_cents) if i else ""),
+        Field("fee", "Fee for this item", "money", _money_text(i.fee_cents) if i else "",
+              currency=client.currency),
         fee_kind_field(i.fee_kind if i else FeeKind.MONTHLY),
     ]
 
@@ -180,9 +184,9 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
     fields = [
         Field("description", "What they asked for", required=True),
         Field("by", "Asked by", value=who),
-        Field("on", "Asked on", "date", "today", required=True),
+        Field("on", "Asked on", "date", "today", required=True, sense=Sense.PAST),
         Field("hours", "Estimated hours", "hours"),
-        Field("fee", "Fee if we expand scope", "money"),
+        Field("fee", "Fee if we expand scope", "money", currency=client.currency),
         fee_kind_field(),
     ]
 

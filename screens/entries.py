@@ -16,6 +16,7 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
+from tracker.dates import Sense
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -27,7 +28,7 @@ from tracker.models import (
     NpsResponse,
     Outcome,
 )
-from tracker.money import format_money
+from tracker.money import amount_text, format_money
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ Values = dict[str, Any]
 
 
 def money_text(cents: int) -> str:
-    return f"{cents / 100:,.2f}" if cents else ""
+    return amount_text(cents) if cents else ""
 
 
 def attendee_fields(app: ScopekeeperApp, client: Client,
@@ -60,6 +61,7 @@ class EntryForm:
     create: Callable[[ScopekeeperApp, Client, Values], Any]
     update: Callable[[Any, Values], Any]
     done: str
+    preview: Callable[[Client, Values], Text] | None = None  # what saving would do, live
 
 
 def _day(entry: Any) -> str:
@@ -71,7 +73,7 @@ def _interaction_fields(app: ScopekeeperApp, client: Client, e: Interaction | No
     kind = e.kind if e is not None else InteractionKind.STATUS_CALL
     return [Field("kind", "What", "choice", kind.value,
                   choices=tuple((k.label, k.value) for k in InteractionKind)),
-            Field("on", "When", "date", _day(e), required=True),
+            Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST),
             *attendee_fields(app, client, e),
             Field("note", "Notes", "note", e.notes if e else "",
                   hint="ctrl+e: write it in $EDITOR")]
@@ -95,7 +97,7 @@ NPS = EntryForm(
     lambda app, c, e: [Field("score", "Score (0-10)", "nps", str(e.score) if e else "",
                              required=True),
                        Field("comment", "Comment", value=e.comment if e else ""),
-                       Field("on", "When", "date", _day(e), required=True)],
+                       Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
     lambda app, c, v: app.act.nps(c, v["score"], v["comment"], v["on"]),
     lambda e, v: replace(e, score=v["score"], comment=v["comment"], on=v["on"]),
     "NPS recorded.")
@@ -109,7 +111,7 @@ ACTIVITY = EntryForm(
         Field("outcome", "Outcome", "choice", e.outcome.value if e else Outcome.OPEN.value,
               choices=(("open: running or not judged yet", Outcome.OPEN.value),
                        ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
-        Field("on", "When", "date", _day(e), required=True)],
+        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
     lambda app, c, v: app.act.activity(c, v["title"], test=bool(v["test"]), result=v["result"],
                                        outcome=Outcome(v["outcome"]), on=v["on"]),
     lambda e, v: replace(e, title=v["title"], test=bool(v["test"]), result=v["result"],
@@ -121,14 +123,22 @@ def _budget_fields(app: ScopekeeperApp, client: Client, e: BudgetChange | None) 
     history = [b for b in app.snapshot.agency.budget_changes if b.client_id == client.id]
     last = max(history, key=lambda b: (b.on, b.id)).new_cents if history else 0
     return [Field("old", "Budget before", "money", money_text(e.old_cents if e else last),
-                  required=True),
+                  required=True, currency=client.currency),
             Field("new", "Budget now", "money", money_text(e.new_cents) if e else "",
-                  required=True),
+                  required=True, currency=client.currency),
             Field("reason", "Why", value=e.reason if e else ""),
             Field("savings", "Savings we created", "bool",
                   "1" if e and e.savings_we_created else "",
                   hint="a cut that comes from savings we created (not a warning sign)"),
-            Field("on", "When", "date", _day(e), required=True)]
+            Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)]
+
+
+def _budget_change(client: Client, v: Values) -> Text:
+    if v.get("old") is None or v.get("new") is None:
+        return Text("")
+    delta = v["new"] - v["old"]
+    return Text(f"change: {format_money(delta, client.currency)}",
+                style="bold red" if delta < 0 else "bold green")
 
 
 BUDGET = EntryForm(
@@ -137,12 +147,12 @@ BUDGET = EntryForm(
                                      v["on"]),
     lambda e, v: replace(e, old_cents=v["old"], new_cents=v["new"], reason=v["reason"],
                          savings_we_created=bool(v["savings"]), on=v["on"]),
-    "Budget change recorded.")
+    "Budget change recorded.", _budget_change)
 ACCESS = EntryForm(
     "New account access",
     lambda app, c, e: [Field("who", "Granted to", value=e.who if e else "", required=True),
                        Field("account", "Which account", value=e.account if e else ""),
-                       Field("on", "When", "date", _day(e), required=True)],
+                       Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
     lambda app, c, v: app.act.access(c, v["who"], v["account"], v["on"]),
     lambda e, v: replace(e, who=v["who"], account=v["account"], on=v["on"]),
     "Access grant recorded.")
@@ -152,7 +162,7 @@ CONTACT = EntryForm(
         *([Field("old", "Contact before", value=e.old_name, required=True)] if e else []),
         Field("name", "New main contact", value=e.new_name if e else "", required=True),
         *([] if e else [Field("title", "Their role")]),
-        Field("on", "When", "date", _day(e), required=True)],
+        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
     lambda app, c, v: app.act.contact_change(c, v["name"], v["title"], v["on"]),
     lambda e, v: replace(e, old_name=v["old"], new_name=v["name"], on=v["on"]),
     "Contact change recorded; brief the new contact.")
@@ -184,7 +194,10 @@ def open_entry(app: ScopekeeperApp, client: Client, form: EntryForm, entry: Any 
                         "Corrected (the audit trail keeps what it was).")
 
     title = f"{'Correct: ' if entry is not None else ''}{form.title} · {clean_line(client.name)}"
-    app.push_screen(FormScreen(title, fields, app.snapshot.today, intro=intro), save)
+    preview = form.preview
+    app.push_screen(FormScreen(title, fields, app.snapshot.today, intro=intro,
+                               preview=(lambda v: preview(client, v)) if preview else None),
+                    save)
 
 
 def describe(entry: Any, currency: str = "USD") -> str:

@@ -12,7 +12,7 @@ import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -28,8 +28,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from screens.base import agency_app
 from storage import drafts
 from storage.errors import StorageError
-from tracker.dates import DateParseError, parse_day
-from tracker.money import MoneyError, parse_money
+from tracker.dates import DateParseError, Sense, parse_day
+from tracker.money import MoneyError, example, format_money, parse_money
 from tracker.text import clean_line, clean_text
 from tracker.validation import MAX_LINE, MAX_TEXT
 
@@ -47,6 +47,11 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()  # (label, value)
     hint: str = ""
     minimum: int | None = None
+    # date: what it is the date of (PAST: something that happened, never in the future)
+    sense: Sense = Sense.ANY
+    # money: the client's currency, or the name of the field of this form that holds it
+    currency: str = ""
+    currency_field: str = ""
 
 
 class FieldError(ValueError):
@@ -63,9 +68,9 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
                 .get(field.kind, ""), "")
     if field.kind == "date":
         try:
-            day = parse_day(text, today)
-        except DateParseError as e:
-            raise FieldError(str(e)) from None
+            day = parse_day(text, today, field.sense)
+        except DateParseError as e:  # it quotes what was typed: cleaned for the terminal
+            raise FieldError(clean_line(str(e))) from None
         return day, f"= {day:%a %d %b %Y}"
     if field.kind == "month":
         from tracker.documents import DocumentError, parse_month
@@ -76,11 +81,13 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError(str(e)) from None
         return first, f"= {first:%B %Y}"
     if field.kind == "money":
+        if not field.currency:  # the currency field of the form is not valid yet
+            raise FieldError("give the currency first (a 3-letter code like USD)")
         try:
-            cents = parse_money(text)
+            cents = parse_money(text, field.currency)
         except MoneyError as e:
-            raise FieldError(str(e)) from None
-        return cents, f"= {cents / 100:,.2f}"
+            raise FieldError(clean_line(str(e))) from None
+        return cents, f"= {format_money(cents, field.currency)}"
     if field.kind in ("int", "nps"):
         try:
             n = int(text)
@@ -236,7 +243,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         for f in self.fields:
             try:
                 values[f.name] = (self.raw(f) if f.kind in ("choice", "bool")
-                                  else parse(f, self.raw(f), self.today)[0])
+                                  else parse(self._resolved(f), self.raw(f), self.today)[0])
             except FieldError:
                 values[f.name] = None
         self.query_one("#form-preview", Static).update(self.preview(values))
@@ -253,13 +260,22 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             return w.value
         return None
 
+    def _resolved(self, f: Field) -> Field:
+        """``f`` with the currency typed in its form's currency field, if it has one."""
+        if f.kind != "money" or not f.currency_field:
+            return f
+        code = str(self.raw(next(c for c in self.fields if c.name == f.currency_field)))
+        code = code.strip().upper()
+        return replace(f, currency=code if len(code) == 3 and code.isalpha() and
+                       code.isascii() else "")
+
     def _check(self, f: Field) -> tuple[bool, Any]:
         msg = self.query_one(f"#msg-{f.name}", Static)
         raw = self.raw(f)
         if f.kind in ("choice", "bool"):
             return True, raw
         try:
-            value, understood = parse(f, raw, self.today)
+            value, understood = parse(self._resolved(f), raw, self.today)
         except FieldError as e:
             msg.update(Text(f"✗ {e}", style="bold red"))
             msg.add_class("-error")
@@ -274,6 +290,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if f is not None and (event.value.strip() or self.query_one(
                 f"#msg-{f.name}", Static).has_class("-error")):
             self._check(f)
+        for money in self.fields:  # an amount is read in the currency its form names
+            if money.currency_field == name and str(self.raw(money)).strip():
+                self._check(money)
         self._preview()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -340,6 +359,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
 
 def _placeholder(f: Field) -> str:
+    if f.kind == "money" and f.currency:
+        return example(f.currency)
     return {"date": "e.g. 2026-12-01, Dec 1, next fri", "money": "e.g. 1,200 or 25k",
             "nps": "0-10", "hours": "e.g. 4"}.get(f.kind, "")
 

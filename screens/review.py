@@ -160,6 +160,7 @@ class ReviewScreen(AgencyScreen):
 
     def action_log(self) -> None:
         from screens.forms import Field, FormScreen
+        from tracker.dates import Sense
 
         item = self.selected()
         kind = log_kind(item) if item else None
@@ -175,7 +176,8 @@ class ReviewScreen(AgencyScreen):
             from screens.entries import attendee_fields
 
             fields += attendee_fields(self.sk_app, client)
-        fields.append(Field("on", "When", "date", "today", required=True))
+        fields.append(Field("on", "When", "date", "today", required=True,
+                            sense=Sense.PAST))
 
         def save(values: dict[str, Any] | None) -> None:
             if values is None:
@@ -214,6 +216,7 @@ class ReviewScreen(AgencyScreen):
 
     def action_snooze(self) -> None:
         from screens.forms import Field, FormScreen
+        from tracker.dates import Sense
 
         item = self.selected()
         if item is None or self.shown is None:
@@ -228,7 +231,7 @@ class ReviewScreen(AgencyScreen):
         self.app.push_screen(FormScreen(
             f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
             [Field("until", "Show it again on", "date",
-                   (today + timedelta(days=7)).isoformat(), required=True)],
+                   (today + timedelta(days=7)).isoformat(), required=True, sense=Sense.DUE)],
             today, submit="Snooze", enter_submits=True,
             check=lambda v: {"until": "must be after today"} if v["until"] <= today else {}),
             save)

@@ -5,6 +5,12 @@ ISO strings, enums their lowercase value, money integer cents, tuples lists, nes
 (contacts, cadence settings) objects. Decoding checks every value and names the record and
 field that is wrong; unknown keys are refused rather than silently dropped on the next save.
 Converters are built once per record type from its type hints.
+
+Dates lie in :mod:`tracker.dates`' range. What comes from outside (an import) is refused
+if one does not (:func:`decode`); the data file's own reader (:func:`fast_decoder`) reads
+such a date -- written by an older version or by hand -- as the nearest day in the range,
+so that one bad record cannot stop the review, the app or the calendar of everyone on the
+file; ``doctor`` names it (:func:`dates_out_of_range`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
+
+from tracker.dates import EARLIEST, LATEST, clamp, in_range
 
 T = TypeVar("T")
 Decoder = Callable[[Any], Any]
@@ -57,13 +65,24 @@ def _dec_bool(v: Any) -> bool:
     return v
 
 
-def _dec_date(v: Any) -> date:
+def _read_date(v: Any) -> date:
     if not isinstance(v, str):
         raise _fail("a date YYYY-MM-DD", v)
     try:
         return date.fromisoformat(v)
     except ValueError:
         raise _fail("a date YYYY-MM-DD", v) from None
+
+
+def _dec_date(v: Any) -> date:
+    day = _read_date(v)
+    if not in_range(day):
+        raise _fail(f"a date from {EARLIEST} to {LATEST}", v)
+    return day
+
+
+def _dec_date_lenient(v: Any) -> date:
+    return clamp(_read_date(v))
 
 
 def _enc_date(v: date) -> str:
@@ -74,14 +93,14 @@ def _ident(v: Any) -> Any:
     return v
 
 
-def _decoder(tp: Any) -> Decoder:
+def _decoder(tp: Any, lenient: bool) -> Decoder:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        inner = _decoder(args[0])
+        inner = _decoder(args[0], lenient)
         return lambda v: None if v is None else inner(v)
     if origin is tuple:
-        item = _decoder(typing.get_args(tp)[0])
+        item = _decoder(typing.get_args(tp)[0], lenient)
 
         def dec_tuple(v: Any) -> tuple[Any, ...]:
             if not isinstance(v, list):
@@ -100,9 +119,10 @@ def _decoder(tp: Any) -> Decoder:
 
         return dec_enum
     if dataclasses.is_dataclass(tp):
-        return lambda v: decode(tp, v)  # type: ignore[arg-type]
+        return lambda v: decode(tp, v, lenient=lenient)  # type: ignore[arg-type]
     simple: dict[Any, Decoder] = {str: _dec_str, int: _dec_int, float: _dec_float,
-                                  bool: _dec_bool, date: _dec_date}
+                                  bool: _dec_bool,
+                                  date: _dec_date_lenient if lenient else _dec_date}
     return simple[tp]
 
 
@@ -127,22 +147,23 @@ def _encoder(tp: Any) -> Encoder:
 
 
 Plan = tuple[tuple[str, Decoder, Encoder, bool], ...]
-_PLANS: dict[type, Plan] = {}
+_PLANS: dict[tuple[type, bool], Plan] = {}
 
 
-def _plan(cls: type) -> Plan:
-    plan = _PLANS.get(cls)
+def _plan(cls: type, lenient: bool = False) -> Plan:
+    plan = _PLANS.get((cls, lenient))
     if plan is None:
-        plan = _PLANS[cls] = _make_plan(cls)
+        plan = _PLANS[cls, lenient] = _make_plan(cls, lenient)
     return plan
 
 
-def _make_plan(cls: type) -> Plan:
+def _make_plan(cls: type, lenient: bool) -> Plan:
     hints = typing.get_type_hints(cls)
     plan = []
     for f in dataclasses.fields(cls):
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        plan.append((f.name, _decoder(hints[f.name]), _encoder(hints[f.name]), required))
+        plan.append((f.name, _decoder(hints[f.name], lenient), _encoder(hints[f.name]),
+                     required))
     return tuple(plan)
 
 
@@ -173,8 +194,10 @@ def _fast_expr(tp: Any, src: str, ns: dict[str, Any], depth: int = 0) -> str:
         name = f"_D_{getattr(tp, '__name__', 'nested')}"
         ns[name] = _fast(tp)  # type: ignore[arg-type]
         return f"{name}({src})"
-    if tp is date:
-        return f"(_date({v}) if type({v} := {src}) is str else _bad())"
+    if tp is date:  # a day outside the range is read as the nearest one in it
+        d = f"_d{depth}"
+        return (f"(({d} if _LO <= ({d} := _date({v})) <= _HI else _clamp({d})) "
+                f"if type({v} := {src}) is str else _bad())")
     if tp is float:
         return f"(float({v}) if type({v} := {src}) is int or type({v}) is float else _bad())"
     name = {str: "str", int: "int", bool: "bool"}[tp]
@@ -191,10 +214,12 @@ def _fast(cls: type) -> Callable[[Any], Any]:
         return fn
     hints = typing.get_type_hints(cls)
     ns: dict[str, Any] = {"_cls": cls, "_bad": _bad, "_date": date.fromisoformat,
+                          "_LO": EARLIEST, "_HI": LATEST, "_clamp": clamp,
                           "_known": frozenset(f.name for f in dataclasses.fields(cls))}
     fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
-        fn = _FAST[cls] = lambda doc: decode(cls, doc)  # __init__ must run: no shortcut
+        # __init__ must run: no shortcut
+        fn = _FAST[cls] = lambda doc: decode(cls, doc, lenient=True)
         return fn
     # Documents we write carry every field, so a complete document with the right number
     # of keys is decoded by straight-line code: each value checked inline and stored through
@@ -209,22 +234,22 @@ def _fast(cls: type) -> Callable[[Any], Any]:
         lines.append(f"    _set_{f.name}(o, {_fast_expr(hints[f.name], f'doc[{f.name!r}]', ns)})")
     lines.append("    return o")
     ns["_new"] = object.__new__
-    ns["_slow"] = lambda doc: decode(cls, doc)
+    ns["_slow"] = lambda doc: decode(cls, doc, lenient=True)
     exec("\n".join(lines), ns)
     fn = _FAST[cls] = ns["_decode"]
     return fn  # type: ignore[no-any-return]
 
 
 def fast_decoder(cls: type[T]) -> Callable[[Any], T]:
-    """A decoder for ``cls``: fast on complete, well-formed documents, and exactly
-    :func:`decode` (same values, same errors) on any other."""
+    """The data file's decoder for ``cls``: fast on complete, well-formed documents, and
+    exactly ``decode(cls, doc, lenient=True)`` (same values, same errors) on any other."""
     fast = _fast(cls)
 
     def decode_one(doc: Any) -> T:
         try:
             return fast(doc)  # type: ignore[no-any-return]
         except Exception:  # explain it (or decode it) the careful way
-            return decode(cls, doc)
+            return decode(cls, doc, lenient=True)
 
     return decode_one
 
@@ -238,11 +263,14 @@ def encode(record: Any) -> dict[str, Any]:
     return {name: enc(getattr(record, name)) for name, _, enc, _ in _plan(type(record))}
 
 
-def decode(cls: type[T], doc: Any) -> T:
-    """Build ``cls`` from a stored document, or raise :class:`DecodeError` naming the field."""
+def decode(cls: type[T], doc: Any, *, lenient: bool = False) -> T:
+    """Build ``cls`` from a stored document, or raise :class:`DecodeError` naming the field.
+
+    A date outside the range is an error, or with ``lenient`` (the data file's own records)
+    read as the nearest day in it."""
     if not isinstance(doc, dict):
         raise DecodeError(f"{cls.__name__}: expected an object, got {type(doc).__name__}")
-    plan = _plan(cls)
+    plan = _plan(cls, lenient)
     known = {name for name, *_ in plan}
     extra = [k for k in doc if k not in known]
     if extra:
@@ -258,3 +286,21 @@ def decode(cls: type[T], doc: Any) -> T:
         except DecodeError as e:
             raise DecodeError(f"{cls.__name__}.{name}: {e}") from None
     return cls(**kwargs)
+
+
+def dates_out_of_range(cls: type, doc: Any) -> list[str]:
+    """``field value`` for each date of a stored document outside the range (which the
+    data file's reader moves into it), for ``doctor``."""
+    if not isinstance(doc, dict):
+        return []
+    hints = typing.get_type_hints(cls)
+    found = []
+    for f in dataclasses.fields(cls):
+        if hints[f.name] in (date, date | None) and isinstance(doc.get(f.name), str):
+            try:
+                day = date.fromisoformat(doc[f.name])
+            except ValueError:
+                continue  # not a date at all: the decoder reports that
+            if not in_range(day):
+                found.append(f"{f.name} {doc[f.name]}")
+    return found

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from storage.errors import StorageError
 from storage.paths import Places, data_path, expand_user
-from tracker.settings import Thresholds
+from tracker.settings import ThresholdError, Thresholds
 
 if TYPE_CHECKING:
     from tracker.models import CadenceSettings
@@ -270,10 +270,16 @@ def load(places: Places, system_file: Path | None, flag_config: str | None = Non
         raise ConfigError(f"{where}: cadence.visit_max_days: must not be less than "
                           f"visit_min_days ({cadence['visit_min_days']})")
     keymap = merged["keymap"]
+    try:
+        thresholds = Thresholds(**merged["thresholds"])
+    except ThresholdError as e:  # e.g. a detractor band above the passive one
+        where = sources.get(f"thresholds.{e.name}") or next(
+            (v for k, v in sources.items() if k.startswith("thresholds.")), "config")
+        raise ConfigError(f"{where}: thresholds.{e}") from None
     return Config(
         data_path=db, shared=merged["data"].get("shared", "auto"),
         agency_name=merged["agency"].get("name", ""),
-        thresholds=Thresholds(**merged["thresholds"]), cadence=cadence, keymap=dict(keymap),
+        thresholds=thresholds, cadence=cadence, keymap=dict(keymap),
         templates=merged["templates"].get("dir", user_config_dir(places) / "templates"),
         color=merged["ui"].get("color", "auto"), mouse=merged["ui"].get("mouse", True),
         escdelay=merged["ui"].get("escdelay", 250), files=tuple(read), sources=sources)

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from storage import backups
-from storage.codecs import DecodeError, decode_fast
+from storage.codecs import DecodeError, dates_out_of_range, decode_fast
 from storage.database import JOURNAL_FORMAT, SCHEMA_VERSION, check_base, load_records
 from storage.errors import StorageError
 from storage.files import orphan_temp_files
@@ -26,6 +26,19 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.level}: {self.message}"
+
+
+def _far_dates(cls: type, record_id: str, doc: Any, where: str) -> list[Finding]:
+    """A date outside the range is read as the nearest day in it (so that the review still
+    works for everyone); say which record has one, and how to correct it."""
+    from tracker.dates import EARLIEST, LATEST
+
+    far = dates_out_of_range(cls, doc)
+    if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+        record_id = doc["id"]  # the id people see (the file's key may be TinyDB's own)
+    return [Finding("warning", f"{where}{TABLES[cls]} {record_id}: {', '.join(far)} is "
+                    f"outside {EARLIEST}..{LATEST} and is read as the nearest day in it; "
+                    "correct the date in the app (or delete the record)")] if far else []
 
 
 def _journal(path: Path, base_seq: int, records: dict[type, dict[str, Any]]) -> list[Finding]:
@@ -48,6 +61,7 @@ def _journal(path: Path, base_seq: int, records: dict[type, dict[str, Any]]) -> 
     if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
         return [*found, Finding("error", f"{path.name}: not a scopekeeper journal")]
     last, applied, offset = header.get("base_seq", 0), 0, len(lines[0]) + 1
+    far: list[Finding] = []
     for line in lines[1:]:
         try:
             entry = orjson.loads(line)
@@ -60,6 +74,7 @@ def _journal(path: Path, base_seq: int, records: dict[type, dict[str, Any]]) -> 
                     records[cls].pop(record_id, None)
                 else:
                     records[cls][record_id] = decode_fast(cls, doc)
+                    far += _far_dates(cls, record_id, doc, f"{path.name}: entry {seq}: ")
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, DecodeError) as e:
             found.append(Finding("error", f"{path.name}: damaged entry at byte {offset}: {e}"))
             return found
@@ -67,7 +82,7 @@ def _journal(path: Path, base_seq: int, records: dict[type, dict[str, Any]]) -> 
         applied += seq > base_seq
     found.append(Finding("ok", f"{path.name}: {len(lines) - 1} saved changes not yet "
                          f"compacted ({applied} newer than the data file)"))
-    return found
+    return found + far
 
 
 def _references(records: dict[type, dict[str, Any]]) -> list[Finding]:
@@ -112,7 +127,8 @@ def diagnose(path: Path) -> list[Finding]:
                             "backup")]
         return [Finding("ok", f"{path}: no data yet")]
     try:
-        meta, decoded = load_records(path, path.read_bytes())
+        raw = path.read_bytes()
+        meta, decoded = load_records(path, raw)
     except (StorageError, OSError) as e:
         return [Finding("error", str(e))]
     found = [Finding("ok", f"{path.name}: schema {meta['schema']}"
@@ -126,6 +142,10 @@ def diagnose(path: Path) -> list[Finding]:
             found.append(Finding("error", f"{TABLES[cls]}: id {dupes[0]!r} is used by "
                                  f"{counts[dupes[0]]} records"))
         records[cls] = {r.id: r for r in items}
+    base = check_base(path, raw)
+    for cls, name in TABLES.items():
+        for record_id, doc in base.get(name, {}).items():
+            found += _far_dates(cls, record_id, doc, "")
     found += _journal(path.with_name(path.name + ".journal"), meta.get("seq", 0), records)
     found += _references(records)
     found += _modes(path)

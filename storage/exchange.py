@@ -20,7 +20,7 @@ import orjson
 
 from storage.codecs import DecodeError, decode, encode
 from storage.tables import TABLES
-from tracker.dates import DateParseError, parse_day
+from tracker.dates import DateParseError, Sense, parse_day
 from tracker.errors import ValidationError
 from tracker.imports import name_key
 from tracker.models import (
@@ -33,7 +33,7 @@ from tracker.models import (
     Interaction,
     InteractionKind,
 )
-from tracker.money import MoneyError, parse_money
+from tracker.money import MoneyError, currency, parse_money
 from tracker.validation import validate
 
 EXPORT_FORMAT = "scopekeeper-export"
@@ -246,8 +246,13 @@ def _client(cell: Callable[[str], str], today: date, line: int) -> Client:
             return text in YES
         raise _Bad(f"{key}: say yes or no (got {cell(key)!r})")
 
+    code = (cell("currency") or "USD").upper()
     try:
-        fee = parse_money(cell("fee")) if cell("fee") else 0
+        cur = currency(code)  # the fee is read in the row's own currency
+    except MoneyError:
+        raise _Bad(f"currency: a 3-letter code like USD (got {cell('currency')!r})") from None
+    try:
+        fee = parse_money(cell("fee"), cur.code) if cell("fee") else 0
     except MoneyError as e:
         raise _Bad(f"fee: {e}") from None
     status_text = cell("status").casefold() or "active"
@@ -268,7 +273,7 @@ def _client(cell: Callable[[str], str], today: date, line: int) -> Client:
     contact = Contact(id=f"in_con_{line}", name=cell("contact"), title=cell("title"),
                       email=cell("email"), phone=cell("phone")) if cell("contact") else None
     client = Client(id=cell("id") or f"in_cli_{line}", name=cell("name"), status=status,
-                    fee_cents=fee, currency=(cell("currency") or "USD").upper(),
+                    fee_cents=fee, currency=cur.code,
                     start_date=day("start"), location=cell("location"),
                     remote=yes("remote", False), primary_contact=contact,
                     channel_url=cell("channel"), comm_rules=cell("rules").replace("\\n", "\n"),
@@ -289,8 +294,8 @@ def _interaction(cell: Callable[[str], str], today: date, ours: dict[str, str],
     if kind is None:
         raise _Bad(f"kind: one of {', '.join(k.value for k in InteractionKind)} "
                    f"(got {cell('kind')!r})")
-    try:
-        on = parse_day(cell("on"), today)
+    try:  # something that happened: not in the future
+        on = parse_day(cell("on"), today, Sense.PAST)
     except DateParseError as e:
         raise _Bad(f"date: {e}") from None
     record = Interaction(id=cell("id") or f"in_int_{line}", client_id=client_id, kind=kind,

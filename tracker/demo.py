@@ -339,7 +339,7 @@ def _scenarios(b: _Builder, per: int) -> None:
                               and i.on > b.ago(38))]
     c = first("Bluewater Fitness")  # no status calls agreed: minimum contact overdue
     _history(b, c, per, quiet_days=36, question_rate=0.0)
-    c = first("Redwood Insurance")  # passive NPS (watch) and a pending change request
+    c = first("Redwood Insurance")  # passive NPS (not a sign) and a pending change request
     _history(b, c, per)
     b.nps.append(NpsResponse(id=b.id("nps"), client_id=c.id, on=b.ago(20), score=7,
                              comment="Fine, but slow to respond"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from tracker.dates import in_range, out_of_range
 from tracker.errors import ValidationError as ValidationError
 from tracker.models import (
     AccessGrant,
@@ -25,6 +27,7 @@ from tracker.models import (
     Snooze,
     TeamMember,
 )
+from tracker.money import MAX_CENTS
 
 MAX_TEXT = 20_000  # notes, documents
 MAX_LINE = 200  # names, titles, who: what fits a line of a screen or a document
@@ -34,6 +37,8 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"
 LINES = {"name", "title", "location", "who", "account", "old_name", "new_name",
          "requested_by", "login", "deliverable", "success_metric", "currency", "email",
          "phone", "author", "decided_by", "acknowledged_by", "resolved_by", "by", "channel_url"}
+#: The longest cadence interval: beyond it date arithmetic would leave the range of dates.
+MAX_CADENCE_DAYS = 3650
 
 
 def _need(value: str, field: str) -> None:
@@ -46,7 +51,16 @@ def _nonneg(value: float, field: str) -> None:
         raise ValidationError(field, f"must not be negative (got {value})")
 
 
+def _amount(cents: int, field: str) -> None:
+    """Money within bounds (a 20-digit budget once could not be stored at all)."""
+    _nonneg(cents, field)
+    if cents > MAX_CENTS:
+        raise ValidationError(field, f"must be at most {MAX_CENTS // 100:,}")
+
+
 def _text_sizes(record: Any, prefix: str = "") -> None:
+    """Text not too long, and every date in the one range of dates (the last gate for a
+    date that did not come through a parser)."""
     for name in getattr(record, "__slots__", ()):
         value = getattr(record, name)
         limit = MAX_LINE if name in LINES else (
@@ -54,6 +68,8 @@ def _text_sizes(record: Any, prefix: str = "") -> None:
         if isinstance(value, str) and len(value) > limit:
             raise ValidationError(prefix + name, f"is {len(value):,} characters long; at most "
                                   f"{limit:,} fit")
+        if isinstance(value, date) and not in_range(value):
+            raise ValidationError(prefix + name, out_of_range(value.isoformat()))
         if isinstance(value, tuple):
             for item in value:
                 if isinstance(item, str) and len(item) > MAX_LINE:
@@ -61,7 +77,7 @@ def _text_sizes(record: Any, prefix: str = "") -> None:
                                           "characters")
                 if hasattr(item, "__slots__"):
                     _text_sizes(item, f"{prefix}{name}.")
-        elif hasattr(value, "__slots__") and not isinstance(value, str):
+        elif hasattr(value, "__slots__") and not isinstance(value, str | date):
             _text_sizes(value, f"{prefix}{name}.")
 
 
@@ -78,16 +94,19 @@ def _contact(c: Contact, field: str = "name") -> None:
 
 
 def _cadence(s: CadenceSettings) -> None:
-    if s.min_contact_days < 1:
-        raise ValidationError("cadence.min_contact_days", "must be at least 1 day")
+    if not 1 <= s.min_contact_days <= MAX_CADENCE_DAYS:
+        raise ValidationError("cadence.min_contact_days",
+                              f"must be from 1 to {MAX_CADENCE_DAYS} days")
     if not 1 <= s.visit_min_days <= s.visit_max_days:
         raise ValidationError("cadence.visit_max_days",
                               "the visit window must run from at least 1 day to a later day")
+    if s.visit_max_days > MAX_CADENCE_DAYS:
+        raise ValidationError("cadence.visit_max_days", f"must be at most {MAX_CADENCE_DAYS} days")
 
 
 def _client(c: Client) -> None:
     _need(c.name, "name")
-    _nonneg(c.fee_cents, "fee_cents")
+    _amount(c.fee_cents, "fee_cents")
     if len(c.currency) != 3 or not c.currency.isalpha() or not c.currency.isupper():
         raise ValidationError("currency", f"must be a 3-letter code like USD (got {c.currency!r})")
     if c.primary_contact is not None:
@@ -105,13 +124,13 @@ def _member(m: TeamMember) -> None:
 
 def _scope(s: ScopeItem) -> None:
     _need(s.title, "title")
-    _nonneg(s.fee_cents, "fee_cents")
+    _amount(s.fee_cents, "fee_cents")
 
 
 def _change(cr: ChangeRequest) -> None:
     _need(cr.description, "description")
     _nonneg(cr.estimated_hours, "estimated_hours")
-    _nonneg(cr.fee_cents, "fee_cents")
+    _amount(cr.fee_cents, "fee_cents")
     if cr.status is ChangeStatus.PENDING and cr.decided_on is not None:
         raise ValidationError("decided_on", "a pending request has no decision date")
     if cr.status is not ChangeStatus.PENDING and cr.decided_on is None:
@@ -126,8 +145,8 @@ def _nps(r: NpsResponse) -> None:
 
 
 def _budget(b: BudgetChange) -> None:
-    _nonneg(b.old_cents, "old_cents")
-    _nonneg(b.new_cents, "new_cents")
+    _amount(b.old_cents, "old_cents")
+    _amount(b.new_cents, "new_cents")
 
 
 def _access(g: AccessGrant) -> None:

@@ -28,7 +28,7 @@ from tracker.models import (
     SignState,
     TeamMember,
 )
-from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
+from tracker.settings import DEFAULT_THRESHOLDS, NpsBand, Thresholds
 
 
 class Severity(StrEnum):
@@ -178,11 +178,12 @@ def event_signs(h: ClientHistory, today: date, t: Thresholds) -> list[Sign]:
             out.append(_sign(h, SignCode.CONTACT_CHANGE, cc.id, Severity.WARNING, cc.on,
                              f"{cc.on:%Y-%m-%d}: main contact {cc.old_name} -> {cc.new_name}"))
     past = [r for r in h.nps if r.on <= today]
-    if past and past[-1].score <= t.nps_passive_max:
+    # Only a detractor is a sign (DOMAIN: detractors correlate with churn); a passive score
+    # is not low, and calling it so once contradicted the README.
+    if past and t.nps_band(past[-1].score) is NpsBand.DETRACTOR:
         r = past[-1]
-        sev = Severity.SEVERE if r.score <= t.nps_detractor_max else Severity.WATCH
         note = f' "{r.comment}"' if r.comment else ""
-        out.append(_sign(h, SignCode.LOW_NPS, r.id, sev, r.on,
+        out.append(_sign(h, SignCode.LOW_NPS, r.id, Severity.SEVERE, r.on,
                          f"{r.on:%Y-%m-%d}: NPS {r.score}/10{note}"))
     cur = h.client.currency
     for b in h.budget_changes:

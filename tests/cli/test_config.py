@@ -151,11 +151,12 @@ def test_thresholds_from_the_config_change_the_review(tmp_path):
     from tests.ui.helpers import demo_file
 
     db = demo_file(tmp_path / "a.json")
-    cfg = write(tmp_path / "c.toml", "[thresholds]\nnps_passive_max = 6\n")  # 7 is fine now
+    # 7 is passive by default (no sign); with the detractor band up to 7, it is a sign
+    cfg = write(tmp_path / "c.toml", "[thresholds]\nnps_detractor_max = 7\n")
     plain = sk("review", "--format", "json", "--on", "2026-11-23", db=db)
     tight = sk("--config", str(cfg), "review", "--format", "json", "--on", "2026-11-23", db=db)
-    assert "NPS 7/10" in plain.stdout and "NPS 7/10" not in tight.stdout
-    assert "NPS 4/10" in tight.stdout  # a detractor still is one
+    assert "NPS 7/10" not in plain.stdout and "NPS 7/10" in tight.stdout
+    assert "NPS 4/10" in plain.stdout and "NPS 4/10" in tight.stdout  # a detractor either way
 
 
 def test_terminals_that_cannot_show_the_app_are_refused_with_a_plain_message():

@@ -842,3 +842,16 @@ async def test_the_team_screen_shows_a_persons_clients_whole(db):
     assert len(", ".join(names)) > 40  # more than the table's column shows
     assert detail.startswith(f"{busiest.name} covers {len(names)} active clients")
     assert all(n in detail for n in names)
+
+
+async def test_filtering_clients_by_a_health_word_finds_those_clients(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "slash")
+        await type_text(pilot, "risk")
+        await pilot.pause()
+        t = table(app, "#clients-table")
+        keys = {t.coordinate_to_cell_key((r, 0)).row_key.value for r in range(t.row_count)}
+        risky = {a.client.id for a in app.snapshot.assessments
+                 if a.health.band.word == "risk"}
+    assert risky and keys == risky

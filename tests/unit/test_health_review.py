@@ -44,7 +44,7 @@ def sign(severity, key="k", state=None):
         ([sign(Severity.WATCH)], 95, Band.GREEN),
         ([sign(Severity.WARNING), sign(Severity.WARNING, "k2"), sign(Severity.WARNING, "k3")],
          70, Band.AMBER),
-        ([sign(Severity.SEVERE)], 75, Band.RED),  # any severe sign: red whatever the score
+        ([sign(Severity.SEVERE)], 49, Band.RED),  # any severe sign: a score in the red band
         ([sign(Severity.WARNING, f"k{i}") for i in range(6)], 40, Band.RED),
         ([sign(Severity.SEVERE, f"k{i}") for i in range(6)], 0, Band.RED),
     ],
@@ -58,11 +58,12 @@ def test_health_score_and_band(signs, score, band):
 def test_health_breakdown_explains_every_point():
     state = SignState(id="s", client_id="c", sign_key="k2", acknowledged_on=TODAY)
     h = health([sign(Severity.SEVERE), sign(Severity.WARNING, "k2", state)])
-    assert sum(f.points for f in h.factors) == h.score == 100 - 25 - 5
+    assert sum(f.points for f in h.factors) == h.score == 49
     text = h.explain()
     assert "low NPS (severe): NPS 5/10" in text
     assert "(acknowledged: half)" in text
-    assert text.endswith("= 70 (red)")
+    assert " -21  severe sign unresolved: at most 49 until low NPS is resolved" in text
+    assert text.endswith("= 49 (risk)")
 
 
 def test_resolved_signs_do_not_count():
@@ -133,8 +134,9 @@ def test_more_urgent_first_severe_before_due():
     log = steady(a1) + steady(a2) + make_log(a3, K.STATUS_CALL, 6) + make_log(
         a3, K.MONTHLY_REPORT_SENT, 5) + make_log(a3, K.CALL_SUMMARY_SENT, 6)
     a = agency_of(a1, a2, a3, interactions=log, nps=[make_nps(a1, 8), make_nps(a2, 2)])
+    # A's 8 is passive: no sign, no item
     assert [(i.client, i.kind) for i in review(a)] == [
-        ("B", "low_nps"), ("C", "status_call_due"), ("A", "low_nps")]
+        ("B", "low_nps"), ("C", "status_call_due")]
 
 
 def item(**kw):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from tracker.codes import SignCode
+from tracker.dates import in_range, out_of_range
 from tracker.documents.common import (
     DocumentError,
     Model,
@@ -45,11 +46,14 @@ def parse_month(text: str) -> date:
     """``2026-11`` -> the first day of that month."""
     try:
         year, month = text.strip().split("-")
-        if len(year) != 4 or len(month) != 2:
+        if len(year) != 4 or len(month) != 2 or not (year + month).isascii():
             raise ValueError
-        return date(int(year), int(month), 1)
+        first = date(int(year), int(month), 1)
     except ValueError:
         raise DocumentError(f"not a month: {text!r} (write it as YYYY-MM, e.g. 2026-11)") from None
+    if not in_range(first):  # the one range of every date (tracker.dates)
+        raise DocumentError(out_of_range(repr(text.strip())))
+    return first
 
 
 def report_month(today: date) -> date:
