@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.keys import key_label
 from tracker.text import clean_line
 
 Choice = Literal["mine", "theirs"]
@@ -58,8 +59,10 @@ class ConflictScreen(ModalScreen[Choice | None]):
             with VerticalScroll(id="conflict-diff"):
                 yield Static(differences(self.mine, self.theirs))
             with Horizontal(id="conflict-buttons"):
-                yield Button("m  Keep mine", id="mine", variant="warning")
-                yield Button("t  Keep theirs", id="theirs", variant="primary")
+                yield Button(f"{key_label(self.app, 'conflict.mine')}  Keep mine", id="mine",
+                             variant="warning")
+                yield Button(f"{key_label(self.app, 'conflict.theirs')}  Keep theirs",
+                             id="theirs", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss("mine" if event.button.id == "mine" else "theirs")
@@ -69,4 +72,5 @@ class ConflictScreen(ModalScreen[Choice | None]):
 
     def action_explain(self) -> None:
         self.app.bell()
-        self.notify("Choose one: m keeps your version, t keeps theirs.", markup=False)
+        self.notify(f"Choose one: {key_label(self.app, 'conflict.mine')} keeps your version, "
+                    f"{key_label(self.app, 'conflict.theirs')} keeps theirs.", markup=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from screens.forms import Field, FormScreen
+from screens.keys import key_label
 from storage.ids import new_id
 from tracker.models import (
     CadenceSettings,
@@ -162,7 +163,7 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
     def save(v: Values) -> None:
         app.attempt(lambda: app.act.new_request(client, v["description"], v["by"], v["hours"],
                                                 v["fee"], v["on"]),
-                    "Change request logged: decide it with d.")
+                    f"Change request logged: decide it with {key_label(app, 'client.decide')}.")
 
     _open(app, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
                           app.snapshot.today), save)
@@ -174,7 +175,7 @@ def log_interaction(app: ScopekeeperApp, client: Client,
         Field("kind", "What", "choice", kind.value,
               choices=tuple((k.label, k.value) for k in InteractionKind)),
         Field("on", "When", "date", "today", required=True),
-        Field("note", "Notes", "note", hint="ctrl+e: write it in $EDITOR"),
+        Field("note", "Notes", "note"),  # the form names the editor's key
     ]
 
     def save(v: Values) -> None:
