@@ -19,6 +19,7 @@ from scopekeeper import __version__
 from scopekeeper.host import Host, HostError, read_host
 from storage.config import Config, check_keymap, load
 from storage.errors import StorageError
+from storage.keymap import KeyCatalog
 from tracker.errors import ValidationError
 from tracker.kinds import InteractionKind
 from tracker.review_items import ReviewItem
@@ -636,10 +637,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _binding_ids() -> set[str]:
-    from screens.keys import binding_ids
+def _key_catalog() -> KeyCatalog:
+    """Every binding and where it is pressed: the keymap may not give a key two meanings."""
+    from screens.keys import key_catalog
 
-    return binding_ids()
+    return key_catalog()
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
@@ -703,7 +705,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from storage.review_cache import peek
 
     cfg = _config(args)
-    check_keymap(cfg, _binding_ids)
+    check_keymap(cfg, _key_catalog)
     host: Host = args.host
     problem = terminal_problem(host.env.get("TERM", ""), sys.stdout.isatty())
     if problem:
@@ -757,7 +759,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     import json
 
     cfg = _config(args)
-    check_keymap(cfg, _binding_ids)
+    check_keymap(cfg, _key_catalog)
     print("files read: " + (", ".join(clean_line(str(f)) for f in cfg.files) or "none"))
     values = cfg.values()
     width = max(map(len, values))

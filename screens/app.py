@@ -69,7 +69,8 @@ class ScopekeeperApp(App[None]):
         self._workspace: Workspace | None = None if callable(workspace) else workspace
         self._opening = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
-        self._keymap = dict(keymap or {})
+        # the person's keymap (binding id -> keys), for hints that name keys (screens/keys.py)
+        self.user_keymap = dict(keymap or {})
         self.templates = templates  # the agency's own document templates, if any
         self.agency_name = agency_name
         self.drafts = drafts  # where open forms are kept on a hang-up (None: not kept)
@@ -99,8 +100,8 @@ class ScopekeeperApp(App[None]):
 
     def on_mount(self) -> None:
         self._catch_hang_up()
-        if self._keymap:
-            self.set_keymap(self._keymap)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
         self.switch_mode("review")
         if self._snapshot is not None and self._snapshot.partial:
             # the queue came from the cache: read the records once it is on screen (a
@@ -247,18 +248,33 @@ class ScopekeeperApp(App[None]):
     # ------------------------------------------------------------ misc
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # a letter typed in a dialog must never switch screens or quit behind it
-        return not (action in ("switch_mode", "quit") and isinstance(self.screen, ModalScreen))
+        return self.allows(action, self.screen)
+
+    @staticmethod
+    def allows(action: str, screen: object) -> bool:
+        """Whether an app-wide action may run with ``screen`` in front: a letter typed in a
+        dialog must never switch screens or quit behind it."""
+        return not (action in ("switch_mode", "quit") and isinstance(screen, ModalScreen))
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
         ClientScreen = _screen("client_detail", "ClientScreen")
         self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        self.action_show_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        """The app's keys for the screen in front (also the palette's "Keys" command)."""
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_hide_help_panel(self) -> None:
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
 
 
 def _screen(module: str, name: str) -> Any:

@@ -52,12 +52,16 @@ class AgencyScreen(Screen[None]):
         self.update_bindings()
 
     def update_bindings(self) -> None:
-        """Tell the footer only when what is enabled changed: each telling rebuilds it."""
-        enabled = tuple(self.check_action(b.action.split("(")[0], ())
+        """Tell the footer only when what it shows changed: each telling rebuilds it."""
+        enabled = tuple((self.check_action(b.action.split("(")[0], ()), self.in_bar(b))
                         for b in self.BINDINGS if isinstance(b, Binding))
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
+
+    def in_bar(self, binding: Binding) -> bool:
+        """Whether the key bar shows this screen's ``binding``: its main actions (3-5)."""
+        return binding.show
 
     def show(self, snapshot: Snapshot) -> None:
         raise NotImplementedError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -38,6 +39,7 @@ from screens.entries import (
 )
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
+from screens.keys import key_label
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
@@ -153,26 +155,51 @@ def _local(at: str) -> str:
 
 class ClientScreen(AgencyScreen):
     CSS_PATH = "client_detail.tcss"
+    # One key, one action on every tab: a key that only makes sense on some tabs is
+    # switched off (and left out of the key bar) on the others, never given another meaning.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="client.back"),
+        Binding("n", "add", "New", id="client.add"),
         Binding("e", "edit", "Edit", id="client.edit"),
-        Binding("a", "add", "Add", id="client.add"),
+        Binding("a", "acknowledge", "Acknowledge", id="client.acknowledge"),
+        Binding("x", "resolve", "Resolve", id="client.resolve"),
         Binding("d", "decide", "Decide", id="client.decide"),
         Binding("f", "complete", "Finish", id="client.complete"),
         Binding("D", "drop", "Drop", id="client.drop"),
-        Binding("x", "resolve", "Resolve", id="client.resolve"),
         Binding("L", "log", "Log", id="client.log"),
+        Binding("N", "nps", "NPS", id="client.nps"),
+        Binding("m", "more", "More", id="client.more"),
         Binding("w", "documents", "Write", id="client.documents"),
-        Binding("N", "nps", "NPS", show=False, id="client.nps"),
         Binding("T", "activity", "Activity/test", show=False, id="client.activity"),
         Binding("B", "budget", "Budget", show=False, id="client.budget"),
         Binding("A", "access", "Access grant", show=False, id="client.access"),
         Binding("C", "contact", "Contact change", show=False, id="client.contact"),
-        Binding("m", "more", "More", show=False, id="client.more"),
         Binding("X", "archive", "Archive", show=False, id="client.archive"),
         *[Binding(str(n + 1), f"tab('{t}')", t.title(), show=False, id=f"client.tab{n + 1}")
           for n, t in enumerate(TABS)],
     ]
+    #: The tabs on which an action works (an action not named here works on every tab).
+    ACTIONS_BY_TAB: ClassVar[dict[str, tuple[str, ...]]] = {
+        "edit": ("overview", "scope", "cadence"),
+        "add": ("scope", "requests"),
+        "acknowledge": ("signs",),
+        "resolve": ("signs",),
+        "decide": ("requests",),
+        "complete": ("scope",),
+        "drop": ("scope",),
+        "more": ("timeline",),
+    }
+    #: The key bar's main actions on each tab (Back is always there; ? lists the rest).
+    BAR_BY_TAB: ClassVar[dict[str, tuple[str, ...]]] = {
+        "overview": ("edit", "log", "documents"),
+        "scope": ("add", "edit", "complete", "drop"),
+        "requests": ("add", "decide", "documents"),
+        "timeline": ("log", "nps", "more", "documents"),
+        "cadence": ("edit", "log", "documents"),
+        "signs": ("acknowledge", "resolve", "documents"),
+        "health": ("log", "nps", "documents"),
+        "history": ("log", "documents"),
+    }
 
     def __init__(self, client_id: str, tab: str = "overview") -> None:
         super().__init__()
@@ -319,13 +346,17 @@ class ClientScreen(AgencyScreen):
         self.query_one("#timeline-table", KeyTable).sync(TIME_COLS, width, [
             (key, (cell(f"{on:%Y-%m-%d}"), cell(kind), cell(by), cell(detail)))
             for key, on, kind, by, detail in shown])
+        k = partial(key_label, self.app, joiner="/")  # the keys as the person has them
         if len(shown) < len(entries):  # 80 columns: the paging first, the log keys short
             n = min(TIMELINE_PAGE, len(entries) - len(shown))
-            line = (f"{count(len(entries), 'entry', 'entries')} · newest {len(shown)} shown, m for "
-                    f"{n} more · L N B A C T log")
+            logs = " ".join(k(f"client.{i}") for i in ("log", "nps", "budget", "access",
+                                                        "contact", "activity"))
+            line = (f"{count(len(entries), 'entry', 'entries')} · newest {len(shown)} shown, {k('client.more')} "
+                    f"for {n} more · {logs} log")
         else:
-            line = (f"{count(len(entries), 'entry', 'entries')} · L log · N NPS · B budget · "
-                    "A access · C contact · T test")
+            line = (f"{count(len(entries), 'entry', 'entries')} · {k('client.log')} log · {k('client.nps')} NPS"
+                    f" · {k('client.budget')} budget · {k('client.access')} access · "
+                    f"{k('client.contact')} contact · {k('client.activity')} test")
         self.query_one("#timeline-count", Static).update(Text(line, style="dim"))
 
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:
@@ -408,33 +439,30 @@ class ClientScreen(AgencyScreen):
         return next((r for r in a.history.change_requests if r.id == key), None) if a and key \
             else None
 
-    ACTIONS_BY_TAB: ClassVar[dict[str, set[str]]] = {
-        "edit": {"overview", "scope"},
-        "add": {"scope", "requests", "timeline", "signs"},
-        "decide": {"requests"},
-        "complete": {"scope"},
-        "drop": {"scope"},
-        "resolve": {"signs"},
-        "more": {"timeline"},
-    }
+    def in_bar(self, binding: Binding) -> bool:
+        name = binding.action.split("(")[0]
+        return name == "app.pop_screen" or name in self.BAR_BY_TAB.get(self.tab, ())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.assessment() is None and action not in ("pop_screen",):
-            return action.startswith("tab") or None
+        """False: not on this tab (hidden, the key does nothing); None: shown greyed, it
+        needs a selection (or the records are still being read)."""
         tabs = self.ACTIONS_BY_TAB.get(action)
         if tabs is not None and self.tab not in tabs:
             return False
-        if action in ("complete", "drop"):
-            return self.scope_item() is not None
+        if action == "more":
+            return self.timeline_rows < len(getattr(self, "_entries", ()))
+        if action in ("pop_screen", "tab"):
+            return True
+        if self.assessment() is None:
+            return None
+        if action in ("complete", "drop") or (action == "edit" and self.tab == "scope"):
+            return self.scope_item() is not None or None
         if action == "decide":
             r = self.request()
-            return r is not None and r.status is ChangeStatus.PENDING
-        if action == "resolve":
+            return (r is not None and r.status is ChangeStatus.PENDING) or None
+        if action in ("acknowledge", "resolve"):
             s = self.sign()
-            return s is not None and not s.resolved
-        if action == "add" and self.tab == "signs":
-            s = self.sign()
-            return s is not None and not s.resolved
+            return (s is not None and not s.resolved) or None
         return True
 
     # ---------------------------------------------------------------- actions
@@ -463,10 +491,6 @@ class ClientScreen(AgencyScreen):
                 edit_scope(self.sk_app, a.client)
             elif self.tab == "requests":
                 new_request(self.sk_app, a.client)
-            elif self.tab == "timeline":
-                log_interaction(self.sk_app, a.client)
-            elif self.tab == "signs" and (sign := self.sign()) is not None:
-                self._acknowledge(sign)
 
     def action_log(self) -> None:
         for a in self._do():
@@ -549,9 +573,11 @@ class ClientScreen(AgencyScreen):
                                         self.sk_app.snapshot.today,
                                         submit="Drop"), save)
 
-    def _acknowledge(self, sign: Sign) -> None:
+    def action_acknowledge(self) -> None:
+        sign = self.sign()
         for a in self._do():
-            acknowledge_sign(self.sk_app, sign, a.client.name)
+            if sign is not None:
+                acknowledge_sign(self.sk_app, sign, a.client.name)
 
     def action_resolve(self) -> None:
         sign = self.sign()

@@ -179,7 +179,7 @@ class ClientsScreen(AgencyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "archive", "open"):
-            return self.selected() is not None
+            return self.selected() is not None or None  # greyed: needs a selection
         return True
 
     def action_filter(self) -> None:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
+from screens.keys import key_label
 from tracker.labels import label, show
 from tracker.text import clean_line
 
@@ -80,7 +81,8 @@ class ConflictScreen(ModalScreen[frozenset[str] | None]):
                                                zebra_stripes=False)
             yield table
             with Horizontal(id="conflict-buttons"):
-                yield Button("ctrl+s  Save", id="save", variant="primary", disabled=True)
+                yield Button(f"{key_label(self.app, 'conflict.save')}  Save", id="save",
+                             variant="primary", disabled=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -134,7 +136,8 @@ class ConflictScreen(ModalScreen[frozenset[str] | None]):
     def action_explain(self) -> None:
         self.app.bell()
         left = sum(v is None for v in self.choices.values())
-        self.notify(f"Choose yours (m) or theirs (t) for {left} more field"
-                    f"{'s' if left != 1 else ''}, then ctrl+s: nothing is lost until you "
-                    "save.", markup=False)
+        self.notify(f"Choose yours ({key_label(self.app, 'conflict.mine')}) or theirs "
+                    f"({key_label(self.app, 'conflict.theirs')}) for {left} more field"
+                    f"{'s' if left != 1 else ''}, then {key_label(self.app, 'conflict.save')}: "
+                    "nothing is lost until you save.", markup=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.table import Table
@@ -14,6 +15,7 @@ from textual.widgets import Button, Static
 
 from screens.editors import fee_kind_field
 from screens.forms import Field, FormScreen
+from screens.keys import key_label
 from tracker.dates import Sense
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
 from tracker.labels import fee_line
@@ -73,9 +75,12 @@ class DecideScreen(ModalScreen[Answer | None]):
             with VerticalScroll(id="decide-body"):
                 yield Static(self.body)
             with Horizontal(id="decide-buttons"):
-                yield Button("e  Expand", id="expand", variant="primary")
-                yield Button("f  Stay focused", id="focus", variant="success")
-                yield Button("s  Small favour", id="favour", variant="warning")
+                k = partial(key_label, self.app)  # the person's keys, if remapped
+                yield Button(f"{k('decide.expand')}  Expand", id="expand", variant="primary")
+                yield Button(f"{k('decide.focus')}  Stay focused", id="focus",
+                             variant="success")
+                yield Button(f"{k('decide.favour')}  Small favour", id="favour",
+                             variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id)  # type: ignore[arg-type]

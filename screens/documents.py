@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from screens.base import agency_app
 from screens.forms import Field, FormScreen, edit_in_editor
 from screens.keybar import KeyBar
+from screens.keys import key_label
 from storage.errors import StorageError
 from storage.paths import expand_user
 from tracker.documents import DOCUMENTS, DocumentError, report_month
@@ -134,7 +135,8 @@ class DocumentScreen(Screen[None]):
         self.failed = True
         body = Text(message, style="bold red")
         if "templates" in message or ".md.j2" in message:
-            body.append("\n\nPress b to use the built-in template instead.", style="")
+            body.append(f"\n\nPress {key_label(self.app, 'document.builtin')} to use the "
+                        "built-in template instead.", style="")
         self.query_one("#document-body", Static).update(body)
         self.refresh_bindings()
 

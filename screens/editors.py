@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from screens.forms import Field, FormScreen
+from screens.keys import key_label
 from storage.ids import new_id
 from tracker.dates import Sense
 from tracker.models import (
@@ -193,7 +194,7 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
     def save(v: Values) -> None:
         app.attempt(lambda: app.act.new_request(client, v["description"], v["by"], v["hours"],
                                                 v["fee"], v["on"], FeeKind(v["fee_kind"])),
-                    "Change request logged: decide it with d.")
+                    f"Change request logged: decide it with {key_label(app, 'client.decide')}.")
 
     _open(app, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
                           app.snapshot.today), save)

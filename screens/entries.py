@@ -75,8 +75,7 @@ def _interaction_fields(app: ScopekeeperApp, client: Client, e: Interaction | No
                   choices=tuple((k.label, k.value) for k in InteractionKind)),
             Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST),
             *attendee_fields(app, client, e),
-            Field("note", "Notes", "note", e.notes if e else "",
-                  hint="ctrl+e: write it in $EDITOR")]
+            Field("note", "Notes", "note", e.notes if e else "")]  # the form names the editor's key
 
 
 def _attended(v: Values) -> tuple[tuple[str, ...], tuple[str, ...]]:

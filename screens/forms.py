@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from screens.base import agency_app
+from screens.keys import key_label
 from storage import drafts
 from storage.errors import StorageError
 from tracker.dates import DateParseError, Sense, parse_day
@@ -130,7 +131,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
-        Binding("ctrl+e", "editor", "Edit in $EDITOR", id="form.editor"),
+        # priority: the Notes box (a TextArea) binds ctrl+e itself (end of line) and, having
+        # the focus, would otherwise take it first; switched off in forms without a note
+        Binding("ctrl+e", "editor", "Edit in $EDITOR", id="form.editor", priority=True),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], today: date,
@@ -149,6 +152,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.enter_submits = enter_submits
 
     def compose(self) -> ComposeResult:
+        # a note says which key writes it in the editor (the person's key, if remapped)
+        key = key_label(self.app, "form.editor")
+        self.fields = [replace(f, hint=f"{key}: write it in $EDITOR")
+                       if f.kind == "note" and not f.hint else f for f in self.fields]
         with Vertical(id="form-box"):
             yield Static(Text(self.form_title, style="bold"), id="form-title")
             if self.intro is not None:
@@ -346,11 +353,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
         self.app.push_screen(DiscardScreen(self.form_title), answered)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # without a note, ctrl+e is left to the text field (end of line)
+        return bool(self.query(TextArea)) if action == "editor" else True
+
     def action_editor(self) -> None:
         """Edit the focused note (or the first one) in $EDITOR; the app suspends meanwhile."""
         notes = [w for w in self.query(TextArea)]
         if not notes:
-            self.notify("This form has no note to edit.", markup=False)
             return
         area = self.focused if isinstance(self.focused, TextArea) else notes[0]
         edited = edit_in_editor(self.app, area.text, agency_app(self.app).editor)
@@ -370,18 +380,23 @@ def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
     None if the editor failed."""
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
                                      encoding="utf-8") as f:
-        f.write(text)
+        f.write(text if not text or text.endswith("\n") else text + "\n")  # a text file
         path = Path(f.name)
+    name = clean_line(editor)
     try:
         with app.suspend():
             result = subprocess.run([*shlex.split(editor), str(path)], check=False)
         if result.returncode != 0:
-            app.notify(f"{editor} exited with {result.returncode}; note unchanged",
+            app.notify(f"{name} exited with {result.returncode}; note unchanged",
                        severity="warning", markup=False)
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
-    except OSError as e:
-        app.notify(f"Could not run {editor}: {e}", severity="error", markup=False)
+    except SuspendNotSupported:
+        app.notify("This terminal cannot hand the screen to an editor.", severity="warning",
+                   markup=False)
+        return None
+    except (OSError, ValueError) as e:  # ValueError: unbalanced quotes in $EDITOR
+        app.notify(clean_line(f"Could not run {name}: {e}"), severity="error", markup=False)
         return None
     finally:
         path.unlink(missing_ok=True)

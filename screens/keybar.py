@@ -23,6 +23,7 @@ class Hint(NamedTuple):
     end: int
     key: str
     enabled: bool
+    binding: Binding  # what the hint shows (its id and action: what the key runs)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -67,15 +68,28 @@ class KeyBar(Widget, can_focus=False):
         """The bindings to show, one per action, and the command palette's (if any)."""
         palette_key = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else ""
         seen: set[str] = set()
-        shown: list[tuple[Binding, bool]] = []
+        shown: list[tuple[tuple[int, int], Binding, bool]] = []
         palette: tuple[Binding, bool] | None = None
-        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+        ranks: dict[int, int] = {}
+        # a screen may choose which of its own keys are its main ones now (a tab's)
+        in_bar = getattr(self.screen, "in_bar", None)
+        for key, (node, binding, enabled, _tip) in self.screen.active_bindings.items():
+            show = in_bar(binding) if node is self.screen and in_bar else binding.show
             if key == palette_key:
                 palette = (binding, enabled)
-            elif binding.show and binding.action not in seen:
+            elif show and binding.action not in seen:
                 seen.add(binding.action)
-                shown.append((binding, enabled))
-        return shown, palette
+                # in the order declared: a keymap moves a binding to the end of Textual's map
+                declared = [b.id for b in getattr(node, "BINDINGS", []) if isinstance(b, Binding)]
+                order = declared.index(binding.id) if binding.id in declared else len(declared)
+                shown.append(((ranks.setdefault(id(node), len(ranks)), order), binding, enabled))
+        shown.sort(key=lambda entry: entry[0])
+        return [(b, e) for _, b, e in shown], palette
+
+    @property
+    def hints(self) -> list[Hint]:
+        """The keys drawn the last time, in order (what a person reads along the bottom)."""
+        return list(self._hints)
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key", partial=True)
@@ -87,8 +101,10 @@ class KeyBar(Widget, can_focus=False):
         hints: list[Hint] = []
 
         def length(bindings: list[tuple[Binding, bool]], pad: int) -> int:
+            """Columns the hints take, " k Label" each, 1 + pad spaces apart (the last
+            one's trailing space may fall off the edge)."""
             return sum(len(self.app.get_key_display(b)) + len(b.description) + 2 + pad
-                       for b, _ in bindings)
+                       for b, _ in bindings) - pad
 
         # " l Log it " per key; one space less each when that does not fit; then without
         # the screen switches (r, c, t: listed by ?), which every screen has
@@ -105,7 +121,7 @@ class KeyBar(Widget, can_focus=False):
             if not enabled:
                 extra.stylize(dim)
             line.append_text(extra)
-            hints.append(Hint(start, len(line), binding.key, enabled))
+            hints.append(Hint(start, len(line), binding.key, enabled, binding))
 
         for binding, enabled in shown:
             add(binding, enabled)

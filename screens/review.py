@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -73,13 +74,25 @@ def counts_line(items: tuple[ReviewItem, ...], stale: bool = False) -> Text:
     return line
 
 
+#: What each of the Review's item actions needs of the selected item.
+ITEM_ACTIONS: dict[str, Callable[[ReviewItem], bool]] = {
+    "log": lambda i: log_kind(i) is not None,
+    "decide": lambda i: i.kind == CHANGE_REQUEST,
+    "acknowledge": lambda i: category(i.kind) == "sign",
+    "resolve": lambda i: category(i.kind) == "sign",
+    "snooze": lambda i: True,
+    "write": lambda i: document_for(i) is not None,
+    "open": lambda i: True,
+}
+
+
 class ReviewScreen(AgencyScreen):
     AUTO_FOCUS = "#review-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log", "Log it", id="review.log"),
         Binding("d", "decide", "Decide", id="review.decide"),
         Binding("a", "acknowledge", "Acknowledge", id="review.acknowledge"),
-        Binding("x", "resolve", "Resolve", show=False, id="review.resolve"),
+        Binding("x", "resolve", "Resolve", id="review.resolve"),
         Binding("s", "snooze", "Snooze", id="review.snooze"),
         Binding("w", "write", "Write", id="review.write"),
         Binding("enter,o", "open", "Open client", id="review.open"),
@@ -136,21 +149,17 @@ class ReviewScreen(AgencyScreen):
                                  clean_line(item.why), (due, "dim")))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The bar shows what the selected item allows (False hides the rest); snooze and
+        open are greyed (None) without an item, and all of them until the records are read."""
+        applies = ITEM_ACTIONS.get(action)
+        if applies is None:
+            return True
         item = self.selected()
-        if action in ("log", "decide", "acknowledge", "resolve", "snooze", "open", "write") and (
-                self.shown is None or self.shown.partial):
-            return None  # shown, greyed out, until the records are read
-        if action == "log":
-            return item is not None and log_kind(item) is not None
-        if action == "decide":
-            return item is not None and item.kind == CHANGE_REQUEST
-        if action in ("acknowledge", "resolve"):
-            return item is not None and category(item.kind) == "sign"
-        if action in ("snooze", "open"):
-            return item is not None
-        if action == "write":
-            return item is not None and document_for(item) is not None
-        return True
+        if item is None:
+            return None if action in ("snooze", "open") else False
+        if not applies(item):
+            return False
+        return None if self.shown is None or self.shown.partial else True
 
     # ---------------------------------------------------------------- actions
 

@@ -117,7 +117,7 @@ class TeamScreen(AgencyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("assign", "unassign", "edit"):
-            return self.selected() is not None
+            return self.selected() is not None or None  # greyed: needs a selection
         return True
 
     def action_assign(self) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.keys import key_label
 from tracker.text import clean_line
 
 Choice = Literal["demo", "empty"]
@@ -36,10 +37,11 @@ class WelcomeScreen(ModalScreen[Choice]):
                                        ".\nTry it with a demo agency, or start with an empty "
                                        "one."), id="welcome-text")
             yield OptionList(
-                Option(Text("d  Load the demo agency (25 active clients, a prospect, a "
-                            "churned one; every sign)"),
+                Option(Text(f"{key_label(self.app, 'welcome.demo')}  Load the demo agency "
+                            "(25 active clients, a prospect, a churned one; every sign)"),
                        id="demo"),
-                Option(Text("e  Start empty"), id="empty"),
+                Option(Text(f"{key_label(self.app, 'welcome.empty')}  Start empty"),
+                       id="empty"),
                 id="welcome-options",
             )
 

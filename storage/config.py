@@ -15,12 +15,13 @@ The environment and the home directory are handed in (:class:`storage.paths.Plac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage.errors import StorageError
+from storage.keymap import Known, keymap_problems
 from storage.paths import Places, data_path, expand_user
 from tracker.settings import ThresholdError, Thresholds
 
@@ -117,9 +118,10 @@ def _number(low: float, high: float) -> Checker:
 
 
 def _keys(v: Any, _: Where) -> str:
-    if not isinstance(v, str) or not v.strip():
+    parts = v.replace(" ", "").split(",") if isinstance(v, str) else []
+    if not parts or not all(parts):
         raise _Bad('must be keys like "z" or "ctrl+z,z"')
-    return v.replace(" ", "")
+    return ",".join(parts)
 
 
 def _threshold_checkers() -> dict[str, Checker]:
@@ -285,27 +287,23 @@ def load(places: Places, system_file: Path | None, flag_config: str | None = Non
         escdelay=merged["ui"].get("escdelay", 250), files=tuple(read), sources=sources)
 
 
-def _check_ids(keymap: Mapping[str, str],
-               known_ids: Iterable[str] | Callable[[], Iterable[str]],
-               where: Callable[[str], str]) -> None:
-    if not keymap:
-        return
-    ids = set(known_ids() if callable(known_ids) else known_ids)
-    for key in keymap:
-        if key not in ids:
-            raise ConfigError(f"{where(key)}: keymap.{key}: no binding has this id (see "
-                              "README, Keys)")
+# --- the keymap: every id must exist, and one key means one thing where it is pressed ---
+
+def _check_keymap(keymap: Mapping[str, str], known: Known | Callable[[], Known],
+                  where: Callable[[str], str]) -> None:
+    for binding_id, message in keymap_problems(keymap, known):
+        raise ConfigError(f"{where(binding_id)}: {message}")
 
 
-def check_keymap(cfg: Config, known_ids: Iterable[str] | Callable[[], Iterable[str]]) -> None:
-    """Every remapped binding id must exist (``known_ids`` is called only if any is set)."""
-    _check_ids(cfg.keymap, known_ids, lambda key: cfg.sources[f"keymap.{key}"])
+def check_keymap(cfg: Config, known: Known | Callable[[], Known]) -> None:
+    """Every remapped binding id must exist and no key may mean two things where it is
+    pressed (``known`` is called only if a keymap is set; see storage/keymap.py)."""
+    _check_keymap(cfg.keymap, known, lambda key: cfg.sources[f"keymap.{key}"])
 
 
-def load_keymap(path: Path, home: Path,
-                known_ids: Iterable[str] | Callable[[], Iterable[str]],
+def load_keymap(path: Path, home: Path, known: Known | Callable[[], Known],
                 required: bool = False) -> dict[str, str]:
-    """The ``[keymap]`` table of one file, checked: every id must exist."""
+    """The ``[keymap]`` table of one file, checked like :func:`check_keymap`."""
     keymap = read_file(path, home, required).get("keymap", {})
-    _check_ids(keymap, known_ids, lambda _key: str(path))
+    _check_keymap(keymap, known, lambda _key: str(path))
     return dict(keymap)

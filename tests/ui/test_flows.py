@@ -288,7 +288,7 @@ async def test_scope_add_complete_drop(db):
     async with app.run_test(size=SIZE) as pilot:
         app.open_client(lumen.id, "scope")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("n")  # New (client.add)
         await pilot.pause()
         await type_text(pilot, "Quarterly CRO audit")
         await pilot.press("ctrl+s")
@@ -312,7 +312,7 @@ async def test_requests_tab_logs_and_decides(db):
     async with app.run_test(size=SIZE) as pilot:
         app.open_client(lumen.id, "requests")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("n")  # New (client.add)
         await pilot.pause()
         await type_text(pilot, "Extra landing page")
         await pilot.press("ctrl+s")

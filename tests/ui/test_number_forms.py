@@ -67,7 +67,7 @@ async def test_a_due_date_without_a_year_is_the_next_one(db):
     async with app.run_test(size=SIZE) as pilot:
         app.open_client(lumen.id, "scope")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("n")
         await pilot.pause()
         await fill(pilot, title="Summer campaign", due="Jun 30")
         assert "= Wed 30 Jun 2027" in message(app, "due")
@@ -142,7 +142,7 @@ async def test_budget_and_request_fees_are_in_the_clients_currency(tmp_path):
         await pilot.pause()
         app.open_client(siam.id, "requests")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("n")
         await pilot.pause()
         await fill(pilot, description="Extra landing page", fee="$300")
         assert "'$300' is not in THB" in message(app, "fee")

@@ -45,7 +45,7 @@ async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
             await pilot.pause()
             await pilot.pause()
         before = requests_rows(ben)
-        await pa.press("a")
+        await pa.press("n")  # New (client.add)
         await pa.pause()
         assert isinstance(ana.screen, FormScreen)
         ana.screen.query_one("#field-description").value = "Quarterly strategy workshop"
