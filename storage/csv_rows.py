@@ -99,31 +99,36 @@ def read_rows(text: str) -> Iterator[Row]:
             yield Row(line, tuple(Cell(v, False) for v in body.split(sep)))
             pos, line = stop + 1, line + 1
             continue
-        cells, first = [], line
-        while True:
-            if text.startswith('"', pos):
-                m = _QUOTED.match(text, pos)
-                if m is None:
-                    raise CsvError(line, "a quoted cell has no closing quote")
-                cells.append(Cell(m.group(1).replace('""', '"'), True))
-                line += m.group(1).count("\n")
-                pos = m.end()
-                while pos < end and text[pos] in " \t":
-                    pos += 1
-                pos += text.startswith("\r\n", pos)
-                if pos < end and text[pos] not in (sep, "\n"):
-                    raise CsvError(line, "text after a closing quote (a quote inside a "
-                                   "quoted cell is written twice: \"\")")
-            else:
-                m = plain.match(text, pos)
-                assert m is not None  # the pattern matches the empty string
-                value, pos = m.group(), m.end()
-                at_eol = pos >= end or text[pos] == "\n"
-                cells.append(Cell(value[:-1] if at_eol and value.endswith("\r") else value,
-                                  False))
-            if pos < end and text[pos] == sep:
+        cells, after, last = _record(text, pos, line, sep, plain)
+        yield Row(line, cells)
+        pos, line = after, last + 1
+
+
+def _record(text: str, pos: int, line: int, sep: str, plain: re.Pattern[str],
+            ) -> tuple[tuple[Cell, ...], int, int]:
+    """The record at ``pos``, where the next one starts, and the line this one ends on."""
+    cells, end = [], len(text)
+    while True:
+        if text.startswith('"', pos):
+            m = _QUOTED.match(text, pos)
+            if m is None:
+                raise CsvError(line, "a quoted cell has no closing quote")
+            cells.append(Cell(m.group(1).replace('""', '"'), True))
+            line += m.group(1).count("\n")
+            pos = m.end()
+            while pos < end and text[pos] in " \t":
                 pos += 1
-                continue
-            pos, line = pos + 1, line + 1
-            break
-        yield Row(first, tuple(cells))
+            pos += text.startswith("\r\n", pos)
+            if pos < end and text[pos] not in (sep, "\n"):
+                raise CsvError(line, "text after a closing quote (a quote inside a quoted "
+                               "cell is written twice: \"\")")
+        else:
+            m = plain.match(text, pos)
+            assert m is not None  # the pattern matches the empty string
+            value, pos = m.group(), m.end()
+            at_eol = pos >= end or text[pos] == "\n"
+            cells.append(Cell(value[:-1] if at_eol and value.endswith("\r") else value, False))
+        if pos < end and text[pos] == sep:
+            pos += 1
+            continue
+        return tuple(cells), pos + 1, line

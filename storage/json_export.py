@@ -53,39 +53,45 @@ def read_export(raw: bytes, source: str) -> ExportRead:
     from storage.database import SCHEMA_VERSION
 
     schema = doc.get("schema", 0)
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        return ExportRead(problems=[f"{source}: made by a newer scopekeeper (schema "
-                                    f"{schema!r})"])
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        return ExportRead(problems=[f"{source}: schema is not a number ({schema!r})"])
+    if schema > SCHEMA_VERSION:
+        return ExportRead(problems=[f"{source}: made by a newer scopekeeper (schema {schema})"])
     tables = doc.get("tables")
     if not isinstance(tables, dict):
         return ExportRead(problems=[f"{source}: no tables"])
-    lines = record_lines(raw.decode("utf-8", errors="replace"))
     got = ExportRead()
-    parts: dict[str, list[Any]] = {}
-    for cls, name in TABLES.items():
-        items = tables.get(name) or []
-        if not isinstance(items, list):
-            got.problems.append(f"{source}: {name}: not a list of records")
-            continue
-        for n, item in enumerate(items, start=1):
-            at = lines.get(name, [])
-            where = f"{source}:{at[n - 1]}" if n <= len(at) else f"{source}: {name} #{n}"
-            try:
-                record: Any = decode(cls, item)
-                validate(record)
-            except (DecodeError, ValidationError) as e:
-                got.problems.append(f"{where}: {name} #{n}: {e}")
-                continue
-            if record.id in got.origins:  # an import keyed by id would keep only one
-                got.problems.append(f"{where}: {name} #{n}: id {record.id!r} is also the id "
-                                    f"of the record at {got.origins[record.id]}")
-                continue
-            got.origins[record.id] = where
-            parts.setdefault(name, []).append(record)
+    lines = record_lines(raw.decode("utf-8", errors="replace"))
+    parts = {name: _table(name, cls, tables.get(name) or [], lines.get(name, []), source, got)
+             for cls, name in TABLES.items()}
     unknown = sorted(set(tables) - set(TABLES.values()))
     got.problems += [f"{source}: unknown table {t!r}" for t in unknown]
     got.agency = Agency(**{k: tuple(v) for k, v in parts.items()})
     return got
+
+
+def _table(name: str, cls: type, items: Any, lines: list[int], source: str,
+           got: ExportRead) -> list[Any]:
+    """The good records of one table; each problem and each record's origin into ``got``."""
+    if not isinstance(items, list):
+        got.problems.append(f"{source}: {name}: not a list of records")
+        return []
+    records = []
+    for n, item in enumerate(items, start=1):
+        where = f"{source}:{lines[n - 1]}" if n <= len(lines) else f"{source}: {name} #{n}"
+        try:
+            record: Any = decode(cls, item)
+            validate(record)
+        except (DecodeError, ValidationError) as e:
+            got.problems.append(f"{where}: {name} #{n}: {e}")
+            continue
+        if record.id in got.origins:  # an import keyed by id would keep only one
+            got.problems.append(f"{where}: {name} #{n}: id {record.id!r} is also the id of "
+                                f"the record at {got.origins[record.id]}")
+            continue
+        got.origins[record.id] = where
+        records.append(record)
+    return records
 
 
 def record_lines(text: str) -> dict[str, list[int]]:

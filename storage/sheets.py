@@ -63,6 +63,7 @@ class Intake:
 
     def client_read(self, record_id: str, file_id: str, name: str) -> None:
         self.names.setdefault(name_key(name), []).append(record_id)
+        file_id = unguard(file_id)
         if not file_id:
             return
         if file_id in self.file_ids:
@@ -73,6 +74,7 @@ class Intake:
     def owner(self, file_id: str, name: str) -> str:
         """The client an interaction row belongs to: by its client id where it has one
         (a client of this import, or of the data), else by its name."""
+        file_id = unguard(file_id)
         if file_id:
             if file_id in self.file_ids:
                 return self.file_ids[file_id]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -214,3 +215,56 @@ def test_a_json_export_into_data_names_each_record_left_out_by_its_line(tmp_path
             assert what.endswith(f" {record_id}")
         ids.append(record_id)
     assert len(set(ids)) == len(ids) == total  # one line for each record
+
+
+def test_what_a_folder_or_zip_holds_besides_csv_is_named_not_read(tmp_path):
+    db = twins_file(tmp_path / "agency.json")
+    folder = tmp_path / "sheets"
+    sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
+    (folder / "README.txt").write_text("from the agency", encoding="utf-8")
+    zipped = tmp_path / "sheets.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("notes.md", "hello")
+        z.writestr("log.csv", (folder / "interactions.csv").read_bytes())  # read last
+        z.writestr("a.csv", (folder / "clients.csv").read_bytes())
+    for source, note in ((folder, f"{folder}/README.txt"), (zipped, f"{zipped}!notes.md")):
+        res = sk("import", str(source), db=tmp_path / f"{source.name}-db" / "a.json",
+                 check=True)
+        assert res.stderr == f"note: {note}: not a .csv file, not read\n"
+        assert res.stdout.startswith("imported 2 clients, 4 interactions from 8 row(s)")
+
+
+def test_ids_that_start_like_a_formula_still_find_their_client(tmp_path):
+    db = tmp_path / "agency.json"
+    odd = Client(id="-cli=1", name="=Odd Co", start_date=date(2025, 1, 6))
+    Workspace(db, user="t", clock=lambda: TODAY).act.save_all([odd, Interaction(
+        id="@int", client_id=odd.id, kind=EMAIL, on=TODAY, notes="+1 more")])
+    folder = tmp_path / "sheets"
+    sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
+    assert "\"'-cli=1\",\"'=Odd Co\"" in (folder / "clients.csv").read_text(encoding="utf-8")
+    res = sk("import", str(folder / "interactions.csv"), db=db, check=True)
+    assert res.stdout.splitlines()[:2] == ["imported nothing from 1 row(s)",
+                                           "left out 1 row(s):"]
+    assert ": already there: '=Odd Co' has the same" in res.stdout
+
+
+@pytest.mark.parametrize(("doc", "message"), [
+    ('{"format": "scopekeeper-export", "schema": "3", "tables": {}}',
+     "schema is not a number ('3')"),
+    ('{"format": "scopekeeper-export", "schema": 3, "tables": {"clients": {"a": 1}}}',
+     "clients: not a list of records"),
+    ('{"format": "scopekeeper-export", "schema": 3, "tables": {"clients": [\n'
+     '{"id": "a", "name": "A", "start_date": "2026-01-01"},\n'
+     '{"id": "a", "name": "B", "start_date": "2026-01-01"}]}}',
+     "3: clients #2: id 'a' is also the id of the record at {export}:2"),
+], ids=["schema-text", "table-not-a-list", "same-id-twice"])
+def test_a_damaged_export_is_one_line_per_problem_and_nothing_written(tmp_path, doc, message):
+    export, db = tmp_path / "export.json", tmp_path / "data" / "agency.json"
+    export.write_text(doc, encoding="utf-8")
+    res = sk("import", str(export), db=db)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    sep = "" if message[0].isdigit() else " "
+    assert res.stderr.splitlines() == [
+        f"{export}:{sep}{message.format(export=export)}",
+        f"scopekeeper: error: 1 problem(s) in {export}; nothing was imported"]
+    assert not db.exists()
