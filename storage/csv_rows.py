@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 RISKY = frozenset("=+-@\t\r")
 _GUARDED = RISKY | {"'"}
@@ -35,16 +35,13 @@ class CsvError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    text: str  # as written between the separators (quotes removed, nothing trimmed)
-    quoted: bool
+class Row(NamedTuple):
+    """One record. A tuple of tuples, not a dataclass per cell: a big sheet has millions
+    of cells, and rows never leave storage."""
 
-
-@dataclass(frozen=True, slots=True)
-class Row:
     line: int  # the line the record starts on (1 is the header)
-    cells: tuple[Cell, ...]
+    cells: tuple[str, ...]  # as written between the separators (quotes removed, untrimmed)
+    quoted: tuple[bool, ...]  # which of them were in quotes
 
 
 def guard(text: str) -> str:
@@ -88,7 +85,9 @@ def read_rows(text: str) -> Iterator[Row]:
     if "\n" not in text:
         text = text.replace("\r", "\n")
     sep = separator(text)
-    plain = re.compile(f"[^{re.escape(sep)}\n]*")
+    s = re.escape(sep)
+    # one cell and what ends it: quoted (spaces may follow the closing quote), or plain
+    cell = re.compile(f'"((?:[^"]|"")*)"[ \t]*(\r?\n|{s}|\\Z)|(?!")([^{s}\n]*)(\n|{s}|\\Z)')
     pos, line, end = 0, 1, len(text)
     while pos < end:
         stop = text.find("\n", pos)
@@ -96,39 +95,48 @@ def read_rows(text: str) -> Iterator[Row]:
         if text.find('"', pos, stop) < 0:  # the common case: no quotes on this line
             body = text[pos:stop]
             body = body[:-1] if body.endswith("\r") else body
-            yield Row(line, tuple(Cell(v, False) for v in body.split(sep)))
+            plain_cells = tuple(body.split(sep))
+            yield Row(line, plain_cells, (False,) * len(plain_cells))
             pos, line = stop + 1, line + 1
             continue
-        cells, after, last = _record(text, pos, line, sep, plain)
-        yield Row(line, cells)
-        pos, line = after, last + 1
-
-
-def _record(text: str, pos: int, line: int, sep: str, plain: re.Pattern[str],
-            ) -> tuple[tuple[Cell, ...], int, int]:
-    """The record at ``pos``, where the next one starts, and the line this one ends on."""
-    cells, end = [], len(text)
-    while True:
-        if text.startswith('"', pos):
-            m = _QUOTED.match(text, pos)
-            if m is None:
-                raise CsvError(line, "a quoted cell has no closing quote")
-            cells.append(Cell(m.group(1).replace('""', '"'), True))
-            line += m.group(1).count("\n")
-            pos = m.end()
-            while pos < end and text[pos] in " \t":
-                pos += 1
-            pos += text.startswith("\r\n", pos)
-            if pos < end and text[pos] not in (sep, "\n"):
-                raise CsvError(line, "text after a closing quote (a quote inside a quoted "
-                               "cell is written twice: \"\")")
-        else:
-            m = plain.match(text, pos)
-            assert m is not None  # the pattern matches the empty string
-            value, pos = m.group(), m.end()
-            at_eol = pos >= end or text[pos] == "\n"
-            cells.append(Cell(value[:-1] if at_eol and value.endswith("\r") else value, False))
-        if pos < end and text[pos] == sep:
-            pos += 1
+        whole = _all_quoted(text[pos:stop], sep)  # our own export's lines
+        if whole is not None:
+            yield Row(line, whole, (True,) * len(whole))
+            pos, line = stop + 1, line + 1
             continue
-        return tuple(cells), pos + 1, line
+        first, cells, quotes = line, [], []  # a record with quotes here and there
+        while True:
+            m = cell.match(text, pos)
+            if m is None:
+                raise _broken(text, pos, line)
+            quoted, q_end, plain, p_end = m.groups()
+            if quoted is not None:
+                cells.append(quoted.replace('""', '"'))
+                quotes.append(True)
+                line += quoted.count("\n")
+            else:
+                tail = p_end != sep and plain.endswith("\r")  # CRLF ends the record
+                cells.append(plain[:-1] if tail else plain)
+                quotes.append(False)
+            pos = m.end()
+            if (q_end if quoted is not None else p_end) != sep:
+                break
+        yield Row(first, tuple(cells), tuple(quotes))
+        line += 1
+
+
+def _all_quoted(body: str, sep: str) -> tuple[str, ...] | None:
+    """The cells of a one-line record whose every cell is quoted, else None."""
+    body = body[:-1] if body.endswith("\r") else body
+    found = _QUOTED.findall(body)
+    if '"' + f'"{sep}"'.join(found) + '"' != body:
+        return None  # some cell is not quoted, or a quoted one goes on to the next line
+    return tuple(x.replace('""', '"') for x in found) if '""' in body else tuple(found)
+
+
+def _broken(text: str, pos: int, line: int) -> CsvError:
+    """Why the quoted cell at ``pos`` cannot be read."""
+    if _QUOTED.match(text, pos) is None:
+        return CsvError(line, "a quoted cell has no closing quote")
+    return CsvError(line, "text after a closing quote (a quote inside a quoted cell is "
+                    "written twice: \"\")")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from storage.csv_rows import Cell, CsvError, Row, read_rows, unguard
+from storage.csv_rows import CsvError, Row, read_rows, unguard
 from storage.exchange import (
     CLIENT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -55,6 +55,12 @@ class Intake:
     file_ids: dict[str, str] = field(default_factory=dict)  # client id in the file -> ours
     names: dict[str, list[str]] = field(default_factory=dict)  # name key -> ids read
 
+    def __post_init__(self) -> None:
+        self.ours = {c.id for c in self.existing.clients}
+        self.our_names: dict[str, list[str]] = {}
+        for c in self.existing.clients:
+            self.our_names.setdefault(name_key(c.name), []).append(c.id)
+
     def new_id(self, where: str) -> str:
         """An id for a record of this import (never one of the data's own ids)."""
         record_id = f"~{len(self.origins) + 1}"
@@ -78,14 +84,13 @@ class Intake:
         if file_id:
             if file_id in self.file_ids:
                 return self.file_ids[file_id]
-            if any(c.id == file_id for c in self.existing.clients):
+            if file_id in self.ours:
                 return file_id
             raise _Bad(f"client id: no client {file_id!r} in this import or in the data")
         key = name_key(name)
         if not key:
             raise _Bad("client: is required (a name or a client id)")
-        found = self.names.get(key) or [c.id for c in self.existing.clients
-                                         if name_key(c.name) == key]
+        found = self.names.get(key) or self.our_names.get(key, [])
         if not found:
             raise _Bad(f"client: no client named {name!r}")
         if len(found) > 1:
@@ -99,19 +104,17 @@ def _cells(row: Row, where: dict[str, int]) -> tuple[Callable[[str], str],
                                                      Callable[[str], str]]:
     """Two readers of a row's cells: trimmed (numbers, dates, codes), and text as written
     (a quoted cell exactly, an unquoted one trimmed; our formula guard taken off)."""
-    cells = row.cells
-
-    def at(key: str) -> Cell | None:
-        n = where.get(key)
-        return cells[n] if n is not None and n < len(cells) else None
+    width = len(row.cells)
 
     def cell(key: str) -> str:
-        c = at(key)
-        return c.text.strip() if c is not None else ""
+        n = where.get(key, width)
+        return row.cells[n].strip() if n < width else ""
 
     def exact(key: str) -> str:
-        c = at(key)
-        return unguard(c.text if c.quoted else c.text.strip()) if c is not None else ""
+        n = where.get(key, width)
+        if n >= width:
+            return ""
+        return unguard(row.cells[n] if row.quoted[n] else row.cells[n].strip())
 
     return cell, exact
 
@@ -123,7 +126,7 @@ def _is_log(header: list[str]) -> bool:
 
 def _header_of(text: str) -> list[str] | None:
     head = next(read_rows(text), None)
-    return None if head is None else [c.text for c in head.cells]
+    return None if head is None else list(head.cells)
 
 
 def sheet_kind(raw: bytes) -> str:
@@ -161,7 +164,7 @@ def read_csv(raw: bytes, source: str, today: date, intake: Intake,
     next(rows)  # the header
     try:
         for row in rows:
-            if not any(c.text.strip() for c in row.cells):
+            if not any(c.strip() for c in row.cells):
                 continue  # a blank line holds no record
             result.rows += 1
             if tick is not None:
@@ -177,7 +180,7 @@ def read_csv(raw: bytes, source: str, today: date, intake: Intake,
 
 def _read_row(row: Row, width: int, where: dict[str, int], result: CsvResult, today: date,
               intake: Intake, source: str) -> None:
-    extra = sum(1 for c in row.cells[width:] if c.text.strip())
+    extra = sum(1 for c in row.cells[width:] if c.strip())
     if extra:
         raise _Bad(f"{width + extra} or more cells, but the header names {width} columns "
                    "(a cell holding the separator needs double quotes)")
