@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,35 +51,51 @@ def count_rows(path: Path) -> int:
     return _read(path).count(b"\n")
 
 
-def sheets(path: Path, notes: list[str]) -> list[tuple[str, bytes]]:
+def sheets(path: Path, raw: bytes, notes: list[str]) -> list[tuple[str, bytes]]:
     """The CSV files to read, clients before interactions (whatever their names), so that
-    interactions can name a client of the same import: the file itself, every .csv in a
-    zip, or every .csv in a directory. What is not read is noted."""
-    found: list[tuple[str, bytes]] = []
+    interactions can name a client of the same import: the file itself (``raw``), every
+    .csv in a zip, or every .csv in a directory. What is not read is noted."""
     if path.is_dir():
-        for p in sorted(path.iterdir()):
-            if p.suffix.lower() != ".csv":
-                notes.append(f"{p}: not a .csv file, not read")
-            elif not p.is_file():
-                raise StorageError(f"{p}: not a regular file")
-            else:
-                found.append((str(p), _read(p)))
+        found = _in_folder(path, notes)
+    elif zipfile.is_zipfile(io.BytesIO(raw)):
+        found = _in_zip(path, raw, notes)
     else:
-        raw = _read(path)
-        if not zipfile.is_zipfile(io.BytesIO(raw)):
-            return [(str(path), raw)]
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                for name in sorted(z.namelist()):
-                    if name.endswith("/"):
-                        continue
-                    if not name.lower().endswith(".csv"):
-                        notes.append(f"{path}!{name}: not a .csv file, not read")
-                        continue
-                    found.append((f"{path}!{name}", z.read(name)))
-        except (zipfile.BadZipFile, OSError) as e:
-            raise StorageError(f"{path}: not a readable zip ({e})") from None
+        return [(str(path), raw)]
     return sorted(found, key=lambda f: sheet_kind(f[1]) == "interactions")
+
+
+def _in_folder(path: Path, notes: list[str]) -> list[tuple[str, bytes]]:
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as e:
+        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
+    found = []
+    for p in entries:
+        if p.suffix.lower() != ".csv":
+            notes.append(f"{p}: not a .csv file, not read")
+        elif not p.is_file():
+            raise StorageError(f"{p}: not a regular file")
+        else:
+            found.append((str(p), _read(p)))
+    return found
+
+
+def _in_zip(path: Path, raw: bytes, notes: list[str]) -> list[tuple[str, bytes]]:
+    found = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for name in sorted(z.namelist()):
+                if name.endswith("/"):
+                    continue
+                if not name.lower().endswith(".csv"):
+                    notes.append(f"{path}!{name}: not a .csv file, not read")
+                    continue
+                found.append((f"{path}!{name}", z.read(name)))
+    # damaged, encrypted, or compressed in a way zipfile cannot read
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError,
+            zlib.error) as e:
+        raise StorageError(f"{path}: not a readable zip ({e})") from None
+    return found
 
 
 def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
@@ -101,7 +118,7 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
                 report.written = True
             return report
     else:
-        incoming, origins = _read_sheets(ws, path, existing, report, tick)
+        incoming, origins = _read_sheets(ws, path, raw, existing, report, tick)
         if report.problems:
             return report
     report.plan = plan_import(existing, incoming, duplicates, new_id, origins)
@@ -111,12 +128,13 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
     return report
 
 
-def _read_sheets(ws: Workspace, path: Path, existing: Agency, report: ImportReport,
-                 tick: Callable[[int], None] | None) -> tuple[Agency, dict[str, str]]:
+def _read_sheets(ws: Workspace, path: Path, raw: bytes, existing: Agency,
+                 report: ImportReport, tick: Callable[[int], None] | None,
+                 ) -> tuple[Agency, dict[str, str]]:
     clients: list[Any] = []
     interactions: list[Any] = []
     intake = Intake(existing)
-    files = sheets(path, report.notes)
+    files = sheets(path, raw, report.notes)
     if not files:
         report.problems.append(f"{path}: no .csv file to import")
     for name, data in files:

@@ -6,6 +6,7 @@ by id, quoted cells come through whole, and an exported folder imports like its 
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from datetime import date
@@ -268,3 +269,25 @@ def test_a_damaged_export_is_one_line_per_problem_and_nothing_written(tmp_path, 
         f"{export}:{sep}{message.format(export=export)}",
         f"scopekeeper: error: 1 problem(s) in {export}; nothing was imported"]
     assert not db.exists()
+
+
+def test_a_damaged_zip_or_a_fifo_in_a_folder_is_one_line_exit_1(tmp_path):
+    db = twins_file(tmp_path / "agency.json")
+    good = tmp_path / "good.zip"
+    sk("export", "--format", "csv", "-o", str(good), db=db, check=True)
+    raw = bytearray(good.read_bytes())
+    start = raw.index(b"PK\x03\x04") + 30 + len("clients.csv")  # the first member's data
+    raw[start:start + 40] = bytes(40)
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(raw))
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    os.mkfifo(folder / "clients.csv")  # reading it would wait for a writer for ever
+    target = tmp_path / "new" / "agency.json"
+    for source, message in ((damaged, f"{damaged}: not a readable zip"),
+                            (folder, f"{folder}/clients.csv: not a regular file")):
+        res = sk("import", str(source), db=target)
+        assert res.returncode == 1 and res.stdout == ""
+        assert res.stderr.startswith(f"scopekeeper: error: {message}")
+        assert len(res.stderr.splitlines()) == 1
+    assert not target.exists()
