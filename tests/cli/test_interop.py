@@ -15,7 +15,7 @@ import pytest
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.cli.test_commands import sk
-from tests.factories import TODAY
+from tests.factories import TODAY, make_client
 from tests.ui.helpers import demo_file
 
 
@@ -165,3 +165,14 @@ def test_bad_export_and_import_input(db, tmp_path):
     weird.write_bytes(b"\xff\xfe\x00n\x00a")
     out = sk("import", str(weird), db=db)
     assert out.returncode == 2 and "not UTF-8 text" in out.stderr
+
+
+def test_csv_fees_are_written_to_the_cent_however_large(tmp_path):
+    db = tmp_path / "agency.json"
+    fee = 2**60 + 7  # beyond what a float holds to the cent
+    Workspace(db, user="t", clock=lambda: TODAY).act.save(make_client(id="cli_big",
+                                                                      fee_cents=fee))
+    folder = tmp_path / "sheets"
+    sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
+    text = (folder / "clients.csv").read_text(encoding="utf-8")
+    assert f'"{fee // 100}.{fee % 100:02d}"' in text
