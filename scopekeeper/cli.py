@@ -200,12 +200,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser(
         "import", parents=[common], help="bring in clients and interactions (CSV) or an export",
-        description="Import a CSV of clients or of interactions (headers are matched "
-        "forgivingly: 'Client name', 'client_name' and 'NAME' all work), a zip of them, or "
-        "a scopekeeper JSON export. Every bad row is reported with its line number; if there "
-        "is any, nothing is written. Clients whose name is already taken are skipped, or "
-        "merged with --duplicates merge.")
-    imp.add_argument("file", metavar="FILE", help="a .csv, a .zip of CSVs, or a .json export")
+        description="Import a CSV of clients or of interactions, a zip or a directory of "
+        "them (what 'export --format csv' writes), or a scopekeeper JSON export. A CSV is "
+        "read as RFC 4180: cells separated by commas, or by semicolons when the header line "
+        "has more semicolons than commas outside quotes; a cell in double quotes may hold "
+        "separators, line breaks and quotes (doubled: \"\"). Headers are matched "
+        "forgivingly ('Client name', 'client_name' and 'NAME' all work). An interaction's "
+        "client is the one its 'client id' names, else the one its client name names. Every "
+        "bad row is reported as FILE:LINE; if there is any, nothing is written. Every row "
+        "not imported is listed as FILE:LINE with why: clients whose name is already taken "
+        "are skipped with their records, or merged with --duplicates merge; interactions "
+        "already there are not doubled.")
+    imp.add_argument("file", metavar="FILE",
+                     help="a .csv, a .zip of CSVs, a directory of CSVs, or a .json export")
     imp.add_argument("--dry-run", action="store_true",
                      help="check the file and say what would be imported; write nothing")
     imp.add_argument("--duplicates", choices=("skip", "merge"), default="skip",
@@ -544,14 +551,14 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage import exchange
+    from storage import exchange, json_export
 
     ws = _workspace(args)
     agency = ws.store.load_agency()
     now = args.host.now()
     out = args.host.expand(args.output) if args.output else None
     if args.format == "json":
-        data = exchange.export_json(agency, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        data = json_export.export_json(agency, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     elif args.format == "ics":
         from tracker.calendar import upcoming
         from tracker.dates import LATEST
@@ -590,11 +597,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from storage.importing import count_rows, import_file
 
     path = args.host.expand(args.file)
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not (path.is_file() or path.is_dir()):
+        raise UsageError(f"{path}: not a regular file or a directory")
     ws = _workspace(args)
     tick, done = None, None
-    rows = count_rows(path.read_bytes()) if sys.stderr.isatty() else 0
+    rows = count_rows(path) if sys.stderr.isatty() else 0
     if rows > 2000:
         from rich.progress import Progress
 
@@ -608,14 +617,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         if done is not None:
             done()
-    for column in report.ignored:
-        print(f"note: column not used: {clean_line(column)}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {clean_line(note)}", file=sys.stderr)
     if report.problems:
         for problem in report.problems[:200]:
             print(clean_line(problem), file=sys.stderr)
         more = len(report.problems) - 200
         raise UsageError(f"{len(report.problems)} problem(s)" + (f" ({more} not shown)"
-                         if more > 0 else "") + f" in {path}; nothing was imported")
+                         if more > 0 else "") + f" in {clean_line(str(path))}; nothing was "
+                         "imported")
     verb = "would import" if args.dry_run else "imported"
     if report.restored:
         print(f"{verb} {report.restored} records (the whole export, ids kept)")
@@ -624,16 +634,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     assert plan is not None
     counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in plan.counts.items())
     print(f"{verb} {counts or 'nothing'} from {report.rows} row(s)")
-    if plan.skipped:
-        print(f"skipped {len(plan.skipped)} client(s) already there (use --duplicates merge to "
-              f"add their records): {', '.join(clean_line(n) for n in plan.skipped[:10])}"
-              + (" ..." if len(plan.skipped) > 10 else ""))
-    if plan.already_there:
-        print(f"left out {plan.already_there} interaction(s) the clients already had")
-    if plan.merged:
-        print(f"merged into existing clients: "
-              f"{', '.join(clean_line(n) for n in plan.merged[:10])}"
-              + (" ..." if len(plan.merged) > 10 else ""))
+    if plan.left_out:
+        # every row not imported, by FILE:LINE and why (a dry run says the same)
+        print(f"{'would leave' if args.dry_run else 'left'} out {len(plan.left_out)} "
+              "row(s):")
+        for left in plan.left_out:
+            print(clean_line(str(left)))
     return 0
 
 

@@ -1,28 +1,19 @@
-"""Our records in other people's formats: a full JSON export, and CSV spreadsheets of
-clients and interactions (written and read back; headers are matched forgivingly).
-
-Reading never writes: it returns the records found and every problem, each with its line
-number and reason, so that an import can be all or nothing.
+"""Our records as spreadsheets and calendars: CSV of clients and interactions (written
+here, with the columns and cell readers an import matches forgivingly; read by
+:mod:`storage.sheets`), and an iCalendar file of what is coming. The full JSON export is
+:mod:`storage.json_export`.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import orjson
-
-from storage.codecs import DecodeError, decode, encode
-from storage.tables import TABLES
+from storage.csv_rows import write_csv
 from tracker.dates import DateParseError, Sense, parse_day
-from tracker.errors import ValidationError
-from tracker.imports import name_key
 from tracker.models import (
     Agency,
     CadenceSettings,
@@ -35,56 +26,6 @@ from tracker.models import (
 )
 from tracker.money import MoneyError, currency, parse_money
 from tracker.validation import validate
-
-EXPORT_FORMAT = "scopekeeper-export"
-
-# --- JSON: everything ---------------------------------------------------------------------
-
-
-def export_json(agency: Agency, exported: str) -> bytes:
-    from storage.database import SCHEMA_VERSION
-
-    doc = {"format": EXPORT_FORMAT, "version": 1, "schema": SCHEMA_VERSION,
-           "exported": exported,
-           "tables": {name: [encode(r) for r in getattr(agency, name)]
-                      for name in TABLES.values()}}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
-
-
-def is_export(raw: bytes) -> bool:
-    return raw.lstrip()[:1] == b"{" and EXPORT_FORMAT.encode() in raw[:200]
-
-
-def read_export(raw: bytes, source: str) -> tuple[Agency, list[str]]:
-    """The agency in one of our JSON exports, and what is wrong with it (if anything)."""
-    try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError as e:
-        return Agency(), [f"{source}: not valid JSON ({e})"]
-    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        return Agency(), [f"{source}: not a scopekeeper export"]
-    from storage.database import SCHEMA_VERSION
-
-    if doc.get("schema", 0) > SCHEMA_VERSION:
-        return Agency(), [f"{source}: made by a newer scopekeeper (schema {doc.get('schema')})"]
-    tables = doc.get("tables")
-    if not isinstance(tables, dict):
-        return Agency(), [f"{source}: no tables"]
-    problems: list[str] = []
-    parts: dict[str, list[Any]] = {}
-    for cls, name in TABLES.items():
-        for n, item in enumerate(tables.get(name) or [], start=1):
-            try:
-                record: Any = decode(cls, item)
-                validate(record)
-            except (DecodeError, ValidationError) as e:
-                problems.append(f"{source}: {name} #{n}: {e}")
-                continue
-            parts.setdefault(name, []).append(record)
-    unknown = sorted(set(tables) - set(TABLES.values()))
-    problems += [f"{source}: unknown table {t!r}" for t in unknown]
-    return Agency(**{k: tuple(v) for k, v in parts.items()}), problems
-
 
 # --- CSV: clients and interactions -------------------------------------------------------
 
@@ -135,16 +76,6 @@ class _Bad(ValueError):
     pass
 
 
-@dataclass
-class CsvResult:
-    kind: str  # "clients" or "interactions"
-    clients: list[Client] = field(default_factory=list)
-    interactions: list[Interaction] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # columns we do not know
-    rows: int = 0
-
-
 def _columns(header: list[str], known: dict[str, tuple[str, ...]]) -> tuple[dict[str, int],
                                                                             list[str]]:
     where: dict[str, int] = {}
@@ -160,70 +91,8 @@ def _columns(header: list[str], known: dict[str, tuple[str, ...]]) -> tuple[dict
     return where, ignored
 
 
-def _decode_text(raw: bytes, source: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Bad(f"{source}: not UTF-8 text (save the sheet as 'CSV UTF-8')") from None
-
-
-def read_csv(raw: bytes, source: str, today: date, existing: Agency,
-             clients_in_import: dict[str, str] | None = None,
-             tick: Callable[[int], None] | None = None) -> CsvResult:
-    """Clients or interactions (told apart by their columns) from one CSV file."""
-    try:
-        text = _decode_text(raw, source)
-    except _Bad as e:
-        return CsvResult(kind="?", problems=[str(e)])
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return CsvResult(kind="?", problems=[f"{source}: empty file"])
-    names = {_header(h) for h in header}
-    is_log = bool(names & set(INTERACTION_COLUMNS["kind"]))
-    result = CsvResult(kind="interactions" if is_log else "clients")
-    known = INTERACTION_COLUMNS if is_log else CLIENT_COLUMNS
-    where, result.ignored = _columns(header, known)
-    need = ("kind", "on") if is_log else ("name",)
-    missing = [k for k in need if k not in where]
-    if is_log and "client" not in where and "client_id" not in where:
-        missing.append("client")
-    if missing:
-        result.problems.append(f"{source}:1: no column for {', '.join(missing)} (have: "
-                               f"{', '.join(h.strip() for h in header)})")
-        return result
-    ours = {name_key(c.name): c.id for c in existing.clients} | (clients_in_import or {})
-    known_ids = {c.id for c in existing.clients} | set((clients_in_import or {}).values())
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        result.rows += 1
-        if tick is not None:
-            tick(1)
-
-        def cell(key: str, row: list[str] = row) -> str:
-            n = where.get(key)
-            return row[n].strip() if n is not None and n < len(row) else ""
-
-        try:
-            if is_log:
-                result.interactions.append(_interaction(cell, today, ours, known_ids, line))
-            else:
-                result.clients.append(_client(cell, today, line))
-        except _Bad as e:
-            result.problems.append(f"{source}:{line}: {e}")
-        except ValidationError as e:
-            result.problems.append(f"{source}:{line}: {e}")
-    return result
-
-
-def _client(cell: Callable[[str], str], today: date, line: int) -> Client:
+def _client(cell: Callable[[str], str], exact: Callable[[str], str], today: date, line: int,
+            record_id: str) -> Client:
     def day(key: str) -> date:
         text = cell(key)
         try:
@@ -270,24 +139,21 @@ def _client(cell: Callable[[str], str], today: date, line: int) -> Client:
         min_contact_days=whole("contact_days", defaults.min_contact_days),
         visit_min_days=whole("visit_min", defaults.visit_min_days),
         visit_max_days=whole("visit_max", defaults.visit_max_days))
-    contact = Contact(id=f"in_con_{line}", name=cell("contact"), title=cell("title"),
-                      email=cell("email"), phone=cell("phone")) if cell("contact") else None
-    client = Client(id=cell("id") or f"in_cli_{line}", name=cell("name"), status=status,
+    contact = Contact(id=f"in_con_{line}", name=exact("contact"), title=exact("title"),
+                      email=exact("email"), phone=exact("phone")) if cell("contact") else None
+    client = Client(id=record_id, name=exact("name"), status=status,
                     fee_cents=fee, currency=cur.code,
-                    start_date=day("start"), location=cell("location"),
+                    start_date=day("start"), location=exact("location"),
                     remote=yes("remote", False), primary_contact=contact,
-                    channel_url=cell("channel"), comm_rules=cell("rules").replace("\\n", "\n"),
+                    channel_url=exact("channel"), comm_rules=exact("rules"),
                     cadence=cadence)
     validate(client)
     return client
 
 
-def _interaction(cell: Callable[[str], str], today: date, ours: dict[str, str],
-                 known_ids: set[str], line: int) -> Interaction:
-    client_id = cell("client_id") if cell("client_id") in known_ids else ours.get(
-        name_key(cell("client")))
-    if client_id is None:
-        raise _Bad(f"client: no client named {cell('client') or cell('client_id')!r}")
+def _interaction(cell: Callable[[str], str], exact: Callable[[str], str], today: date,
+                 owner: Callable[[str, str], str], record_id: str) -> Interaction:
+    client_id = owner(cell("client_id"), exact("client"))
     kind_text = cell("kind").casefold().replace("-", "_").replace(" ", "_")
     kind = next((k for k in InteractionKind
                  if kind_text in (k.value, k.label.replace(" ", "_").replace("-", "_"))), None)
@@ -298,8 +164,8 @@ def _interaction(cell: Callable[[str], str], today: date, ours: dict[str, str],
         on = parse_day(cell("on"), today, Sense.PAST)
     except DateParseError as e:
         raise _Bad(f"date: {e}") from None
-    record = Interaction(id=cell("id") or f"in_int_{line}", client_id=client_id, kind=kind,
-                         on=on, author=cell("author"), notes=cell("note").replace("\\n", "\n"))
+    record = Interaction(id=record_id, client_id=client_id, kind=kind, on=on,
+                         author=exact("author"), notes=exact("note"))
     validate(record)
     return record
 
@@ -311,34 +177,32 @@ CLIENT_HEADER = ["id", "name", "status", "fee", "currency", "start date", "locat
 INTERACTION_HEADER = ["id", "client", "client id", "kind", "date", "note", "author"]
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\r", "").replace("\n", "\\n")
+def _amount(cents: int) -> str:
+    """Cents as a plain amount, in whole numbers (a float would round a large fee)."""
+    return f"{cents // 100}.{cents % 100:02d}" if cents else ""
 
 
 def export_csv(agency: Agency) -> dict[str, bytes]:
-    """``clients.csv`` and ``interactions.csv`` (UTF-8, with a header row)."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(CLIENT_HEADER)
+    """``clients.csv`` and ``interactions.csv``: RFC 4180, UTF-8, a header row, every cell
+    quoted (line breaks stay in their cell) and guarded against formulas (see
+    :mod:`storage.csv_rows`). What a CSV of these columns cannot hold is listed in the
+    README: a client's other contacts, the ids (an import gives fresh ones), the revisions,
+    and every other table (the JSON export holds everything)."""
+    clients = []
     for c in agency.clients:
         p = c.primary_contact
-        w.writerow([c.id, c.name, c.status.value,
-                    f"{c.fee_cents / 100:.2f}" if c.fee_cents else "",
-                    c.currency, c.start_date.isoformat(), c.location,
-                    "yes" if c.remote else "no", p.name if p else "", p.title if p else "",
-                    p.email if p else "", p.phone if p else "", c.channel_url,
-                    _one_line(c.comm_rules), c.cadence.status_call.value,
-                    "yes" if c.cadence.monthly_report else "no", c.cadence.min_contact_days,
-                    c.cadence.visit_min_days, c.cadence.visit_max_days])
+        clients.append([
+            c.id, c.name, c.status.value, _amount(c.fee_cents), c.currency,
+            c.start_date.isoformat(), c.location, "yes" if c.remote else "no",
+            p.name if p else "", p.title if p else "", p.email if p else "",
+            p.phone if p else "", c.channel_url, c.comm_rules, c.cadence.status_call.value,
+            "yes" if c.cadence.monthly_report else "no", c.cadence.min_contact_days,
+            c.cadence.visit_min_days, c.cadence.visit_max_days])
     names = {c.id: c.name for c in agency.clients}
-    log = io.StringIO()
-    w = csv.writer(log, lineterminator="\n")
-    w.writerow(INTERACTION_HEADER)
-    for i in agency.interactions:
-        w.writerow([i.id, names.get(i.client_id, ""), i.client_id, i.kind.value,
-                    i.on.isoformat(), _one_line(i.notes), i.author])
-    return {"clients.csv": out.getvalue().encode("utf-8"),
-            "interactions.csv": log.getvalue().encode("utf-8")}
+    log = [[i.id, names.get(i.client_id, ""), i.client_id, i.kind.value, i.on.isoformat(),
+            i.notes, i.author] for i in agency.interactions]
+    return {"clients.csv": write_csv(CLIENT_HEADER, clients),
+            "interactions.csv": write_csv(INTERACTION_HEADER, log)}
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
@@ -347,18 +211,6 @@ def zip_of(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return buf.getvalue()
-
-
-def files_in(path: Path, raw: bytes) -> Iterator[tuple[str, bytes]]:
-    """The CSV files to read: the file itself, or every .csv in a zip (clients first)."""
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        yield str(path), raw
-        return
-    with zipfile.ZipFile(io.BytesIO(raw)) as z:
-        names = sorted((n for n in z.namelist() if n.lower().endswith(".csv")),
-                       key=lambda n: ("interaction" in n.lower(), n))
-        for name in names:
-            yield f"{path}!{name}", z.read(name)
 
 
 # --- iCalendar (RFC 5545) ----------------------------------------------------------------

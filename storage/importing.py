@@ -1,52 +1,112 @@
 """Importing a file into the agency's data: all of it in one save, or nothing.
 
-The file is one of our JSON exports, a CSV of clients or of interactions, or a zip of such
-CSVs (our CSV export). Every problem is reported with its line; if there is any, nothing
-is written. A full export into an empty data file brings back exactly what was exported
-(same ids); anything else is planned by :func:`tracker.imports.plan_import` (fresh ids,
-duplicate clients skipped or merged).
+The file is one of our JSON exports, a CSV of clients or of interactions, or a zip or a
+directory of such CSVs (what ``export --format csv`` writes). Every problem is reported
+with its line; if there is any, nothing is written. A full export into an empty data file
+brings back exactly what was exported (same ids); anything else is planned by
+:func:`tracker.imports.plan_import` (fresh ids, duplicate clients skipped or merged), and
+every row it leaves out is named by FILE:LINE with the reason.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage.errors import StorageError
-from storage.exchange import files_in, is_export, read_csv, read_export
 from storage.ids import new_id
+from storage.json_export import is_export, read_export
+from storage.sheets import Intake, read_csv, sheet_kind
 from storage.workspace import Workspace
-from tracker.imports import Duplicates, ImportPlan, name_key, plan_import
+from tracker.imports import Duplicates, ImportPlan, plan_import
 from tracker.models import Agency
 
 
 @dataclass
 class ImportReport:
-    problems: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # columns not understood
+    problems: list[str] = field(default_factory=list)  # rows not understood: nothing written
+    notes: list[str] = field(default_factory=list)  # columns and files not read, and why
     rows: int = 0
     plan: ImportPlan | None = None
     restored: int = 0  # records brought back as they were (full export into an empty file)
     written: bool = False
 
 
-def count_rows(raw: bytes) -> int:
-    return raw.count(b"\n")
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def count_rows(path: Path) -> int:
+    """About how many rows there are to read (for a progress bar)."""
+    if path.is_dir():
+        return sum(_read(p).count(b"\n") for p in sorted(path.glob("*.csv")) if p.is_file())
+    return _read(path).count(b"\n")
+
+
+def sheets(path: Path, raw: bytes, notes: list[str]) -> list[tuple[str, bytes]]:
+    """The CSV files to read, clients before interactions (whatever their names), so that
+    interactions can name a client of the same import: the file itself (``raw``), every
+    .csv in a zip, or every .csv in a directory. What is not read is noted."""
+    if path.is_dir():
+        found = _in_folder(path, notes)
+    elif zipfile.is_zipfile(io.BytesIO(raw)):
+        found = _in_zip(path, raw, notes)
+    else:
+        return [(str(path), raw)]
+    return sorted(found, key=lambda f: sheet_kind(f[1]) == "interactions")
+
+
+def _in_folder(path: Path, notes: list[str]) -> list[tuple[str, bytes]]:
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as e:
+        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
+    found = []
+    for p in entries:
+        if p.suffix.lower() != ".csv":
+            notes.append(f"{p}: not a .csv file, not read")
+        elif not p.is_file():
+            raise StorageError(f"{p}: not a regular file")
+        else:
+            found.append((str(p), _read(p)))
+    return found
+
+
+def _in_zip(path: Path, raw: bytes, notes: list[str]) -> list[tuple[str, bytes]]:
+    found = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for name in sorted(z.namelist()):
+                if name.endswith("/"):
+                    continue
+                if not name.lower().endswith(".csv"):
+                    notes.append(f"{path}!{name}: not a .csv file, not read")
+                    continue
+                found.append((f"{path}!{name}", z.read(name)))
+    # damaged, encrypted, or compressed in a way zipfile cannot read
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError,
+            zlib.error) as e:
+        raise StorageError(f"{path}: not a readable zip ({e})") from None
+    return found
 
 
 def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
                 dry_run: bool = False, tick: Callable[[int], None] | None = None,
                 ) -> ImportReport:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
     report = ImportReport()
     existing = ws.store.load_agency()
+    raw = b"" if path.is_dir() else _read(path)
     if is_export(raw):
-        incoming, report.problems = read_export(raw, str(path))
+        got = read_export(raw, str(path))
+        incoming, report.problems, origins = got.agency, got.problems, got.origins
         report.rows = sum(len(getattr(incoming, f)) for f in Agency.__dataclass_fields__)
         if report.problems:
             return report
@@ -58,22 +118,30 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
                 report.written = True
             return report
     else:
-        clients: list[Any] = []
-        interactions: list[Any] = []
-        in_import: dict[str, str] = {}
-        for name, data in files_in(path, raw):
-            got = read_csv(data, name, ws.clock(), existing, in_import, tick)
-            report.problems += got.problems
-            report.ignored += [f"{name}: {c}" for c in got.ignored]
-            report.rows += got.rows
-            clients += got.clients
-            interactions += got.interactions
-            in_import.update({name_key(c.name): c.id for c in got.clients})
+        incoming, origins = _read_sheets(ws, path, raw, existing, report, tick)
         if report.problems:
             return report
-        incoming = Agency(clients=tuple(clients), interactions=tuple(interactions))
-    report.plan = plan_import(existing, incoming, duplicates, new_id)
+    report.plan = plan_import(existing, incoming, duplicates, new_id, origins)
     if not dry_run and report.plan.records:
         ws.act.save_all(report.plan.records)
         report.written = True
     return report
+
+
+def _read_sheets(ws: Workspace, path: Path, raw: bytes, existing: Agency,
+                 report: ImportReport, tick: Callable[[int], None] | None,
+                 ) -> tuple[Agency, dict[str, str]]:
+    clients: list[Any] = []
+    interactions: list[Any] = []
+    intake = Intake(existing)
+    files = sheets(path, raw, report.notes)
+    if not files:
+        report.problems.append(f"{path}: no .csv file to import")
+    for name, data in files:
+        got = read_csv(data, name, ws.clock(), intake, tick)
+        report.problems += got.problems
+        report.notes += [f"{name}: column not used: {c}" for c in got.ignored]
+        report.rows += got.rows
+        clients += got.clients
+        interactions += got.interactions
+    return Agency(clients=tuple(clients), interactions=tuple(interactions)), intake.origins

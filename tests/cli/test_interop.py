@@ -15,8 +15,9 @@ import pytest
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.cli.test_commands import sk
-from tests.factories import TODAY
+from tests.factories import TODAY, make_client
 from tests.ui.helpers import demo_file
+from tracker.money import MAX_CENTS
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_a_csv_with_bad_rows_reports_each_with_its_line_and_writes_nothing(db, t
     out = sk("import", str(sheet), db=db)
     assert out.returncode == 2
     lines = out.stderr.splitlines()
-    assert lines[0] == f"note: column not used: {sheet}: Shoe size"
+    assert lines[0] == f"note: {sheet}: column not used: Shoe size"
     assert f"{sheet}:4: fee: not an amount: 'lots'" in out.stderr
     assert f"{sheet}:5: start: " in out.stderr and "someday" in out.stderr
     assert f"{sheet}:6: Name: is required" in out.stderr
@@ -76,8 +77,10 @@ def test_odd_headers_duplicates_skipped_or_merged(db, tmp_path):
     sheet = tmp_path / "clients.csv"
     sheet.write_text(good, encoding="utf-8")
     dry = sk("import", str(sheet), "--dry-run", db=db, check=True)
-    assert dry.stdout.splitlines()[0] == "would import 1 clients from 2 row(s)"
-    assert "skipped 1 client(s) already there" in dry.stdout and "Copperline Coffee" in dry.stdout
+    assert dry.stdout.splitlines() == [
+        "would import 1 clients from 2 row(s)", "would leave out 1 row(s):",
+        f"{sheet}:3: client 'Copperline Coffee': skipped: the name is taken by 'Copperline "
+        "Coffee' (already in the data); --duplicates merge adds its records to that client"]
     assert not any(c.name == "Acme Bakery" for c in Store(db).clients.all())
     sk("import", str(sheet), db=db, check=True)
     acme = next(c for c in Store(db).clients.all() if c.name == "Acme Bakery")
@@ -85,7 +88,10 @@ def test_odd_headers_duplicates_skipped_or_merged(db, tmp_path):
     assert acme.primary_contact.name == "Ann Lee" and acme.primary_contact.email == \
         "ann@acme.example"
     again = sk("import", str(sheet), db=db, check=True)  # both are duplicates now
-    assert again.stdout.startswith("imported nothing") and "skipped 2 client(s)" in again.stdout
+    assert again.stdout.splitlines()[:2] == ["imported nothing from 2 row(s)",
+                                             "left out 2 row(s):"]
+    assert f"{sheet}:2: client 'Acme Bakery': skipped: the name is taken by 'Acme Bakery' " \
+        "(already in the data)" in again.stdout
     log = tmp_path / "log.csv"
     log.write_text("Client,Type,Date,Notes\nacme bakery,status call,2026-11-20,Kickoff\n"
                    "Nobody Ltd,email,2026-11-20,\nAcme Bakery,carrier pigeon,2026-11-20,\n",
@@ -113,8 +119,11 @@ def test_csv_export_reimports_and_merge_adds_only_what_is_new(db, tmp_path):
     assert sorted(map(strip, a.clients), key=lambda c: c.name) == sorted(
         map(strip, b.clients), key=lambda c: c.name)
     merged = sk("import", str(out), "--duplicates", "merge", db=fresh, check=True)
-    assert merged.stdout.startswith("imported nothing")
-    assert f"left out {len(a.interactions)} interaction(s)" in merged.stdout
+    rows = len(a.clients) + len(a.interactions)
+    assert merged.stdout.splitlines()[:2] == [f"imported nothing from {rows} row(s)",
+                                              f"left out {rows} row(s):"]
+    assert sum(": already there: " in line for line in merged.stdout.splitlines()) == \
+        len(a.interactions)
     folder = tmp_path / "sheets"
     sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
     assert sorted(p.name for p in folder.iterdir()) == ["clients.csv", "interactions.csv"]
@@ -157,3 +166,14 @@ def test_bad_export_and_import_input(db, tmp_path):
     weird.write_bytes(b"\xff\xfe\x00n\x00a")
     out = sk("import", str(weird), db=db)
     assert out.returncode == 2 and "not UTF-8 text" in out.stderr
+
+
+def test_csv_fees_are_written_to_the_cent_however_large(tmp_path):
+    db = tmp_path / "agency.json"
+    fee = MAX_CENTS - 1  # the largest fee there may be: a float would not hold it exactly
+    Workspace(db, user="t", clock=lambda: TODAY).act.save(make_client(id="cli_big",
+                                                                      fee_cents=fee))
+    folder = tmp_path / "sheets"
+    sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
+    text = (folder / "clients.csv").read_text(encoding="utf-8")
+    assert f'"{fee // 100}.{fee % 100:02d}"' in text

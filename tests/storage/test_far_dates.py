@@ -102,7 +102,7 @@ def test_an_import_with_a_date_out_of_range_is_refused_naming_the_record(tmp_pat
     target = tmp_path / "empty.json"
     out = sk("import", str(export), db=target)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert (f"{export}: interactions #5: Interaction.on: expected a date from 2000-01-01 to "
+    assert (f"{export}:1: interactions #5: Interaction.on: expected a date from 2000-01-01 to "
             "2099-12-31, got '9999-12-31'") in out.stderr
     assert not target.exists()
 

@@ -143,3 +143,9 @@ def test_every_refusal_names_the_field_as_people_call_it(record, message):
 def test_a_good_email_and_names_at_the_limit_pass():
     validate(make_client(name="x" * 200, primary_contact=Contact(
         id="con_1", name="Ann", email="ann.lee+ads@acme.co.uk")))
+
+
+def test_a_fee_in_a_currency_without_cents_is_whole():
+    validate(make_client(currency="JPY", fee_cents=800_000))
+    with pytest.raises(ValidationError, match="Monthly fee: JPY has no cents"):
+        validate(make_client(currency="JPY", fee_cents=1_250))  # a USD fee made a JPY one
