@@ -24,14 +24,16 @@ reloaded. Every record carries ``rev``; a save whose ``rev`` is not the stored o
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -47,8 +49,10 @@ from storage.files import (
     file_lock,
     identity,
     journal_of,
+    lock_of,
     open_private,
     orphan_temp_files,
+    read_regular,
     refuse_network_fs,
     shared_mode,
 )
@@ -56,9 +60,26 @@ from storage.migrations import META, migrate
 from storage.tables import TABLE_OF, TABLES
 from tracker.validation import validate
 
+if TYPE_CHECKING:
+    from storage.recovery import Restored
+
 FORMAT = "scopekeeper"
 SCHEMA_VERSION = 3
 JOURNAL_FORMAT = "scopekeeper-journal"
+#: What every refusal of damage ends with: the command that repairs it.
+RESTORE_HINT = "'scopekeeper restore latest' brings back the newest backup"
+
+
+class Damaged(StorageError):
+    """The data file or journal is damaged: the message says what, then how to repair it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{problem}; {RESTORE_HINT}")
+        self.problem = problem
+
+
+class NewerSchema(StorageError):
+    """Written by a newer scopekeeper: not damage (a restore must not replace it)."""
 
 
 class Conflict(StorageError):
@@ -137,7 +158,7 @@ class Database:
         if not self.settings.allow_network_fs:
             refuse_network_fs(self.path.parent, mounts)
         self.journal_path = journal_of(self.path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_path = lock_of(self.path)
         self.backup_dir = backups.folder(self.path)
         self.audit_path = audit.audit_path(self.path)
         shared = self.settings.shared
@@ -147,6 +168,7 @@ class Database:
         self._pos = _Position()
         self._loaded = False
         self._cleaned = False
+        self._holding = False  # this process holds the exclusive lock (see _Transaction)
         if not lazy:  # lazy: read on first use (every read and write refreshes first)
             with _os_errors(self.path, "read"):
                 self._refresh()
@@ -166,7 +188,7 @@ class Database:
     def changes_since(self, seq: int) -> list[dict[str, Any]]:
         """The journal's change sets after ``seq``, as written (for readers that keep their
         own copy of some records, like the review digest)."""
-        return [e for e in self._journal_entries() if e["seq"] > seq]
+        return [e for e in self._journal_entries(strict=True) if e["seq"] > seq]
 
     def refresh(self) -> None:
         """Catch up with what other processes committed (cheap when nothing changed)."""
@@ -201,6 +223,15 @@ class Database:
                 gc.enable()
 
     def _reload_files(self) -> None:
+        if self._holding:  # nobody else can change the files now
+            for _ in range(2):  # once more after migrating an older base in place
+                try:
+                    self._load_files()
+                    return
+                except _Raced:
+                    continue
+            raise Damaged(f"{self.journal_path}: the journal is newer than its data file "
+                          f"{self.path.name}")
         for _ in range(20):
             try:
                 self._load_files()
@@ -214,8 +245,8 @@ class Database:
         base = identity(self.path)
         if base is None:
             if self.journal_path.exists():
-                raise StorageError(f"{self.journal_path}: journal without its data file "
-                                   f"{self.path.name}; restore a backup")
+                raise Damaged(f"{self.journal_path}: journal without its data file "
+                              f"{self.path.name}")
             self.tables = {cls: {} for cls in TABLES}
             self._pos = _Position()
             self._loaded = True
@@ -236,7 +267,7 @@ class Database:
 
     def _read_base(self) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot read: {e.strerror}") from None
         return check_base(self.path, raw)
@@ -262,12 +293,15 @@ class Database:
 
     def _read_journal(self, from_offset: int) -> None:
         try:
-            fd = os.open(self.journal_path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(self.journal_path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             self._pos.journal, self._pos.offset = None, 0
             return
         with os.fdopen(fd, "rb") as f:
-            ino = os.fstat(f.fileno()).st_ino
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would hang every reader
+                raise StorageError(f"{self.journal_path}: is not a regular file")
+            ino = st.st_ino
             if self._pos.journal is not None and ino != self._pos.journal and from_offset:
                 raise _Raced
             f.seek(from_offset)
@@ -279,8 +313,7 @@ class Database:
             try:
                 entry = orjson.loads(line)
             except orjson.JSONDecodeError:
-                raise StorageError(f"{self.journal_path}: damaged entry at byte {offset}; "
-                                   "run 'scopekeeper doctor'") from None
+                raise Damaged(f"{self.journal_path}: damaged entry at byte {offset}") from None
             if from_offset == 0 and n == 0:
                 self._check_header(entry)
             else:
@@ -292,7 +325,7 @@ class Database:
         if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
             raise StorageError(f"{self.journal_path}: not a scopekeeper journal")
         if header.get("schema", 0) > SCHEMA_VERSION:
-            raise StorageError(f"{self.journal_path}: written by a newer scopekeeper (schema "
+            raise NewerSchema(f"{self.journal_path}: written by a newer scopekeeper (schema "
                                f"{header.get('schema')}); upgrade scopekeeper")
         if header.get("base_seq", 0) > self._pos.base_seq:
             raise _Raced  # the base we read is older than this journal: a compaction ran
@@ -363,12 +396,16 @@ class Database:
     def _locked(self) -> Any:
         return _Transaction(self)
 
-    def _catch_up_locked(self) -> None:
-        """Under the lock: clean up after dead writers and read everything committed."""
+    def _clean_up_locked(self) -> None:
+        """Under the lock: remove the temp files of writers that died (once per process)."""
         if not self._cleaned:
             for tmp in orphan_temp_files(self.path):
                 tmp.unlink(missing_ok=True)
             self._cleaned = True
+
+    def _catch_up_locked(self) -> None:
+        """Under the lock: clean up after dead writers and read everything committed."""
+        self._clean_up_locked()
         self.refresh()
         size = identity(self.journal_path)
         if size is not None and size[1] > self._pos.offset:  # a dead writer's torn line
@@ -421,28 +458,35 @@ class Database:
                   "created": _stamp(self.settings.now())}
         atomic_write(self.journal_path, orjson.dumps(header) + b"\n", self.mode)
 
-    def _compact(self) -> None:
+    def _compact(self) -> Path:
+        """Fold the journal in; returns the backup kept of the result."""
         # the journal's entries go to the audit trail before the journal is replaced
         audit.fold(self.audit_path, self._journal_entries(), self.mode)
         self._write_base_and_journal()
-        backups.keep(self)
+        return backups.keep(self)
 
-    def _journal_entries(self) -> list[dict[str, Any]]:
-        """Every complete change set in the current journal (not its header)."""
+    def _journal_entries(self, strict: bool = False) -> list[dict[str, Any]]:
+        """Every complete change set in the current journal (not its header). ``strict``:
+        a damaged line is refused (as a full read refuses it) instead of passed over — a
+        reader must not show the data without a save and say nothing."""
         try:
             raw = self.journal_path.read_bytes()
         except FileNotFoundError:
             return []
         out = []
-        for n, line in enumerate(raw[: raw.rfind(b"\n") + 1].splitlines()):
+        offset = 0
+        for n, line in enumerate(raw[: raw.rfind(b"\n") + 1].split(b"\n")[:-1]):
+            at, offset = offset, offset + len(line) + 1
             if n == 0:
                 continue
             try:
                 entry = orjson.loads(line)
             except orjson.JSONDecodeError:
-                continue
+                entry = None
             if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and "ops" in entry:
                 out.append(entry)
+            elif strict:
+                raise Damaged(f"{self.journal_path}: damaged entry at byte {at}")
         return out
 
     def history(self, client_id: str | None = None) -> list[audit.AuditEntry]:
@@ -477,8 +521,23 @@ class Database:
                 "table": "", "id": "", "client_id": "", "op": "replace_all",
                 "changes": {"records": [None, len(items)]}}], self.mode)
 
+    def restore(self, source: Path, records: dict[type, list[Any]], backup_seq: int,
+                author: str = "") -> Restored:
+        """Make a backup's ``records`` the whole content, from whatever state the files are
+        in (see :func:`storage.recovery.restore`); returns a ``Restored``."""
+        from storage import recovery
+
+        return recovery.restore(self, source, records, backup_seq, author)
+
+    def exclusive(self) -> Any:
+        """The writers' lock, without reading the files first (they may be damaged)."""
+        return _Transaction(self, catch_up=False)
+
     def _migrate_file(self) -> None:
-        with file_lock(self.lock_path, self.mode, self.settings.lock_timeout):
+        # under our own lock already (a transaction reading an older base): no second lock
+        held = contextlib.nullcontext() if self._holding else file_lock(
+            self.lock_path, self.mode, self.settings.lock_timeout)
+        with held:
             data = self._read_base()
             version = data[META]["1"]["schema"]
             if version >= SCHEMA_VERSION:
@@ -489,22 +548,27 @@ class Database:
 
 
 class _Transaction:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, catch_up: bool = True) -> None:
         self.db = db
+        self.catch_up = catch_up
         self.lock = file_lock(db.lock_path, db.mode, db.settings.lock_timeout)
 
     def __enter__(self) -> None:
         with _os_errors(self.db.path, "write"):
             ensure_dir(self.db.path.parent, self.db.mode)
             self.lock.__enter__()
+        self.db._holding = True
         try:
-            with _os_errors(self.db.path, "write"):
-                self.db._catch_up_locked()
+            if self.catch_up:
+                with _os_errors(self.db.path, "write"):
+                    self.db._catch_up_locked()
         except BaseException as e:
+            self.db._holding = False
             self.lock.__exit__(type(e), e, e.__traceback__)
             raise
 
     def __exit__(self, *exc: Any) -> None:
+        self.db._holding = False
         try:
             if exc[0] is not None and issubclass(exc[0], OSError):
                 raise StorageError(f"{self.db.path}: cannot write: "
@@ -516,12 +580,11 @@ class _Transaction:
 def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     """Parse and check a data file's bytes; a clear one-line StorageError if unusable."""
     if not raw.strip():
-        raise StorageError(f"{path}: the file is empty; refusing to treat it as a new "
-                           "database (restore a backup or remove the file)")
+        raise Damaged(f"{path}: the file is empty; refusing to treat it as a new database")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
-        raise StorageError(f"{path}: not valid JSON ({e})") from None
+        raise Damaged(f"{path}: not valid JSON ({e})") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise StorageError(f"{path}: not a TinyDB data file")
     meta = data.get(META)
@@ -534,7 +597,7 @@ def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     if not isinstance(version, int) or version < 1:
         raise StorageError(f"{path}: schema version missing or not a number")
     if version > SCHEMA_VERSION:
-        raise StorageError(f"{path}: written by a newer scopekeeper (schema {version}, this "
+        raise NewerSchema(f"{path}: written by a newer scopekeeper (schema {version}, this "
                            f"one reads up to {SCHEMA_VERSION}); upgrade scopekeeper")
     data[META] = {"1": doc}
     return data
