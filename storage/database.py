@@ -56,31 +56,26 @@ from storage.files import (
     refuse_network_fs,
     shared_mode,
 )
+from storage.formats import (  # re-exported: the format is the database's
+    FORMAT,
+    JOURNAL_FORMAT,
+    RESTORE_HINT,
+    SCHEMA_VERSION,
+    Damaged,
+    NewerSchema,
+    check_base,
+    load_records,
+)
 from storage.migrations import META, migrate
-from storage.tables import TABLE_OF, TABLES
+from storage.recovery import ChangeSet, change_set
+from storage.tables import TABLES
 from tracker.validation import validate
 
 if TYPE_CHECKING:
     from storage.recovery import Restored
 
-FORMAT = "scopekeeper"
-SCHEMA_VERSION = 3
-JOURNAL_FORMAT = "scopekeeper-journal"
-#: What every refusal of damage ends with: the command that repairs it.
-RESTORE_HINT = "'scopekeeper restore latest' brings back the newest backup"
-
-
-class Damaged(StorageError):
-    """The data file or journal is damaged: the message says what, then how to repair it."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(f"{problem}; {RESTORE_HINT}")
-        self.problem = problem
-
-
-class NewerSchema(StorageError):
-    """Written by a newer scopekeeper: not damage (a restore must not replace it)."""
-
+__all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Conflict", "Damaged",
+           "Database", "NewerSchema", "Settings", "check_base", "load_records", "utc_now"]
 
 class Conflict(StorageError):
     """Someone else saved (or deleted) the record since it was loaded."""
@@ -307,47 +302,45 @@ class Database:
             f.seek(from_offset)
             chunk = f.read()
         end = chunk.rfind(b"\n") + 1  # a torn last line (no newline yet) is left for later
-        lines = chunk[:end].splitlines()
         offset = from_offset
-        for n, line in enumerate(lines):
-            try:
-                entry = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                raise Damaged(f"{self.journal_path}: damaged entry at byte {offset}") from None
+        for n, line in enumerate(chunk[:end].split(b"\n")[:-1]):
             if from_offset == 0 and n == 0:
-                self._check_header(entry)
+                self._check_header(line)
             else:
-                self._apply(entry)
+                # the one definition of a readable change set: what a restore replays
+                change = change_set(line)
+                if isinstance(change, str):
+                    raise Damaged(f"{self.journal_path}: damaged entry at byte {offset} "
+                                  f"({change})")
+                self._apply(change)
             offset += len(line) + 1
         self._pos.journal, self._pos.offset = ino, offset
 
-    def _check_header(self, header: Any) -> None:
-        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
-            raise StorageError(f"{self.journal_path}: not a scopekeeper journal")
+    def _check_header(self, line: bytes) -> None:
+        try:
+            header = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            header = None
+        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT or not (
+                isinstance(header.get("schema", 0), int)
+                and isinstance(header.get("base_seq", 0), int)):
+            raise Damaged(f"{self.journal_path}: not a scopekeeper journal (its header line "
+                          "is damaged)")
         if header.get("schema", 0) > SCHEMA_VERSION:
             raise NewerSchema(f"{self.journal_path}: written by a newer scopekeeper (schema "
                                f"{header.get('schema')}); upgrade scopekeeper")
         if header.get("base_seq", 0) > self._pos.base_seq:
             raise _Raced  # the base we read is older than this journal: a compaction ran
 
-    def _apply(self, entry: Any) -> None:
-        seq = entry.get("seq") if isinstance(entry, dict) else None
-        if not isinstance(seq, int):
-            raise StorageError(f"{self.journal_path}: entry without a sequence number")
-        if seq <= self._pos.seq:
+    def _apply(self, change: ChangeSet) -> None:
+        if change.seq <= self._pos.seq:
             return  # already in the base (a compaction that was cut short)
-        for table, record_id, doc in entry["ops"]:
-            cls = TABLE_OF.get(table)
-            if cls is None:
-                raise StorageError(f"{self.journal_path}: entry {seq}: unknown table {table!r}")
-            if doc is None:
+        for cls, record_id, record, _ in change.ops:
+            if record is None:
                 self.tables[cls].pop(record_id, None)
-                continue
-            try:
-                self.tables[cls][record_id] = decode_fast(cls, doc)
-            except DecodeError as e:
-                raise StorageError(f"{self.journal_path}: entry {seq}: {e}") from None
-        self._pos.seq = seq
+            else:
+                self.tables[cls][record_id] = record
+        self._pos.seq = change.seq
 
     # ---------------------------------------------------------------- writing
 
@@ -479,14 +472,11 @@ class Database:
             at, offset = offset, offset + len(line) + 1
             if n == 0:
                 continue
-            try:
-                entry = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                entry = None
-            if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and "ops" in entry:
-                out.append(entry)
+            change = change_set(line)
+            if isinstance(change, ChangeSet):
+                out.append(change.raw)
             elif strict:
-                raise Damaged(f"{self.journal_path}: damaged entry at byte {at}")
+                raise Damaged(f"{self.journal_path}: damaged entry at byte {at} ({change})")
         return out
 
     def history(self, client_id: str | None = None) -> list[audit.AuditEntry]:
@@ -575,48 +565,3 @@ class _Transaction:
                                    f"{exc[1].strerror or exc[1]}") from None
         finally:
             self.lock.__exit__(None, None, None)
-
-
-def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
-    """Parse and check a data file's bytes; a clear one-line StorageError if unusable."""
-    if not raw.strip():
-        raise Damaged(f"{path}: the file is empty; refusing to treat it as a new database")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as e:
-        raise Damaged(f"{path}: not valid JSON ({e})") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise StorageError(f"{path}: not a TinyDB data file")
-    meta = data.get(META)
-    if not meta:
-        raise StorageError(f"{path}: not a scopekeeper data file (no {META} table)")
-    doc = meta.get("1") if isinstance(meta.get("1"), dict) else next(iter(meta.values()))
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise StorageError(f"{path}: not a scopekeeper data file")
-    version = doc.get("schema")
-    if not isinstance(version, int) or version < 1:
-        raise StorageError(f"{path}: schema version missing or not a number")
-    if version > SCHEMA_VERSION:
-        raise NewerSchema(f"{path}: written by a newer scopekeeper (schema {version}, this "
-                           f"one reads up to {SCHEMA_VERSION}); upgrade scopekeeper")
-    data[META] = {"1": doc}
-    return data
-
-
-
-def load_records(path: Path, raw: bytes) -> tuple[dict[str, Any], dict[type, list[Any]]]:
-    """Parse, migrate (in memory) and decode a whole data file; StorageError if unusable."""
-    data = check_base(path, raw)
-    version = data[META]["1"]["schema"]
-    if version < SCHEMA_VERSION:
-        data = migrate(data, version, SCHEMA_VERSION)
-    records: dict[type, list[Any]] = {}
-    for cls, name in TABLES.items():
-        out: list[Any] = []
-        records[cls] = out
-        for doc_id, doc in data.get(name, {}).items():
-            try:
-                out.append(decode_fast(cls, doc))
-            except DecodeError as e:
-                raise StorageError(f"{path}: table {name!r}, document {doc_id}: {e}") from None
-    return data[META]["1"], records

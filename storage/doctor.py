@@ -22,15 +22,15 @@ import orjson
 
 from storage import backups
 from storage.codecs import DecodeError, decode_fast
-from storage.database import (
+from storage.errors import StorageError
+from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
+from storage.formats import (
     JOURNAL_FORMAT,
     SCHEMA_VERSION,
     NewerSchema,
     check_base,
     load_records,
 )
-from storage.errors import StorageError
-from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
 from storage.tables import TABLE_OF, TABLES
 
 

@@ -34,6 +34,7 @@ from storage import audit, backups
 from storage.codecs import DecodeError, decode_fast
 from storage.errors import StorageError
 from storage.files import read_regular
+from storage.formats import JOURNAL_FORMAT, Damaged, NewerSchema
 from storage.tables import TABLE_OF, TABLES
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ class Salvage:
 
 def salvage(raw: bytes, name: str) -> Salvage:
     """Every readable change set in a journal's bytes, and a line for each unreadable one."""
-    from storage.database import JOURNAL_FORMAT
-
     end = raw.rfind(b"\n") + 1
     base_seq: int | None = None
     changes: list[ChangeSet] = []
@@ -191,8 +190,6 @@ def _gap(found: Salvage, after: int) -> list[str]:
 
 def _damage(db: Database) -> str:
     """Why the files as they are cannot be read ('' if they can); reads them if they can."""
-    from storage.database import Damaged, NewerSchema
-
     for path in (db.path, db.journal_path):
         try:
             os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from storage import backups
-from storage.database import Database, NewerSchema, Settings, load_records
+from storage.database import Database, Settings
 from storage.errors import NotFound, StorageError
+from storage.formats import NewerSchema, load_records
 from storage.recovery import Restored
 from storage.tables import TABLES
 from tracker.models import (

@@ -97,6 +97,35 @@ def test_a_damaged_journal_line_in_the_middle_loses_only_that_change(path):
     assert done.kept[-1].read_bytes() == damaged
 
 
+@pytest.mark.parametrize("line", [
+    b'{"seq": 4, "op ": []}',  # a key damaged: still JSON
+    b'{"seq": 4, "ops": 7}',
+    b'{"seq": 4, "ops": [["clients", "cli_x"]]}',
+    b'{"seq": 4, "ops": [["nope", "x", null]]}',
+    b'{"seq": 4, "ops": [["clients", 5, {"id": 5}]]}',
+    b'[4]',
+], ids=["key", "ops-not-a-list", "op-short", "unknown-table", "bad-record", "not-an-object"])
+def test_a_journal_line_that_is_json_but_not_a_change_is_damage(path, line):
+    """One line naming the file and the byte, never a traceback; restore replays the rest."""
+    expected = build(path)
+    header, birch, _cedar, acme, _ = lines(path)
+    in_place(journal(path), b"\n".join([header, birch, line, acme, b""]))
+    with pytest.raises(StorageError, match=rf"agency\.json\.journal: damaged entry at byte "
+                       rf"{len(header) + len(birch) + 2} \("):
+        Store(path)
+    done = Store(path, lazy=True).restore("latest")
+    assert done.replayed == 2 and len(names(path)) == len(expected) - 1
+
+
+def test_a_damaged_journal_header_is_damage(path):
+    build(path)
+    header, *rest = lines(path)
+    in_place(journal(path), b"\n".join([header.replace(b'"base_seq":', b'"base_seq":"x",'
+                                                        b'"old":'), *rest]))
+    with pytest.raises(StorageError, match="its header line is damaged"):
+        Store(path)
+
+
 def test_a_journal_without_its_data_file(path):
     expected = build(path)
     path.unlink()
