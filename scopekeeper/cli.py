@@ -204,11 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Fold every saved change into the data file (plain TinyDB "
                    "JSON) and keep a backup of the result.")
     sub.add_parser("doctor", parents=[common], help="check the data file; change nothing",
-                   description="Check the data file, its journal and its backups. Exit "
-                   "status 1 if anything is damaged.")
+                   description="Check the data file, its journal and its backups, and print "
+                   "the command that fixes each finding. Changes nothing. Exit status 1 if "
+                   "anything is damaged.")
     restore = sub.add_parser("restore", parents=[common], help="bring back a backup",
                              description="Replace the data with a backup; the current data "
-                             "is backed up first.")
+                             "is backed up first. Works from a damaged data file or journal "
+                             "too: they are kept as they were, and the journal's saves newer "
+                             "than the backup are replayed where they apply cleanly (the rest "
+                             "are listed).")
     restore.add_argument("backup", metavar="BACKUP",
                          help="a backup file, its name in backups/, or 'latest'")
     render = sub.add_parser(
@@ -485,7 +489,7 @@ def _not_onto_the_store(args: argparse.Namespace, path: Path) -> None:
     try:
         refuse_store_file(path, _config(args).data_path)
     except StoreFile as e:
-        raise UsageError(str(e)) from None
+        raise UsageError(clean_line(str(e))) from None
 
 
 def _stdout_not_onto_the_store(args: argparse.Namespace) -> None:
@@ -505,8 +509,8 @@ def _stdout_not_onto_the_store(args: argparse.Namespace) -> None:
     data_file = _config(args).data_path
     what = store_file_at(Path(f"/proc/self/fd/{fd}"), data_file)
     if what is not None:
-        raise UsageError(f"standard output is {what} ({data_file}): refusing to write there; "
-                         "choose another file name")
+        raise UsageError(clean_line(f"standard output is {what} ({data_file}): refusing to "
+                                    "write there; choose another file name"))
 
 
 def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:

@@ -13,8 +13,8 @@ Design (measured in ``bench/``; see ``storage/README.md``):
 * ``NAME.json.lock`` — an ``flock`` held only while a change is checked and appended (never
   while a person types). The kernel drops it when the holder dies.
 * Compaction folds the journal into a new base when it grows (entries or bytes), when a
-  backup is due, or on ``scopekeeper compact``; each new base is also hard-linked into
-  ``backups/`` (the last N are kept).
+  backup is due, or on ``scopekeeper compact``; each new base is also copied into
+  ``backups/`` (the last N are kept; see ``backups.py`` for why never a hard link).
 
 Each process keeps the decoded records in memory and, before every read, looks at the two
 files' identities: a grown journal is read from where it stopped, a replaced base is

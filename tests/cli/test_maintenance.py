@@ -360,3 +360,18 @@ def test_no_csv_export_goes_into_the_backups_folder(lived, capsys, target):
                 dict(os.environ))
     assert code == 2 and "backups folder" in capsys.readouterr().err
     assert files_of(lived.parent) == before and not out.exists()
+
+
+def test_the_refusal_names_a_hostile_path_cleanly(lived, tmp_path, capsys):
+    """The path a person typed reaches the terminal through the cleaner: no escape passes."""
+    from scopekeeper.cli import main
+
+    hostile = tmp_path / "\x1b[2J\x1b]0;pwned\x07out.json"
+    hostile.symlink_to(lived.with_name(lived.name + ".journal"))
+    before = files_of(lived.parent)
+    code = main(["export", "--format", "json", "-o", str(hostile), "--force", "--db",
+                 str(lived)], dict(os.environ))
+    err = capsys.readouterr().err
+    assert code == 2 and "refusing to write there" in err
+    assert "\x1b" not in err and "\x07" not in err and len(err.splitlines()) == 1
+    assert files_of(lived.parent) == before
