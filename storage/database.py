@@ -77,6 +77,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Conflict", "Damaged",
            "Database", "NewerSchema", "Settings", "check_base", "load_records", "utc_now"]
 
+
 class Conflict(StorageError):
     """Someone else saved (or deleted) the record since it was loaded."""
 
