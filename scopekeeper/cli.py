@@ -229,11 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Fold every saved change into the data file (plain TinyDB "
                    "JSON) and keep a backup of the result.")
     sub.add_parser("doctor", parents=[common], help="check the data file; change nothing",
-                   description="Check the data file, its journal and its backups. Exit "
-                   "status 1 if anything is damaged.")
+                   description="Check the data file, its journal and its backups, and print "
+                   "the command that fixes each finding. Changes nothing. Exit status 1 if "
+                   "anything is damaged.")
     restore = sub.add_parser("restore", parents=[common], help="bring back a backup",
                              description="Replace the data with a backup; the current data "
-                             "is backed up first.")
+                             "is backed up first. Works from a damaged data file or journal "
+                             "too: they are kept as they were, and the journal's saves newer "
+                             "than the backup are replayed where they apply cleanly (the rest "
+                             "are listed).")
     restore.add_argument("backup", metavar="BACKUP",
                          help="a backup file, its name in backups/, or 'latest'")
     render = sub.add_parser(
@@ -420,6 +424,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     except DocumentError as e:
         raise UsageError(str(e)) from None
     out = args.host.expand(args.output) if args.output else None
+    if out is not None:
+        _not_onto_the_store(args, out)
     if out is not None and out.exists() and not args.force:
         raise UsageError(f"{out} exists; use --force to replace it")
     ws = _workspace(args)
@@ -432,6 +438,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     except DocumentError as e:
         raise UsageError(str(e)) from None
     if out is None:
+        _stdout_not_onto_the_store(args)
         sys.stdout.write(doc.text)
         return 0
     from storage.files import atomic_write
@@ -531,9 +538,41 @@ def cmd_contact(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_out(path: Path, data: bytes, force: bool) -> None:
+def _not_onto_the_store(args: argparse.Namespace, path: Path) -> None:
+    """An export or a document is never written onto one of the store's own files."""
+    from storage.store_files import StoreFile, refuse_store_file
+
+    try:
+        refuse_store_file(path, _config(args).data_path)
+    except StoreFile as e:
+        raise UsageError(clean_line(str(e))) from None
+
+
+def _stdout_not_onto_the_store(args: argparse.Namespace) -> None:
+    """``scopekeeper export > agency.json.journal``: the shell opened the store's file as
+    standard output; writing there would replace what the store keeps in it."""
+    import os
+    import stat
+
+    from storage.store_files import store_file_at
+
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return  # a terminal or a pipe
+    except (OSError, ValueError, AttributeError):
+        return
+    data_file = _config(args).data_path
+    what = store_file_at(Path(f"/proc/self/fd/{fd}"), data_file)
+    if what is not None:
+        raise UsageError(clean_line(f"standard output is {what} ({data_file}): refusing to "
+                                    "write there; choose another file name"))
+
+
+def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:
     from storage.files import atomic_write
 
+    _not_onto_the_store(args, path)
     if path.exists() and not force:
         raise UsageError(f"{path} exists; use --force to replace it")
     if not path.parent.is_dir():
@@ -575,20 +614,23 @@ def cmd_export(args: argparse.Namespace) -> int:
             targets = [out / name for name in files]
             if out.exists() and not out.is_dir():
                 raise UsageError(f"{out} is a file; give a directory or a FILE.zip")
+            for target in targets:
+                _not_onto_the_store(args, target)  # before the directory is made
             clash = [t for t in targets if t.exists()]
             if clash and not args.force:
                 raise UsageError(f"{clash[0]} exists; use --force to replace it")
             out.mkdir(parents=True, exist_ok=True)
             for target in targets:
-                _write_out(target, files[target.name], force=True)
+                _write_out(args, target, files[target.name], force=True)
             print(f"wrote {len(agency.clients)} clients and {len(agency.interactions)} "
                   f"interactions to {clean_line(str(out))}/", file=sys.stderr)
             return 0
         data = exchange.zip_of(files)
     if out is None:
+        _stdout_not_onto_the_store(args)
         sys.stdout.buffer.write(data)
         return 0
-    _write_out(out, data, args.force)
+    _write_out(args, out, data, args.force)
     print(f"wrote {clean_line(str(out))} ({len(data):,} bytes)", file=sys.stderr)
     return 0
 
@@ -666,6 +708,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     findings = diagnose(path)
     for f in findings:
         print(clean_line(str(f)))
+        if f.fix:
+            print(clean_line(f"  fix: {f.fix}"))
     errors = sum(f.level == "error" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
     print(f"{path}: {errors} error(s), {warnings} warning(s)")
@@ -673,13 +717,27 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    ws = _workspace(args)
+    # lazy: the data file and journal are not read first (restore exists for when they
+    # cannot be); the restore reads them under the lock and keeps them if damaged
+    ws = _workspace(args, lazy=True)
     backup = args.backup if args.backup == "latest" else str(args.host.expand(args.backup))
-    used = ws.store.restore(backup)
+    done = ws.store.restore(backup)
     ws.renew_digest()
     agency = ws.store.load_agency()
-    print(f"restored {used.name}: {len(agency.clients)} clients, {len(agency.interactions)} "
-          f"interactions; the previous data is kept in {used.parent}")
+    for skipped in done.passed_over:
+        print(clean_line(f"passed over an unreadable backup: {skipped}"))
+    print(clean_line(f"restored {done.source.name}: {len(agency.clients)} clients, "
+                     f"{len(agency.interactions)} interactions ({done.records} records)"))
+    kept = ", ".join(str(p) for p in done.kept)
+    if done.damage:
+        print(clean_line(f"the data was damaged ({done.damage})"))
+        print(clean_line(f"kept as it was: {kept or 'nothing (no data file or journal)'}"))
+        print(f"replayed {done.replayed} saved change(s) from the journal that were newer "
+              "than the backup")
+        for line in done.not_replayed:
+            print(clean_line(f"not brought back: {line}"))
+    elif kept:
+        print(clean_line(f"the data as it was is kept as a backup: {kept}"))
     return 0
 
 

@@ -184,14 +184,22 @@ class DocumentScreen(Screen[None]):
                              lambda v: self._write(expand_user(v["path"], folder)) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:
+        from storage.files import atomic_write
+        from storage.store_files import refuse_store_file
+
+        try:
+            # never onto the data file, its journal, its backups... (before asking to replace)
+            refuse_store_file(path, self.sk_app.workspace.path)
+        except StorageError as e:
+            self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
+                            markup=False)
+            return
         if path.exists() and not replace:
             self.app.push_screen(
                 FormScreen(f"{clean_line(str(path))} exists. Replace it?", [],
                            self.sk_app.snapshot.today, submit="Replace"),
                 lambda v: self._write(path, replace=True) if v is not None else None)
             return
-        from storage.files import atomic_write
-
         try:
             atomic_write(path, self.text.encode("utf-8"), 0o644)
         except (OSError, StorageError) as e:

@@ -1,12 +1,20 @@
 """Rolling backups of the data file in ``backups/`` beside it: the last N are kept.
 
 A backup is a complete data file (the base right after a compaction, so it includes every
-change), named ``<stem>.<UTC time>[.<why>].json``. Bases are never modified in place, so a
-backup is a hard link and costs no space until the base is replaced.
+change), named ``<stem>.<UTC time>[.<why>].json``. It is an independent copy, never a hard
+link: a link shares the file's bytes, so a tool that writes the data file in place (``cp``
+onto it, ``> agency.json``, stock TinyDB, an editor) would damage the newest backup with it
+— exactly the damage backups exist for.
+
+A restore from a damaged state first keeps that state as it was, beside the backups:
+``<stem>.<UTC time>.damaged`` (the data file's bytes) and ``….damaged.journal``. They are
+not backups (``latest`` never picks them, pruning never removes them); they are there so
+that nothing that was on disk is lost, even damaged.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from datetime import UTC, datetime, timedelta
@@ -14,12 +22,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storage.errors import StorageError
-from storage.files import ensure_dir
+from storage.files import (
+    MAX_DATA_BYTES,
+    copy_file,
+    ensure_dir,
+    fsync_dir,
+    journal_of,
+    read_regular,
+)
 
 if TYPE_CHECKING:
     from storage.database import Database
 
 _STAMP = "%Y%m%dT%H%M%S%fZ"
+DAMAGED = "damaged"
 
 
 def folder(data_file: Path) -> Path:
@@ -34,22 +50,44 @@ def listing(data_file: Path) -> list[Path]:
     return sorted(where.glob(f"{data_file.stem}.*.json"), key=lambda p: p.name)
 
 
-def find(data_file: Path, name: str) -> Path:
-    """A backup given as a path (``~`` already expanded by the caller), a file name in the
-    backups folder, or ``latest``."""
+def damaged_copies(data_file: Path) -> list[Path]:
+    """What restores kept of damaged states (see the module doc), oldest first."""
+    where = folder(data_file)
+    if not where.is_dir():
+        return []
+    return sorted(where.glob(f"{data_file.stem}.*.{DAMAGED}*"), key=lambda p: p.name)
+
+
+def candidates(data_file: Path, name: str) -> list[Path]:
+    """The backup(s) ``name`` may mean, to try in order: for ``latest`` every backup, newest
+    first (a damaged newest one is passed over); else the one given as a path (``~``
+    already expanded by the caller) or as a file name in the backups folder."""
     kept = listing(data_file)
-    if name == "latest" and kept:
-        return kept[-1]
+    if name == "latest":
+        if not kept:
+            raise StorageError(
+                f"nothing to restore: there are no backups in {folder(data_file)} (one is "
+                "kept at every compaction); give a copy of the data file kept elsewhere: "
+                "scopekeeper restore FILE")
+        return kept[::-1]
     for candidate in (Path(name), folder(data_file) / name):
-        if candidate.is_file():
-            return candidate
+        if candidate.exists():  # reading it says what is wrong if it is not a file
+            return [candidate]
     names = ", ".join(p.name for p in kept[-5:]) or "none yet"
     raise StorageError(f"no backup {name!r} (latest backups: {names})")
 
 
-def _target(db: Database, tag: str = "") -> Path:
-    stamp = db.settings.now().astimezone(UTC).strftime(_STAMP)
-    return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}.json"
+def read(backup: Path) -> bytes:
+    """A backup's bytes: a regular file of bounded size only."""
+    try:
+        return read_regular(backup, MAX_DATA_BYTES)
+    except OSError as e:
+        raise StorageError(f"{backup}: cannot read: {e.strerror or e}") from None
+
+
+def _target(db: Database, tag: str = "", suffix: str = ".json", stamp: str = "") -> Path:
+    stamp = stamp or db.settings.now().astimezone(UTC).strftime(_STAMP)
+    return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}{suffix}"
 
 
 def taken_at(backup: Path, data_file: Path) -> datetime | None:
@@ -77,16 +115,10 @@ def due(db: Database, every: timedelta) -> bool:
 
 
 def keep(db: Database) -> Path:
-    """Keep the current base as a backup, then drop all but the newest N."""
+    """Keep a copy of the current base as a backup, then drop all but the newest N."""
     ensure_dir(db.backup_dir, db.mode)
     target = _target(db)
-    try:
-        os.link(db.path, target)
-    except OSError:
-        import shutil
-
-        shutil.copy2(db.path, target)
-        os.chmod(target, db.mode)
+    copy_file(db.path, target, db.mode)
     _keep_trail(db, target)
     prune(db)
     db._backup_checked = (time.monotonic(), False)  # type: ignore[attr-defined]
@@ -97,26 +129,46 @@ def copy_before(db: Database, tag: str) -> Path:
     """A copy of the data file as it is now, before something changes it in place."""
     ensure_dir(db.backup_dir, db.mode)
     target = _target(db, tag)
-    import shutil
-
-    shutil.copyfile(db.path, target)
-    os.chmod(target, db.mode)
+    copy_file(db.path, target, db.mode)
     prune(db)
     return target
+
+
+def keep_damaged(db: Database) -> tuple[Path, ...]:
+    """Keep the data file and journal exactly as they are (see the module doc), before a
+    restore replaces them. Both are about to be replaced by a rename, never written in
+    place, so a hard link keeps their bytes at no cost; a copy where a link is refused."""
+    ensure_dir(db.backup_dir, db.mode)
+    kept = []
+    stamp = db.settings.now().astimezone(UTC).strftime(_STAMP)  # one name for the pair
+    for source, suffix in ((db.path, ""), (journal_of(db.path), ".journal")):
+        if not source.is_file():
+            continue  # missing (or not a file at all: nothing to keep of it)
+        target = _target(db, DAMAGED, suffix, stamp)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError as e:
+            if e.errno == errno.EEXIST:
+                raise
+            copy_file(source, target, db.mode)
+        kept.append(target)
+    if kept:
+        fsync_dir(db.backup_dir)
+    return tuple(kept)
 
 
 def _keep_trail(db: Database, backup: Path) -> None:
     """A copy of the audit trail as it is now, beside the backup (``<backup>.audit``)."""
     if db.audit_path.exists():
-        import shutil
-
-        copy = backup.with_name(backup.name + ".audit")
-        shutil.copyfile(db.audit_path, copy)
-        os.chmod(copy, db.mode)
+        copy_file(db.audit_path, backup.with_name(backup.name + ".audit"), db.mode)
 
 
 def prune(db: Database) -> None:
+    """Drop all but the newest N backups, and copies a killed writer left half made (only
+    called under the store's lock, so no copy is being made now)."""
     found = listing(db.path)
     for old in found[: max(0, len(found) - db.settings.backups)]:
         old.unlink(missing_ok=True)
         old.with_name(old.name + ".audit").unlink(missing_ok=True)
+    for tmp in db.backup_dir.glob(f".{db.path.stem}.*.tmp"):
+        tmp.unlink(missing_ok=True)

@@ -13,8 +13,8 @@ Design (measured in ``bench/``; see ``storage/README.md``):
 * ``NAME.json.lock`` — an ``flock`` held only while a change is checked and appended (never
   while a person types). The kernel drops it when the holder dies.
 * Compaction folds the journal into a new base when it grows (entries or bytes), when a
-  backup is due, or on ``scopekeeper compact``; each new base is also hard-linked into
-  ``backups/`` (the last N are kept).
+  backup is due, or on ``scopekeeper compact``; each new base is also copied into
+  ``backups/`` (the last N are kept; see ``backups.py`` for why never a hard link).
 
 Each process keeps the decoded records in memory and, before every read, looks at the two
 files' identities: a grown journal is read from where it stopped, a replaced base is
@@ -24,14 +24,16 @@ reloaded. Every record carries ``rev``; a save whose ``rev`` is not the stored o
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -47,18 +49,33 @@ from storage.files import (
     file_lock,
     identity,
     journal_of,
+    lock_of,
     open_private,
     orphan_temp_files,
+    read_regular,
     refuse_network_fs,
     shared_mode,
 )
+from storage.formats import (  # re-exported: the format is the database's
+    FORMAT,
+    JOURNAL_FORMAT,
+    RESTORE_HINT,
+    SCHEMA_VERSION,
+    Damaged,
+    NewerSchema,
+    check_base,
+    load_records,
+)
 from storage.migrations import META, migrate
-from storage.tables import TABLE_OF, TABLES
+from storage.recovery import ChangeSet, change_set
+from storage.tables import TABLES
 from tracker.validation import validate
 
-FORMAT = "scopekeeper"
-SCHEMA_VERSION = 4
-JOURNAL_FORMAT = "scopekeeper-journal"
+if TYPE_CHECKING:
+    from storage.recovery import Restored
+
+__all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Conflict", "Damaged",
+           "Database", "NewerSchema", "Settings", "check_base", "load_records", "utc_now"]
 
 
 class Conflict(StorageError):
@@ -137,7 +154,7 @@ class Database:
         if not self.settings.allow_network_fs:
             refuse_network_fs(self.path.parent, mounts)
         self.journal_path = journal_of(self.path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_path = lock_of(self.path)
         self.backup_dir = backups.folder(self.path)
         self.audit_path = audit.audit_path(self.path)
         shared = self.settings.shared
@@ -147,6 +164,7 @@ class Database:
         self._pos = _Position()
         self._loaded = False
         self._cleaned = False
+        self._holding = False  # this process holds the exclusive lock (see _Transaction)
         if not lazy:  # lazy: read on first use (every read and write refreshes first)
             with _os_errors(self.path, "read"):
                 self._refresh()
@@ -166,7 +184,7 @@ class Database:
     def changes_since(self, seq: int) -> list[dict[str, Any]]:
         """The journal's change sets after ``seq``, as written (for readers that keep their
         own copy of some records, like the review digest)."""
-        return [e for e in self._journal_entries() if e["seq"] > seq]
+        return [e for e in self._journal_entries(strict=True) if e["seq"] > seq]
 
     def refresh(self) -> None:
         """Catch up with what other processes committed (cheap when nothing changed)."""
@@ -201,6 +219,15 @@ class Database:
                 gc.enable()
 
     def _reload_files(self) -> None:
+        if self._holding:  # nobody else can change the files now
+            for _ in range(2):  # once more after migrating an older base in place
+                try:
+                    self._load_files()
+                    return
+                except _Raced:
+                    continue
+            raise Damaged(f"{self.journal_path}: the journal is newer than its data file "
+                          f"{self.path.name}")
         for _ in range(20):
             try:
                 self._load_files()
@@ -214,8 +241,8 @@ class Database:
         base = identity(self.path)
         if base is None:
             if self.journal_path.exists():
-                raise StorageError(f"{self.journal_path}: journal without its data file "
-                                   f"{self.path.name}; restore a backup")
+                raise Damaged(f"{self.journal_path}: journal without its data file "
+                              f"{self.path.name}")
             self.tables = {cls: {} for cls in TABLES}
             self._pos = _Position()
             self._loaded = True
@@ -236,7 +263,7 @@ class Database:
 
     def _read_base(self) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot read: {e.strerror}") from None
         return check_base(self.path, raw)
@@ -262,59 +289,59 @@ class Database:
 
     def _read_journal(self, from_offset: int) -> None:
         try:
-            fd = os.open(self.journal_path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(self.journal_path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             self._pos.journal, self._pos.offset = None, 0
             return
         with os.fdopen(fd, "rb") as f:
-            ino = os.fstat(f.fileno()).st_ino
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would hang every reader
+                raise StorageError(f"{self.journal_path}: is not a regular file")
+            ino = st.st_ino
             if self._pos.journal is not None and ino != self._pos.journal and from_offset:
                 raise _Raced
             f.seek(from_offset)
             chunk = f.read()
         end = chunk.rfind(b"\n") + 1  # a torn last line (no newline yet) is left for later
-        lines = chunk[:end].splitlines()
         offset = from_offset
-        for n, line in enumerate(lines):
-            try:
-                entry = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                raise StorageError(f"{self.journal_path}: damaged entry at byte {offset}; "
-                                   "run 'scopekeeper doctor'") from None
+        for n, line in enumerate(chunk[:end].split(b"\n")[:-1]):
             if from_offset == 0 and n == 0:
-                self._check_header(entry)
+                self._check_header(line)
             else:
-                self._apply(entry)
+                # the one definition of a readable change set: what a restore replays
+                change = change_set(line)
+                if isinstance(change, str):
+                    raise Damaged(f"{self.journal_path}: damaged entry at byte {offset} "
+                                  f"({change})")
+                self._apply(change)
             offset += len(line) + 1
         self._pos.journal, self._pos.offset = ino, offset
 
-    def _check_header(self, header: Any) -> None:
-        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
-            raise StorageError(f"{self.journal_path}: not a scopekeeper journal")
+    def _check_header(self, line: bytes) -> None:
+        try:
+            header = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            header = None
+        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT or not (
+                isinstance(header.get("schema", 0), int)
+                and isinstance(header.get("base_seq", 0), int)):
+            raise Damaged(f"{self.journal_path}: not a scopekeeper journal (its header line "
+                          "is damaged)")
         if header.get("schema", 0) > SCHEMA_VERSION:
-            raise StorageError(f"{self.journal_path}: written by a newer scopekeeper (schema "
+            raise NewerSchema(f"{self.journal_path}: written by a newer scopekeeper (schema "
                                f"{header.get('schema')}); upgrade scopekeeper")
         if header.get("base_seq", 0) > self._pos.base_seq:
             raise _Raced  # the base we read is older than this journal: a compaction ran
 
-    def _apply(self, entry: Any) -> None:
-        seq = entry.get("seq") if isinstance(entry, dict) else None
-        if not isinstance(seq, int):
-            raise StorageError(f"{self.journal_path}: entry without a sequence number")
-        if seq <= self._pos.seq:
+    def _apply(self, change: ChangeSet) -> None:
+        if change.seq <= self._pos.seq:
             return  # already in the base (a compaction that was cut short)
-        for table, record_id, doc in entry["ops"]:
-            cls = TABLE_OF.get(table)
-            if cls is None:
-                raise StorageError(f"{self.journal_path}: entry {seq}: unknown table {table!r}")
-            if doc is None:
+        for cls, record_id, record, _ in change.ops:
+            if record is None:
                 self.tables[cls].pop(record_id, None)
-                continue
-            try:
-                self.tables[cls][record_id] = decode_fast(cls, doc)
-            except DecodeError as e:
-                raise StorageError(f"{self.journal_path}: entry {seq}: {e}") from None
-        self._pos.seq = seq
+            else:
+                self.tables[cls][record_id] = record
+        self._pos.seq = change.seq
 
     # ---------------------------------------------------------------- writing
 
@@ -363,12 +390,16 @@ class Database:
     def _locked(self) -> Any:
         return _Transaction(self)
 
-    def _catch_up_locked(self) -> None:
-        """Under the lock: clean up after dead writers and read everything committed."""
+    def _clean_up_locked(self) -> None:
+        """Under the lock: remove the temp files of writers that died (once per process)."""
         if not self._cleaned:
             for tmp in orphan_temp_files(self.path):
                 tmp.unlink(missing_ok=True)
             self._cleaned = True
+
+    def _catch_up_locked(self) -> None:
+        """Under the lock: clean up after dead writers and read everything committed."""
+        self._clean_up_locked()
         self.refresh()
         size = identity(self.journal_path)
         if size is not None and size[1] > self._pos.offset:  # a dead writer's torn line
@@ -421,28 +452,32 @@ class Database:
                   "created": _stamp(self.settings.now())}
         atomic_write(self.journal_path, orjson.dumps(header) + b"\n", self.mode)
 
-    def _compact(self) -> None:
+    def _compact(self) -> Path:
+        """Fold the journal in; returns the backup kept of the result."""
         # the journal's entries go to the audit trail before the journal is replaced
         audit.fold(self.audit_path, self._journal_entries(), self.mode)
         self._write_base_and_journal()
-        backups.keep(self)
+        return backups.keep(self)
 
-    def _journal_entries(self) -> list[dict[str, Any]]:
-        """Every complete change set in the current journal (not its header)."""
+    def _journal_entries(self, strict: bool = False) -> list[dict[str, Any]]:
+        """Every complete change set in the current journal (not its header). ``strict``:
+        a damaged line is refused (as a full read refuses it) instead of passed over — a
+        reader must not show the data without a save and say nothing."""
         try:
             raw = self.journal_path.read_bytes()
         except FileNotFoundError:
             return []
         out = []
-        for n, line in enumerate(raw[: raw.rfind(b"\n") + 1].splitlines()):
+        offset = 0
+        for n, line in enumerate(raw[: raw.rfind(b"\n") + 1].split(b"\n")[:-1]):
+            at, offset = offset, offset + len(line) + 1
             if n == 0:
                 continue
-            try:
-                entry = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and "ops" in entry:
-                out.append(entry)
+            change = change_set(line)
+            if isinstance(change, ChangeSet):
+                out.append(change.raw)
+            elif strict:
+                raise Damaged(f"{self.journal_path}: damaged entry at byte {at} ({change})")
         return out
 
     def history(self, client_id: str | None = None) -> list[audit.AuditEntry]:
@@ -477,8 +512,23 @@ class Database:
                 "table": "", "id": "", "client_id": "", "op": "replace_all",
                 "changes": {"records": [None, len(items)]}}], self.mode)
 
+    def restore(self, source: Path, records: dict[type, list[Any]], backup_seq: int,
+                author: str = "") -> Restored:
+        """Make a backup's ``records`` the whole content, from whatever state the files are
+        in (see :func:`storage.recovery.restore`); returns a ``Restored``."""
+        from storage import recovery
+
+        return recovery.restore(self, source, records, backup_seq, author)
+
+    def exclusive(self) -> Any:
+        """The writers' lock, without reading the files first (they may be damaged)."""
+        return _Transaction(self, catch_up=False)
+
     def _migrate_file(self) -> None:
-        with file_lock(self.lock_path, self.mode, self.settings.lock_timeout):
+        # under our own lock already (a transaction reading an older base): no second lock
+        held = contextlib.nullcontext() if self._holding else file_lock(
+            self.lock_path, self.mode, self.settings.lock_timeout)
+        with held:
             data = self._read_base()
             version = data[META]["1"]["schema"]
             if version >= SCHEMA_VERSION:
@@ -489,71 +539,30 @@ class Database:
 
 
 class _Transaction:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, catch_up: bool = True) -> None:
         self.db = db
+        self.catch_up = catch_up
         self.lock = file_lock(db.lock_path, db.mode, db.settings.lock_timeout)
 
     def __enter__(self) -> None:
         with _os_errors(self.db.path, "write"):
             ensure_dir(self.db.path.parent, self.db.mode)
             self.lock.__enter__()
+        self.db._holding = True
         try:
-            with _os_errors(self.db.path, "write"):
-                self.db._catch_up_locked()
+            if self.catch_up:
+                with _os_errors(self.db.path, "write"):
+                    self.db._catch_up_locked()
         except BaseException as e:
+            self.db._holding = False
             self.lock.__exit__(type(e), e, e.__traceback__)
             raise
 
     def __exit__(self, *exc: Any) -> None:
+        self.db._holding = False
         try:
             if exc[0] is not None and issubclass(exc[0], OSError):
                 raise StorageError(f"{self.db.path}: cannot write: "
                                    f"{exc[1].strerror or exc[1]}") from None
         finally:
             self.lock.__exit__(None, None, None)
-
-
-def check_base(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
-    """Parse and check a data file's bytes; a clear one-line StorageError if unusable."""
-    if not raw.strip():
-        raise StorageError(f"{path}: the file is empty; refusing to treat it as a new "
-                           "database (restore a backup or remove the file)")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as e:
-        raise StorageError(f"{path}: not valid JSON ({e})") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise StorageError(f"{path}: not a TinyDB data file")
-    meta = data.get(META)
-    if not meta:
-        raise StorageError(f"{path}: not a scopekeeper data file (no {META} table)")
-    doc = meta.get("1") if isinstance(meta.get("1"), dict) else next(iter(meta.values()))
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise StorageError(f"{path}: not a scopekeeper data file")
-    version = doc.get("schema")
-    if not isinstance(version, int) or version < 1:
-        raise StorageError(f"{path}: schema version missing or not a number")
-    if version > SCHEMA_VERSION:
-        raise StorageError(f"{path}: written by a newer scopekeeper (schema {version}, this "
-                           f"one reads up to {SCHEMA_VERSION}); upgrade scopekeeper")
-    data[META] = {"1": doc}
-    return data
-
-
-
-def load_records(path: Path, raw: bytes) -> tuple[dict[str, Any], dict[type, list[Any]]]:
-    """Parse, migrate (in memory) and decode a whole data file; StorageError if unusable."""
-    data = check_base(path, raw)
-    version = data[META]["1"]["schema"]
-    if version < SCHEMA_VERSION:
-        data = migrate(data, version, SCHEMA_VERSION)
-    records: dict[type, list[Any]] = {}
-    for cls, name in TABLES.items():
-        out: list[Any] = []
-        records[cls] = out
-        for doc_id, doc in data.get(name, {}).items():
-            try:
-                out.append(decode_fast(cls, doc))
-            except DecodeError as e:
-                raise StorageError(f"{path}: table {name!r}, document {doc_id}: {e}") from None
-    return data[META]["1"], records

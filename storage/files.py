@@ -20,6 +20,10 @@ from storage.errors import StorageError
 PRIVATE = 0o600
 GROUP = 0o660
 
+#: The most a data file or backup may weigh before it is read (a 100,000-interaction agency
+#: is 18 MB): a mistaken path to something huge is refused instead of exhausting memory.
+MAX_DATA_BYTES = 256 * 1024 * 1024
+
 #: Filesystems on which flock() is not reliable across machines.
 NETWORK_FS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p",
                         "fuse.sshfs", "sshfs", "glusterfs", "ceph", "fuse.glusterfs"})
@@ -40,6 +44,10 @@ def identity(path: Path) -> tuple[int, int, int] | None:
 
 def journal_of(data_file: Path) -> Path:
     return data_file.with_name(data_file.name + ".journal")
+
+
+def lock_of(data_file: Path) -> Path:
+    return data_file.with_name(data_file.name + ".lock")
 
 
 def data_token(data_file: Path) -> tuple[object, object]:
@@ -94,6 +102,71 @@ def atomic_write(path: Path, data: bytes, mode: int) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def read_regular(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; StorageError for anything
+    else (a FIFO would hang the reader, ``/dev/zero`` would exhaust its memory). OSError
+    (missing, no permission) is left to the caller, who knows what the file is."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on regular files)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StorageError(f"{path}: is not a regular file")
+        if st.st_size > limit:
+            raise StorageError(f"{path}: is {st.st_size / 2**20:,.0f} MB; a data file is "
+                               f"at most {limit / 2**20:,.0f} MB")
+        data = f.read(limit + 1)  # it may have grown since the look
+    if len(data) > limit:
+        raise StorageError(f"{path}: is larger than {limit / 2**20:,.0f} MB")
+    return data
+
+
+def copy_file(source: Path, target: Path, mode: int) -> None:
+    """A durable copy of ``source`` at ``target`` with ``mode``: a temp file beside the
+    target, fsynced, then renamed, so a half-made copy is never taken for a whole one."""
+    import tempfile
+
+    src = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(src).st_mode):
+            raise StorageError(f"{source}: is not a regular file")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            os.fchmod(fd, mode)
+            _copy_bytes(src, fd)
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            os.replace(tmp, target)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        os.close(src)
+    fsync_dir(target.parent)
+
+
+def _copy_bytes(src: int, dst: int) -> None:
+    """In the kernel when it can (copy_file_range: no trip through user space, and a
+    reflink on filesystems that have them), else by reading and writing."""
+    try:
+        while os.copy_file_range(src, dst, 1 << 30):
+            pass
+        return
+    except OSError as e:
+        if e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+    os.lseek(src, 0, os.SEEK_SET)
+    os.ftruncate(dst, 0)
+    os.lseek(dst, 0, os.SEEK_SET)
+    while chunk := os.read(src, 1 << 20):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(dst, view):]
 
 
 def orphan_temp_files(path: Path) -> list[Path]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from storage import backups
-from storage.database import Database, Settings, load_records
+from storage.database import Database, Settings
 from storage.errors import NotFound, StorageError
+from storage.formats import NewerSchema, load_records
+from storage.recovery import Restored
 from storage.tables import TABLES
 from tracker.models import (
     AccessGrant,
@@ -120,14 +123,26 @@ class Store:
     def compact(self) -> None:
         self.db.compact()
 
-    def restore(self, backup: str) -> Path:
-        """Bring back a backup (path, name in backups/, or ``latest``) as the whole content;
-        what was there is backed up first. Returns the backup used."""
-        source = backups.find(self.path, backup)
-        try:
-            raw = source.read_bytes()
-        except OSError as e:
-            raise StorageError(f"{source}: cannot read: {e.strerror}") from None
-        _, records = load_records(source, raw)
-        self.db.replace_all((r for rs in records.values() for r in rs), author=self.author)
-        return source
+    def restore(self, backup: str) -> Restored:
+        """Bring back a backup (a path, a name in backups/, or ``latest``) as the whole
+        content, from whatever state the data file and journal are in (see
+        ``storage/recovery.py``): what was there is kept first, even damaged. ``latest`` is
+        the newest backup that can be read; the unreadable ones it passed over are named."""
+        passed_over: list[str] = []
+        for source in backups.candidates(self.path, backup):
+            try:
+                meta, records = load_records(source, backups.read(source))
+                break
+            except NewerSchema:
+                raise
+            except StorageError as e:
+                if backup != "latest":
+                    raise
+                passed_over.append(str(e))
+        else:
+            raise StorageError(f"nothing to restore: no backup in {backups.folder(self.path)} "
+                               f"can be read (the newest: {passed_over[0]})")
+        seq = meta.get("seq", 0)
+        done = self.db.restore(source, records, seq if isinstance(seq, int) else 0,
+                               author=self.author)
+        return replace(done, passed_over=tuple(passed_over))

@@ -73,9 +73,10 @@ def test_doctor_names_each_record_and_exits_0(far):
     out = sk("doctor", db=db)
     assert out.returncode == 0, out.stdout
     lines = out.stdout.splitlines()
-    assert (f"warning: interactions {interaction}: on 9999-12-31 is outside "
-            "2000-01-01..2099-12-31 and is read as the nearest day in it; correct the date in "
-            "the app (or delete the record)") in lines
+    at = lines.index(f"warning: interactions {interaction}: on 9999-12-31 is outside "
+                     "2000-01-01..2099-12-31 and is read as the nearest day in it")
+    assert lines[at + 1] == ("  fix: correct the date in the app (Enter on the entry in the "
+                             "client's Timeline), or delete the record")
     assert any(line.startswith(f"warning: {db.name}.journal: entry ")
                and f": nps {nps}: on 0001-01-01 is outside" in line for line in lines)
 

@@ -124,3 +124,32 @@ def test_two_users_alternately_saving_in_the_shared_directory(server):
     shown = as_user(python, base, ANA, "config").stdout.splitlines()
     (path_line,) = [ln for ln in shown if ln.startswith("data.path")]
     assert path_line.split() == ["data.path", str(data / "agency.json"), f"({config})"]
+
+
+@needs_root
+def test_a_restore_by_another_member_keeps_the_group_modes(server):
+    """Ana's data file is cut short in place; Ben restores the latest backup: every file
+    (the restored data, the damaged ones kept, the backups, the trail) stays 0660 in the
+    group and the directories 2770, and Ana can go on saving."""
+    base, data, _ = server
+    python = _public_python()
+    if python is None:
+        pytest.skip("no Python that other users may run has our dependencies")
+    assert as_user(python, base, ANA, "demo").returncode == 0
+    out = as_user(python, base, ANA, "log", "Pinecrest", "--kind", "email", "--note", "kept")
+    assert out.returncode == 0, out.stderr
+    path = data / "agency.json"
+    with open(path, "r+b") as f:  # in place, as `cp` or `>` would: owner and mode stay
+        f.truncate(path.stat().st_size // 2)
+    out = as_user(python, base, BEN, "restore", "latest")
+    assert out.returncode == 0, out.stderr
+    assert "replayed 1 saved change(s)" in out.stdout
+    found = modes(data)
+    assert any(name.endswith(".damaged") for name in found)
+    for name, (mode, gid) in found.items():
+        want = "0o2770" if (data / name).is_dir() else "0o660"
+        assert (mode, gid) == (want, GID), (name, mode, gid)
+    out = as_user(python, base, ANA, "log", "Pinecrest", "--kind", "email", "--note", "after")
+    assert out.returncode == 0, out.stderr
+    history = as_user(python, base, ANA, "history", "Pinecrest").stdout
+    assert 'notes: "kept"' in history and 'notes: "after"' in history
