@@ -426,8 +426,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = args.host.expand(args.output) if args.output else None
     if out is not None:
         _not_onto_the_store(args, out)
-    if out is not None and out.exists() and not args.force:
-        raise UsageError(f"{out} exists; use --force to replace it")
+    if out is not None:
+        _may_replace(out, args.force)  # before the work of rendering
     ws = _workspace(args)
     client = _client(ws, args.client)
     sender = ws.sender(_config(args).agency_name)
@@ -441,9 +441,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         _stdout_not_onto_the_store(args)
         sys.stdout.write(doc.text)
         return 0
-    from storage.files import atomic_write
-
-    atomic_write(out, doc.text.encode("utf-8"), 0o644)
+    _write_out(args, out, doc.text.encode("utf-8"), force=args.force)
     print(f"wrote {clean_line(str(out))} ({DOCUMENTS[args.template].title}, "
           f"{'built-in' if doc.template.builtin else clean_line(str(doc.template.path))})")
     return 0
@@ -569,15 +567,23 @@ def _stdout_not_onto_the_store(args: argparse.Namespace) -> None:
                                     "write there; choose another file name"))
 
 
-def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:
-    from storage.files import atomic_write
-
-    _not_onto_the_store(args, path)
+def _may_replace(path: Path, force: bool) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give a file name in it")
     if path.exists() and not force:
         raise UsageError(f"{path} exists; use --force to replace it")
-    if not path.parent.is_dir():
-        raise UsageError(f"{path.parent}: no such directory")
-    atomic_write(path, data, 0o600)
+
+
+def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:
+    """An export or a document, where the person said: see storage.outputs."""
+    from storage.outputs import OutputError, write_output
+
+    _not_onto_the_store(args, path)
+    _may_replace(path, force)
+    try:
+        write_output(path, data)
+    except OutputError as e:
+        raise UsageError(str(e)) from None
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
@@ -871,10 +877,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         args.host = read_host(environ)
         return COMMANDS[args.command](args)
     except (UsageError, HostError, ValidationError) as e:  # bad input: nothing was written
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {clean_line(str(e))}", file=sys.stderr)
         return 2
     except StorageError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {clean_line(str(e))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

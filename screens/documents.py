@@ -179,12 +179,19 @@ class DocumentScreen(Screen[None]):
         folder = self.sk_app.home or Path.cwd()
         default = folder / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
         fields = [Field("path", "Save to", value=str(default), required=True)]
+        intro = Text(f"A file name alone goes in {clean_line(str(folder))} (your home); the "
+                     "file is readable by you only.")
+
+        def where(text: str) -> Path:
+            target = expand_user(text, folder)
+            return target if target.is_absolute() else folder / target
+
         self.app.push_screen(FormScreen(f"Save {self.doc.title}", fields,
-                                        self.sk_app.snapshot.today, submit="Save"),
-                             lambda v: self._write(expand_user(v["path"], folder)) if v else None)
+                                        self.sk_app.snapshot.today, submit="Save", intro=intro),
+                             lambda v: self._write(where(v["path"])) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:
-        from storage.files import atomic_write
+        from storage.outputs import write_output
         from storage.store_files import refuse_store_file
 
         try:
@@ -201,9 +208,10 @@ class DocumentScreen(Screen[None]):
                 lambda v: self._write(path, replace=True) if v is not None else None)
             return
         try:
-            atomic_write(path, self.text.encode("utf-8"), 0o644)
-        except (OSError, StorageError) as e:
-            self.app.notify(str(e), title="Not saved", severity="error", markup=False)
+            write_output(path, self.text.encode("utf-8"))
+        except StorageError as e:  # one line saying what to do (the text stays on screen)
+            self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
+                            markup=False, timeout=10)
             return
         self.app.notify(f"Saved to {clean_line(str(path))}.", markup=False)
 

@@ -57,3 +57,37 @@ async def test_a_document_is_never_saved_onto_the_stores_files(db, tmp_path):
             assert "refusing to write there" in message and "\n" not in message, target
         assert files_of(db.parent) == before
         assert not (db.parent / "backups" / "kickoff.md").exists()
+
+
+async def test_a_file_name_alone_goes_home_and_a_bad_folder_says_what_to_do(db, tmp_path):
+    import stat
+
+    from screens.app import ScopekeeperApp
+    from storage.workspace import Workspace
+    from tests.factories import TODAY
+
+    home = tmp_path / "home"
+    home.mkdir()
+    pine = client(db, "Pinecrest Realty")
+    app = ScopekeeperApp(Workspace(db, user="t", clock=lambda: TODAY), home=home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.push_screen(DocumentScreen(pine.id, "kickoff"))
+        await written(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        intro = str(app.screen.query_one("#form-intro").render())
+        assert f"A file name alone goes in {home} (your home)" in intro
+        app.screen.query_one("#field-path").value = "kickoff.md"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = home / "kickoff.md"
+        assert saved.read_text(encoding="utf-8").startswith("# Scope of work: Pinecrest")
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#field-path").value = str(tmp_path / "nowhere" / "k.md")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = str(list(app._notifications)[-1].message)
+        assert message == f"{tmp_path / 'nowhere'}: no such folder: give a folder that exists"
+        assert isinstance(app.screen, DocumentScreen)  # the text is still there to save
