@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tracker.labels import count
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
@@ -28,10 +29,9 @@ def requests_rows(agency: Agency, client: Client) -> list[ChangeRequest]:
 def requests_text(client: Client, rows: Sequence[ChangeRequest]) -> str:
     from tracker.labels import fee_line
 
-    n = len(rows)
-    out = [f"{clean_line(client.name)}: {n} change request{'s' if n != 1 else ''}"
+    out = [f"{clean_line(client.name)}: {count(len(rows), 'change request')}"
            + (" (latest last; 'render change_order --change-request latest' writes the "
-              "latest)" if n else "")]
+              "latest)" if rows else "")]
     for r in rows:
         fee = fee_line(r.fee_cents, r.fee_kind, client.currency) or "no fee given"
         head = f"{r.id}  {r.requested_on:%Y-%m-%d}  {r.status.value:<7}  {fee}"
@@ -50,10 +50,9 @@ def requests_json(client: Client, rows: Sequence[ChangeRequest]) -> str:
 
 
 def calls_text(client: Client, rows: Sequence[Interaction]) -> str:
-    n = len(rows)
-    out = [f"{clean_line(client.name)}: {n} call{'s' if n != 1 else ''} and meeting"
-           f"{'s' if n != 1 else ''}" + (" (latest last; 'render call_summary --call latest' "
-                                          "writes the latest)" if n else "")]
+    out = [f"{clean_line(client.name)}: {count(len(rows), 'call or meeting', 'calls and meetings')}"
+           + (" (latest last; 'render call_summary --call latest' writes the latest)"
+              if rows else "")]
     for i in rows:
         out.append(f"{i.id}  {i.on:%Y-%m-%d}  {i.kind.label}")
         people = [*i.attendees_theirs, *i.attendees_ours]

@@ -45,7 +45,7 @@ from storage.snapshot import Snapshot
 from tracker.cadence import CadenceState
 from tracker.health import AMBER_BELOW, RED_BELOW, SEVERE_CAP
 from tracker.labels import count
-from tracker.models import ChangeStatus, Outcome, ScopeStatus
+from tracker.models import ChangeStatus, FeeKind, Outcome, ScopeStatus
 from tracker.money import format_money
 from tracker.review import ClientAssessment
 from tracker.text import clean_line
@@ -58,13 +58,20 @@ TIMELINE_PAGE = 200
 
 SCOPE_COLS = [("Item", "title", 24), ("Status", "status", 8), ("From", "origin", 7),
               ("Due", "due", 9), ("Success metric", "metric", 0)]
-REQ_COLS = [("Asked", "on", 9), ("Status", "status", 8), ("Fee", "fee", 10),
+REQ_COLS = [("Asked", "on", 9), ("Status", "status", 8), ("Fee", "fee", 12),
             ("Request", "what", 0)]
 TIME_COLS = [("Date", "on", 10), ("What", "kind", 18), ("By", "by", 8), ("Detail", "detail", 0)]
 CAD_COLS = [("Cadence", "kind", 15), ("Last", "last", 10), ("Due from", "due", 10),
             ("Deadline", "deadline", 10), ("State", "state", 0)]
 SIGN_COLS = [("Sev", "sev", 7), ("Sign", "code", 20), ("Since", "since", 9),
              ("State", "state", 0)]
+
+
+def fee_cell(cents: int, kind: FeeKind, currency: str) -> str:
+    """``$1,200/mo`` or ``$1,800 once``: a fee says how it is charged (— for none)."""
+    if not cents:
+        return "—"
+    return format_money(cents, currency) + (" once" if kind is FeeKind.ONE_OFF else "/mo")
 
 
 def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
@@ -332,7 +339,7 @@ class ClientScreen(AgencyScreen):
             pending = cr.status is ChangeStatus.PENDING
             rows.append((cr.id, (cell(f"{cr.requested_on:%d %b %y}"),
                                  cell(cr.status.value, "bold yellow" if pending else ""),
-                                 cell(format_money(cr.fee_cents, a.client.currency)),
+                                 cell(fee_cell(cr.fee_cents, cr.fee_kind, a.client.currency)),
                                  cell(cr.description + (
                                      f" · {cr.document_kind.replace('_', ' ')} sent "
                                      f"{cr.document_on:%d %b}" if cr.document_on else "")))))
@@ -405,7 +412,7 @@ class ClientScreen(AgencyScreen):
                  "timeline": "#timeline-table", "cadence": "#cadence-table",
                  "signs": "#signs-table"}.get(self.tab)
         found = self.query(table) if table else None
-        if found and not isinstance(self.focused, KeyTable):
+        if found and self.focused is not found.first():  # keys go to the tab shown
             found.first().focus()
 
 
@@ -476,6 +483,7 @@ class ClientScreen(AgencyScreen):
         self.query_one("#client-panes", ContentSwitcher).current = tab
         self._draw(tab)
         self._focus_tab()
+        self.call_after_refresh(self._focus_tab)  # a tab shown the first time mounts later
         self.update_bindings()
 
     def action_edit(self) -> None:

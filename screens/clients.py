@@ -18,6 +18,7 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import Cadence
+from tracker.labels import count
 from tracker.models import ClientStatus
 from tracker.review import ClientAssessment
 from tracker.text import clean_line
@@ -128,7 +129,7 @@ class ClientsScreen(AgencyScreen):
         total = len(snapshot.assessments)
         n_active = sum(1 for a in snapshot.assessments if a.client.status is ClientStatus.ACTIVE)
         at_risk = sum(1 for a in snapshot.assessments if a.health.band == "red")
-        summary = Text.assemble((f"{total} clients", "bold"), f" · {n_active} active")
+        summary = Text.assemble((count(total, "client"), "bold"), f" · {n_active} active")
         if at_risk:
             summary.append(f" · {at_risk} at risk", style="bold red")
         if needle:

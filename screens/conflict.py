@@ -75,8 +75,10 @@ class ConflictScreen(ModalScreen[frozenset[str] | None]):
             if kept:
                 yield Static(Text(f"Merged without asking, {'; '.join(kept)}."),
                               id="conflict-kept")
-            yield Static(Text("Choose for each field: m keeps yours, t keeps theirs; "
-                              "ctrl+s saves."), id="conflict-help")
+            keys = {a: key_label(self.app, f"conflict.{a}") for a in ("mine", "theirs", "save")}
+            yield Static(Text(f"Choose for each field: {keys['mine']} keeps yours, "
+                              f"{keys['theirs']} keeps theirs; {keys['save']} saves."),
+                         id="conflict-help")
             table: DataTable[Text] = DataTable(id="conflict-fields", cursor_type="row",
                                                zebra_stripes=False)
             yield table

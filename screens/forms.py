@@ -167,7 +167,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     yield Label(Text(f.label + (" *" if f.required else "")),
                                 classes="form-label")
                     yield self._widget(f)
-                    yield Static(Text(f.hint, style="dim"), id=f"msg-{f.name}",
+                    # a checkbox says its hint itself: not twice
+                    yield Static(Text("" if f.kind == "bool" else f.hint, style="dim"),
+                                 id=f"msg-{f.name}",
                                  classes="form-msg")
             with Horizontal(id="form-buttons"):
                 yield Button(self.submit_label, variant="primary", id="form-submit",

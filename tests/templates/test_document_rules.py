@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,16 @@ def test_a_call_summary_names_who_attended_as_recorded(demo, tmp_path):
     text = render_for(ws, "call_summary", client, call_id="int_call")
     assert f"For {client.name}: Zoe Park, Sam Lee" in text
     assert "For Northlight Digital: Priya Shah" in text
+
+
+def test_prose_is_not_hard_wrapped_so_any_viewer_wraps_it_at_its_width(demo):
+    """A paragraph is one line: at 80 columns a viewer that wraps a line broken at 88 would
+    leave a stray word on a line of its own ("... to\\n the\\n scope of work")."""
+    agency = Store(demo).load_agency()
+    broken = set()
+    for client in agency.clients[:6]:
+        for name, text in documents(agency, client):
+            lines = text.splitlines()
+            broken |= {(name, a) for a, b in pairwise(lines)
+                       if a.strip() and re.match(r"\s*[a-z]", b)}
+    assert broken == set()

@@ -855,3 +855,22 @@ async def test_filtering_clients_by_a_health_word_finds_those_clients(db):
         risky = {a.client.id for a in app.snapshot.assessments
                  if a.health.band.word == "risk"}
     assert risky and keys == risky
+
+
+@pytest.mark.parametrize("tab", ["2", "3", "4", "6"])
+async def test_a_tab_shown_the_first_time_takes_the_keys(db, tab):
+    """Opened from the Review (o), then a tab by its number: its table has the keys (Enter
+    on a Timeline entry opened nothing: the keys went nowhere)."""
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(tab)
+        await pilot.pause()
+        assert isinstance(app.focused, KeyTable) and app.focused.id.startswith(
+            {"2": "scope", "3": "requests", "4": "timeline", "6": "signs"}[tab])
+        if tab == "4":
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert plain(app.screen.query_one("#form-title")).startswith("Correct: ")
