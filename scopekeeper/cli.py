@@ -840,24 +840,13 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_requests(args: argparse.Namespace) -> int:
-    from scopekeeper.listing import requests_json, requests_rows, requests_text
+def cmd_listing(args: argparse.Namespace) -> int:
+    """``requests`` and ``calls``: a client's records with the ids that render takes."""
+    from scopekeeper.listing import listing
 
     ws = _workspace(args)
     client = _client(ws, args.client)
-    rows = requests_rows(ws.store.load_agency(), client)
-    print(requests_json(client, rows) if args.format == "json" else requests_text(client, rows))
-    return 0
-
-
-def cmd_calls(args: argparse.Namespace) -> int:
-    from scopekeeper.listing import calls_json, calls_text
-    from tracker.attendance import calls_of
-
-    ws = _workspace(args)
-    client = _client(ws, args.client)
-    rows = calls_of(ws.store.load_agency(), client)
-    print(calls_json(client, rows) if args.format == "json" else calls_text(client, rows))
+    print(listing(args.command, ws.store.load_agency(), client, args.format))
     return 0
 
 
@@ -866,7 +855,7 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
             "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
             "export": cmd_export, "import": cmd_import, "completion": cmd_completion,
-            "requests": cmd_requests, "calls": cmd_calls,
+            "requests": cmd_listing, "calls": cmd_listing,
             None: cmd_tui}
 
 

@@ -69,3 +69,14 @@ def calls_json(client: Client, rows: Sequence[Interaction]) -> str:
         "id": i.id, "on": i.on.isoformat(), "kind": i.kind.value, "notes": i.notes,
         "attendees_ours": list(i.attendees_ours), "attendees_theirs": list(i.attendees_theirs),
     } for i in rows]}, indent=2)
+
+
+def listing(name: str, agency: Agency, client: Client, fmt: str) -> str:
+    """``requests`` or ``calls`` of ``client``, as text or JSON."""
+    if name == "requests":
+        asked = requests_rows(agency, client)
+        return requests_json(client, asked) if fmt == "json" else requests_text(client, asked)
+    from tracker.attendance import calls_of
+
+    calls = calls_of(agency, client)
+    return calls_json(client, calls) if fmt == "json" else calls_text(client, calls)

@@ -41,3 +41,14 @@ def plain(widget) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+async def written(pilot, app) -> str:
+    """The text of the document being shown, once its worker has rendered it."""
+    from screens.documents import DocumentScreen
+
+    for _ in range(100):  # rendered in a worker thread
+        await pilot.pause(0.02)
+        if isinstance(app.screen, DocumentScreen) and app.screen.text:
+            return app.screen.text
+    raise AssertionError("no document shown")

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from screens.documents import DocumentScreen
-from tests.ui.helpers import demo_file, make_app
-from tests.ui.test_documents import written
+from tests.ui.helpers import demo_file, make_app, written
 from tests.ui.test_flows import SIZE, client
 
 

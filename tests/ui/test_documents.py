@@ -7,7 +7,7 @@ import pytest
 from screens.documents import DocumentMenu, DocumentScreen
 from screens.forms import FormScreen
 from tests.factories import TODAY
-from tests.ui.helpers import demo_file, make_app, plain
+from tests.ui.helpers import demo_file, make_app, plain, written
 from tests.ui.test_flows import SIZE, client, select, store
 from tracker.models import InteractionKind
 
@@ -15,14 +15,6 @@ from tracker.models import InteractionKind
 @pytest.fixture
 def db(tmp_path):
     return demo_file(tmp_path / "agency.json")
-
-
-async def written(pilot, app) -> str:
-    for _ in range(100):  # rendered in a worker thread
-        await pilot.pause(0.02)
-        if isinstance(app.screen, DocumentScreen) and app.screen.text:
-            return app.screen.text
-    raise AssertionError("no document shown")
 
 
 async def test_deciding_expand_then_marking_the_change_order_sent_keeps_its_text(db):

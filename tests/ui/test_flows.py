@@ -17,7 +17,7 @@ from screens.tables import KeyTable
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY
-from tests.ui.helpers import demo_file, make_app, plain
+from tests.ui.helpers import demo_file, make_app, plain, written
 from tracker.models import ChangeStatus, ClientStatus, InteractionKind, ScopeOrigin, ScopeStatus
 
 SIZE = (80, 24)
@@ -655,16 +655,6 @@ async def test_a_refresh_never_discards_an_open_form(db):
 # --- documents say what was decided (issue 12 §2) ---------------------------------------
 
 
-async def wait_for_document(pilot):
-    from screens.documents import DocumentScreen
-
-    for _ in range(100):  # the document renders in a worker
-        await pilot.pause()
-        if isinstance(pilot.app.screen, DocumentScreen) and pilot.app.screen.text:
-            return pilot.app.screen.text
-    raise AssertionError("no document was shown")
-
-
 async def test_stay_focused_types_after_the_default_and_the_reply_carries_the_reason(db):
     red = client(db, "Redwood Insurance")
     app = make_app(db)
@@ -674,7 +664,7 @@ async def test_stay_focused_types_after_the_default_and_the_reply_carries_the_re
         await pilot.pause()
         await pilot.press(*" See you Monday.")  # typed after the default text
         await pilot.press("ctrl+s")
-        reply = await wait_for_document(pilot)
+        reply = await written(pilot, pilot.app)
     (cr,) = [r for r in store(db).change_requests.all() if r.client_id == red.id]
     assert cr.reason.startswith("Let's finish") and cr.reason.endswith("See you Monday.")
     assert cr.reason in reply  # what the form asked for is in the document it produces
@@ -695,7 +685,7 @@ async def test_a_one_off_fee_leaves_the_monthly_fee_and_says_so(db):
         assert preview == (f"One-off fee: $1,800; the monthly fee stays "
                            f"${red.fee_cents // 100:,}")
         await pilot.press("ctrl+s")
-        order = await wait_for_document(pilot)
+        order = await written(pilot, pilot.app)
     assert client(db, "Redwood Insurance").fee_cents == red.fee_cents
     (item,) = [i for i in store(db).scope_items.all() if i.change_request_id == cr.id]
     assert item.fee_kind.value == "one_off"
@@ -748,7 +738,7 @@ async def test_a_repeated_key_never_applies_an_action_twice(db):
     async with app.run_test(size=SIZE) as pilot:
         await select(pilot, f"{pine.id}:call_summary")
         await pilot.press("w")
-        await wait_for_document(pilot)
+        await written(pilot, pilot.app)
         await pilot.press("s", "s", "s")  # mark sent, three times over
         await pilot.pause()
         assert len(sent()) == before + 1
