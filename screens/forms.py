@@ -157,14 +157,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.fields = [replace(f, hint=f"{key}: write it in $EDITOR")
                        if f.kind == "note" and not f.hint else f for f in self.fields]
         with Vertical(id="form-box"):
-            yield Static(Text(self.form_title, style="bold"), id="form-title")
+            yield Static(Text(clean_line(self.form_title), style="bold"), id="form-title")
             if self.intro is not None:
                 yield Static(self.intro, id="form-intro")
             if self.preview is not None:
                 yield Static(id="form-preview")
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(Text(f.label + (" *" if f.required else "")),
+                    yield Label(Text(clean_line(f.label) + (" *" if f.required else "")),
                                 classes="form-label")
                     yield self._widget(f)
                     # a checkbox says its hint itself: not twice
@@ -177,17 +177,20 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield Button("Cancel", id="form-cancel", compact=True)
 
     def _widget(self, f: Field) -> Widget:
+        """The field's widget, filled in with its value made safe: stored text is shown,
+        never sent to the terminal (an ESC in a note once cleared the screen)."""
         wid = f"field-{f.name}"
         if f.kind == "choice":
-            return Select([(Text(label), value) for label, value in f.choices],
+            return Select([(Text(clean_line(label)), value) for label, value in f.choices],
                           value=f.value or f.choices[0][1], allow_blank=False, id=wid,
                           compact=True, type_to_search=True)
         if f.kind == "bool":
-            return Checkbox(Text(f.hint or f.label), value=bool(f.value), id=wid, compact=True)
+            return Checkbox(Text(clean_line(f.hint or f.label)), value=bool(f.value), id=wid,
+                            compact=True)
         if f.kind == "note":
-            return TextArea(f.value, id=wid, soft_wrap=True, show_line_numbers=False,
-                            classes="form-note", compact=True)
-        return Input(f.value, id=wid, placeholder=_placeholder(f), compact=True)
+            return TextArea(clean_text(f.value), id=wid, soft_wrap=True,
+                            show_line_numbers=False, classes="form-note", compact=True)
+        return Input(clean_line(f.value), id=wid, placeholder=_placeholder(f), compact=True)
 
     def on_mount(self) -> None:
         fields = self.query("Input, Select, TextArea, Checkbox")
@@ -225,9 +228,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def _fill(self, f: Field, value: Any) -> None:
         w = self.query_one(f"#field-{f.name}")
         if isinstance(w, Input) and isinstance(value, str):
-            w.value = value
+            w.value = clean_line(value)
         elif isinstance(w, TextArea) and isinstance(value, str):
-            w.load_text(value)
+            w.load_text(clean_text(value))
         elif (isinstance(w, Checkbox) and isinstance(value, bool)) or (isinstance(w, Select) and isinstance(value, str) and value in {
                 v for _, v in f.choices}):
             w.value = value

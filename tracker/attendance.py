@@ -42,7 +42,8 @@ def usual_attendees(agency: Agency, client: Client) -> tuple[tuple[str, ...], tu
 
 
 def calls_of(agency: Agency, client: Client) -> list[Interaction]:
-    """The client's calls and meetings, oldest first."""
+    """The client's calls and meetings, oldest first (those of one day in the order they
+    were logged)."""
     return sorted((i for i in agency.interactions
                    if i.client_id == client.id and i.kind in CALL_KINDS),
-                  key=lambda i: (i.on, i.id))
+                  key=lambda i: i.on)

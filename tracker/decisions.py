@@ -81,8 +81,13 @@ def expand(
                   fee_cents=d.fee_cents, fee_kind=d.fee_kind, change_request_id=cr.id)
         for d in drafts
     )
+    # the fee agreed is the request's from now on (every list and document says the same)
+    kinds = {i.fee_kind for i in items if i.fee_cents} or {cr.fee_kind}
+    kind = kinds.pop() if len(kinds) == 1 else FeeKind.MONTHLY
+    agreed = sum(i.fee_cents for i in items if i.fee_kind is kind)
     decided = replace(cr, status=ChangeStatus.EXPAND, decided_on=today, decided_by=by,
-                      scope_item_ids=tuple(i.id for i in items))
+                      scope_item_ids=tuple(i.id for i in items), fee_cents=agreed,
+                      fee_kind=kind)
     delta = monthly_cents(items)
     return Expansion(request=decided, items=items,
                      client=replace(client, fee_cents=client.fee_cents + delta))

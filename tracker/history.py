@@ -43,7 +43,8 @@ D = TypeVar("D", bound=_Dated)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientHistory:
-    """One client's records; every log is sorted oldest first (by date, then id)."""
+    """One client's records; every log is sorted oldest first (by date, then the order in
+    which they were logged)."""
 
     client: Client
     interactions: tuple[Interaction, ...] = ()
@@ -68,7 +69,9 @@ def _group(records: Iterable[T]) -> dict[str, list[T]]:
 def _dated(records: list[D] | None) -> tuple[D, ...]:
     if not records:
         return ()
-    return tuple(sorted(records, key=lambda r: (r.on, r.id)))
+    # by date; the records of one day stay in the order they were logged (the order the
+    # agency's records come in: storage keeps it), so "the latest call" of a day is the last
+    return tuple(sorted(records, key=lambda r: r.on))
 
 
 def histories(agency: Agency) -> dict[str, ClientHistory]:

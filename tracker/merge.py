@@ -16,6 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from tracker.models import Client
+
 R = TypeVar("R")
 #: Storage bookkeeping, never merged: the result carries the stored version's revision.
 NOT_MERGED = frozenset({"rev"})
@@ -37,6 +39,7 @@ class Merged(Generic[R]):
     clashes: tuple[Clash, ...] = ()
     mine: tuple[str, ...] = ()  # the paths where my change was applied
     theirs: tuple[str, ...] = ()  # the paths they changed that I did not touch
+    versions: tuple[R, ...] = ()  # base, mine, theirs: what settle() keeps whole
 
 
 def _merge(base: Any, mine: Any, theirs: Any, prefix: str,
@@ -73,8 +76,9 @@ def merge(base: R, mine: R, theirs: R) -> Merged[R]:
     applied: list[str] = []
     kept: list[str] = []
     record = _merge(base, mine, theirs, "", clashes, applied, kept)
-    return Merged(record=record, clashes=tuple(clashes), mine=tuple(applied),
-                  theirs=tuple(kept))
+    return Merged(record=_keep_every_contact(record, (base, mine, theirs)),
+                  clashes=tuple(clashes), mine=tuple(applied), theirs=tuple(kept),
+                  versions=(base, mine, theirs))
 
 
 def _set(record: Any, path: list[str], value: Any) -> Any:
@@ -93,4 +97,23 @@ def settle(merged: Merged[R], keep_mine: Collection[str]) -> R:
     for clash in merged.clashes:
         if clash.path in keep_mine:
             record = _set(record, clash.path.split("."), clash.mine)
-    return record
+    return _keep_every_contact(record, merged.versions)
+
+
+def _keep_every_contact(record: R, versions: tuple[R, ...]) -> R:
+    """No person is lost by a merge: whoever was a client's main contact or among its other
+    contacts in any version stays — the main contact once, everyone else in the list once
+    (one side's new main contact and the other's corrected one both survive)."""
+    if not isinstance(record, Client):
+        return record
+    clients = [v for v in versions if isinstance(v, Client)]
+    primary = record.primary_contact
+    seen = {primary.id} if primary is not None else set()
+    others = []
+    for c in (*record.contacts, *(v.primary_contact for v in clients),
+              *(c for v in clients for c in v.contacts)):
+        if c is not None and c.id not in seen:
+            seen.add(c.id)
+            others.append(c)
+    kept: R = dataclasses.replace(record, contacts=tuple(others))
+    return kept

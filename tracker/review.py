@@ -118,16 +118,17 @@ def request_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
 
 
 def summary_items(a: ClientAssessment, today: date, t: Thresholds) -> list[ReviewItem]:
-    """The latest call, if no call summary was sent on or after its day."""
-    calls = [i for i in a.history.interactions if i.kind in CALL_KINDS and i.on <= today]
+    """The latest call, if no call summary was sent after it (a summary logged earlier the
+    same day was for an earlier call: the log keeps the order of one day)."""
+    log = [i for i in a.history.interactions if i.on <= today]
+    calls = [n for n, i in enumerate(log) if i.kind in CALL_KINDS]
     if not calls:
         return []
-    call = calls[-1]
+    call = log[calls[-1]]
     age = (today - call.on).days
     if age > t.summary_window_days:
         return []
-    if any(i.kind is InteractionKind.CALL_SUMMARY_SENT and call.on <= i.on <= today
-           for i in a.history.interactions):
+    if any(i.kind is InteractionKind.CALL_SUMMARY_SENT for i in log[calls[-1] + 1:]):
         return []
     return [ReviewItem(
         key=f"{a.client.id}:{CALL_SUMMARY}:{call.id}", client_id=a.client.id,

@@ -308,3 +308,15 @@ def test_counts_say_one_person_not_one_people(tmp_path):
     assert [count(1, "person", "people"), count(2, "person", "people"), count(0, "client"),
             count(1, "entry", "entries"), count(1_200, "interaction")] == [
         "1 person", "2 people", "0 clients", "1 entry", "1,200 interactions"]
+
+
+def test_the_latest_call_of_a_day_is_the_last_one_logged(demo_db, tmp_path):
+    db = tmp_path / "t.json"
+    db.write_bytes(demo_db.read_bytes())
+    for note in ("first call", "second call", "third call"):
+        sk("log", "Bayview", "--kind", "status_call", "--note", note, db=db, check=True)
+    out = sk("render", "call_summary", "--client", "Bayview", "--call", "latest", db=db,
+             check=True).stdout
+    assert "- third call" in out and "first call" not in out
+    listed = sk("calls", "Bayview", db=db, check=True).stdout
+    assert listed.index("first call") < listed.index("second call") < listed.index("third")

@@ -144,3 +144,22 @@ def test_prose_is_not_hard_wrapped_so_any_viewer_wraps_it_at_its_width(demo):
             broken |= {(name, a) for a, b in pairwise(lines)
                        if a.strip() and re.match(r"\s*[a-z]", b)}
     assert broken == set()
+
+
+def test_a_call_summary_never_plans_the_next_call_in_the_past(demo):
+    from datetime import datetime
+
+    agency = Store(demo).load_agency()
+    said = []
+    for client in agency.clients:
+        for name, text in documents(agency, client):
+            if name != "call_summary":
+                continue
+            m = re.search(r"Our next call is planned for (\d+ \w+ \d{4})\.", text)
+            if m:
+                planned = datetime.strptime(m.group(1), "%d %B %Y").date()
+                assert planned >= TODAY, (client.name, planned)
+            said.append("planned" if m else "propose" if
+                        "We will send you a time for our next call" in text else "neither")
+    assert "neither" not in said
+    assert {"planned", "propose"} <= set(said)  # the demo's overdue calls propose a time

@@ -864,3 +864,31 @@ async def test_a_tab_shown_the_first_time_takes_the_keys(db, tab):
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
             assert plain(app.screen.query_one("#form-title")).startswith("Correct: ")
+
+
+HOSTILE = "Agenda\x1b[2J\x1b[31mRED\x1b]0;PWNED\x07\x9b6n\u202e"
+
+
+async def test_a_form_shows_stored_text_never_sends_it_to_the_terminal(db):
+    """Correcting an entry whose note and attendees hold escape sequences: the form's
+    fields show them as text (an ESC in a note once cleared the screen and set the title)."""
+    import re
+
+    from textual.widgets import Input, TextArea
+
+    pine = client(db, "Pinecrest Realty")
+    ws = Workspace(db, user="tester", clock=lambda: TODAY)
+    call = ws.log(pine, InteractionKind.STATUS_CALL, TODAY, HOSTILE, ["Ann"], [HOSTILE])
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_client(pine.id, "timeline")
+        await pilot.pause()
+        await select(pilot, call.id, "#timeline-table")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        shown = [w.value for w in app.screen.query(Input)]
+        shown += [w.text for w in app.screen.query(TextArea)]
+        assert any("PWNED" in s for s in shown)  # the text is there, made safe
+        unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+        assert [s for s in shown if unsafe.search(s)] == []

@@ -81,3 +81,19 @@ def test_favours_are_counted_and_the_pattern_is_warned_before_it_happens():
     crs.append(small_favour(make_request(c, 2), ago(1), "pat"))
     assert favours_in_window(crs, TODAY) == 2
     assert favour_reaches_pattern(crs, TODAY)  # the next one makes three in 90 days
+
+
+def test_the_fee_agreed_on_expanding_is_the_requests_from_then_on():
+    from tracker.decisions import ScopeDraft, expand
+    from tracker.models import FeeKind
+
+    c = make_client(fee_cents=900_000)
+    cr = make_request(c, fee_cents=50_000)  # asked at $500 a month
+    out = expand(c, cr, [ScopeDraft(title="Page", fee_cents=75_000)], TODAY, "pat",
+                 lambda: "scp_new")
+    assert (out.request.fee_cents, out.request.fee_kind) == (75_000, FeeKind.MONTHLY)
+    assert out.client.fee_cents == 975_000
+    once = expand(c, cr, [ScopeDraft(title="Page", fee_cents=500_000,
+                                     fee_kind=FeeKind.ONE_OFF)], TODAY, "pat", lambda: "s")
+    assert (once.request.fee_cents, once.request.fee_kind, once.client.fee_cents) == (
+        500_000, FeeKind.ONE_OFF, 900_000)

@@ -109,6 +109,19 @@ def test_summary_sent_clears_the_call_item():
     assert review(agency_of(c, interactions=log)) == ()
 
 
+def test_a_summary_covers_the_calls_logged_before_it_that_day_not_after():
+    """Call, summary, then a meeting on the same day: the meeting still needs its summary
+    (the ids of one day's records are random: the order they were logged decides)."""
+    c = make_client()
+    steady_ = make_log(c, K.STATUS_CALL, 1) + make_log(c, K.MONTHLY_REPORT_SENT, 3)
+    call = make_interaction(c, K.STATUS_CALL, TODAY, id="int_zzz")
+    summary = make_interaction(c, K.CALL_SUMMARY_SENT, TODAY, id="int_mmm")
+    meeting = make_interaction(c, K.MEETING, TODAY, id="int_aaa")
+    got = review(agency_of(c, interactions=[*steady_, call, summary, meeting]))
+    assert [(i.kind, i.subject) for i in got] == [("call_summary", "int_aaa")]
+    assert review(agency_of(c, interactions=[*steady_, call, meeting, summary])) == ()
+
+
 def test_acknowledged_sign_leaves_the_queue_but_stays_a_sign():
     c = make_client()
     g = make_access(c)

@@ -59,6 +59,8 @@ def test_no_field_changed_by_only_one_side_is_ever_lost(my_edits, their_edits):
     base, m, t, got = (dict(leaves(r)) for r in (BASE, mine, theirs, out.record))
     clashes = {c.path for c in out.clashes}
     for path in base:
+        if path == "contacts":
+            continue  # nobody is dropped from it: see the test of every contact below
         if path in clashes or path.split(".")[0] in clashes:
             assert m[path] != base[path] and t[path] != base[path]
             continue
@@ -123,3 +125,33 @@ def test_every_record_type_merges():
         120_000, ChangeStatus.FOCUS, 3)
     with pytest.raises(TypeError):
         merge(base, mine, BASE)
+
+
+def test_no_person_is_lost_when_both_change_the_main_contact():
+    """Mine corrects the main contact's name; theirs records a new main contact (the old
+    one moves to the list). Whichever main contact is chosen, the other person stays."""
+    dana = Contact(id="con_d", name="Dana", title="CMO")
+    base = replace(BASE, primary_contact=dana, contacts=())
+    mine = replace(base, primary_contact=replace(dana, name="Dana Smith"))
+    eve = Contact(id="con_e", name="Eve Park", title="COO")
+    theirs = replace(base, primary_contact=eve, contacts=(dana,), rev=5)
+    out = merge(base, mine, theirs)
+    assert [c.path for c in out.clashes] == ["primary_contact"]
+    for keep in ({"primary_contact"}, set()):
+        got = settle(out, keep)
+        people = [got.primary_contact, *got.contacts]
+        ids = [p.id for p in people]
+        assert sorted(set(ids)) == ["con_d", "con_e"] and len(ids) == 2  # both, once each
+    assert settle(out, {"primary_contact"}).primary_contact.name == "Dana Smith"
+
+
+@given(edits, edits)
+def test_every_contact_of_any_version_survives_a_merge(my_edits, their_edits):
+    mine = replace(BASE, **my_edits)
+    theirs = replace(BASE, **their_edits, rev=BASE.rev + 1)
+    out = merge(BASE, mine, theirs)
+    for keep in ({c.path for c in out.clashes}, set()):
+        got = settle(out, keep)
+        have = {c.id for c in (got.primary_contact, *got.contacts) if c is not None}
+        for v in (BASE, mine, theirs):
+            assert {c.id for c in (v.primary_contact, *v.contacts) if c is not None} <= have

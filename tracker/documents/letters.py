@@ -68,16 +68,19 @@ def call_summary(agency: Agency, c: Client, today: date, sender: Sender,
         call = calls[-1]
     else:
         raise DocumentError(f"{c.name} has no call to summarise yet")
-    before = [i for i in calls if (i.on, i.id) < (call.on, call.id)]
+    before = calls[:calls.index(call)]
     since = before[-1].on if before else c.start_date
     mine = [r for r in agency.change_requests if r.client_id == c.id]
     decided = [r for r in mine if r.decided_on is not None and since <= r.decided_on <= call.on]
     pending = [r for r in mine if r.status is ChangeStatus.PENDING and r.requested_on <= call.on]
-    log = [i for i in agency.interactions if i.client_id == c.id and i.on <= call.on]
-    next_call = ""
+    # the next call as of today (the call summarised may be an old one): the agreed day,
+    # or, if that has passed, a promise to propose one -- never a date in the past
+    log = [i for i in agency.interactions if i.client_id == c.id and i.on <= today]
+    next_call, propose = "", False
     if c.cadence.status_call is not CallFrequency.NONE:
         kind = CadenceKind.STATUS_CALL
-        next_call = day(window(c, kind, last_qualifying(log, kind))[1])  # the agreed day
+        due = window(c, kind, last_qualifying(log, kind))[1]
+        next_call, propose = ("", True) if due < today else (day(due), False)
     base = frame(agency, c, today, sender)
     return base | {
         "call": {"id": call.id, "date": day(call.on), "kind": call.kind.label,
@@ -88,6 +91,7 @@ def call_summary(agency: Agency, c: Client, today: date, sender: Sender,
         "decisions": [request(r, c.currency) for r in decided],
         "open_requests": [request(r, c.currency) for r in pending],
         "next_call": next_call,
+        "propose_next_call": propose,
     }
 
 
