@@ -46,9 +46,9 @@ class ScopekeeperApp(App[None]):
         "team": lambda: _screen("team", "TeamScreen")(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "switch_mode('review')", "Review", id="app.review"),
-        Binding("c", "switch_mode('clients')", "Clients", id="app.clients"),
-        Binding("t", "switch_mode('team')", "Team", id="app.team"),
+        Binding("r", "show('review')", "Review", id="app.review"),
+        Binding("c", "show('clients')", "Clients", id="app.clients"),
+        Binding("t", "show('team')", "Team", id="app.team"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -254,7 +254,16 @@ class ScopekeeperApp(App[None]):
     def allows(action: str, screen: object) -> bool:
         """Whether an app-wide action may run with ``screen`` in front: a letter typed in a
         dialog must never switch screens or quit behind it."""
-        return not (action in ("switch_mode", "quit") and isinstance(screen, ModalScreen))
+        return not (action in ("show", "switch_mode", "quit")
+                    and isinstance(screen, ModalScreen))
+
+    async def action_show(self, mode: str) -> None:
+        """Review, Clients or Team, at its top: ``c`` shows the list of clients, also from a
+        client opened from it (switching to the mode one is in did nothing)."""
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            await self.pop_screen()
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
         ClientScreen = _screen("client_detail", "ClientScreen")

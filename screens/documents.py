@@ -186,8 +186,20 @@ class DocumentScreen(Screen[None]):
             target = expand_user(text, folder)
             return target if target.is_absolute() else folder / target
 
+        def check(v: dict[str, Any]) -> dict[str, str]:
+            """Said in the form, so that what was typed is not lost to a refusal."""
+            from storage.outputs import output_problem
+            from storage.store_files import store_file_at
+
+            target = where(v["path"])
+            store = store_file_at(target, self.sk_app.workspace.path)
+            problem = (f"it is {store}: choose another file name" if store
+                       else output_problem(target))
+            return {"path": clean_line(problem)} if problem else {}
+
         self.app.push_screen(FormScreen(f"Save {self.doc.title}", fields,
-                                        self.sk_app.snapshot.today, submit="Save", intro=intro),
+                                        self.sk_app.snapshot.today, submit="Save", intro=intro,
+                                        check=check),
                              lambda v: self._write(where(v["path"])) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:

@@ -11,6 +11,8 @@ from screens.forms import Field, FormScreen
 from screens.keys import key_label
 from storage.ids import new_id
 from tracker.dates import Sense
+from tracker.labels import count
+from tracker.lookup import member_twin, twin_of
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
@@ -25,7 +27,7 @@ from tracker.models import (
 )
 from tracker.money import amount_text
 from tracker.text import clean_line
-from tracker.validation import is_email
+from tracker.validation import ValidationError, is_email, validate
 from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:
@@ -87,6 +89,12 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         cur = v["currency"].strip().upper()
         if len(cur) != 3 or not cur.isalpha():
             problems["currency"] = "a 3-letter code like USD"
+        twin = twin_of(app.snapshot.agency.clients, replace(
+            c or Client(id="", name="", start_date=app.snapshot.today), name=v["name"],
+            status=ClientStatus(v["status"])))
+        if twin is not None:  # said here, so that nothing typed is lost to a refused save
+            problems["name"] = f"{clean_line(twin.name)} is already a client: give a name " \
+                "that tells them apart"
         if v["email"] and not is_email(v["email"]):
             problems["email"] = "not an email address (like ana@client.com)"
         if v["email"] and not v["contact"]:
@@ -215,15 +223,51 @@ def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
                     "int", str(m.max_clients) if m and m.max_clients is not None else "",
                     minimum=0),
               Field("login", "Unix login", value=m.login if m else "")]
+    if m is not None:
+        fields.append(Field("remove", "Remove from the team", "bool",
+                            hint="take this person off the team, with their assignments"))
+
+    def record_of(v: Values) -> TeamMember:
+        return TeamMember(id=m.id if m else new_id("TeamMember"), name=v["name"],
+                          role=Role(v["role"]), max_clients=v["max"], login=v["login"],
+                          rev=m.rev if m else 0)
+
+    def check(v: Values) -> dict[str, str]:
+        record = record_of(v)
+        why = member_twin(app.snapshot.agency.members, record)
+        if why:
+            return {"login" if "login" in why else "name": why}
+        try:
+            validate(record)
+        except ValidationError as e:
+            return {e.field if e.field in ("name", "login") else "name": e.message}
+        return {}
 
     def save(v: Values) -> None:
-        record = TeamMember(id=m.id if m else new_id("TeamMember"), name=v["name"],
-                            role=Role(v["role"]), max_clients=v["max"], login=v["login"],
-                            rev=m.rev if m else 0)
+        if m is not None and v.get("remove"):
+            remove_member(app, m)
+            return
+        record = record_of(v)
         app.attempt(lambda: app.act.save(record, base=m), f"Saved {clean_line(record.name)}.")
 
     _open(app, FormScreen(f"Edit {clean_line(m.name)}" if m else "New team member", fields,
-                          app.snapshot.today), save)
+                          app.snapshot.today, check=check), save)
+
+
+def remove_member(app: ScopekeeperApp, member: TeamMember) -> None:
+    names = {c.id: c.name for c in app.snapshot.agency.clients}
+    covers = [names.get(a.client_id, a.client_id) for a in app.snapshot.agency.assignments
+              if a.member_id == member.id]
+    said = (f"They cover {count(len(covers), 'client')}: {', '.join(covers)}; those clients "
+            "lose this cover." if covers else "They cover no client.")
+
+    def done(v: Values) -> None:
+        app.attempt(lambda: app.act.remove_member(member),
+                    f"{clean_line(member.name)} is off the team.")
+
+    _open(app, FormScreen(f"Remove {clean_line(member.name)} from the team?", [],
+                          app.snapshot.today, submit="Remove", intro=Text(clean_line(said))),
+          done)
 
 
 def assign(app: ScopekeeperApp, member: TeamMember) -> None:
@@ -236,6 +280,22 @@ def assign(app: ScopekeeperApp, member: TeamMember) -> None:
         return
     fields = [Field("client", "Client", "choice", clients[0].id,
                     choices=tuple((clean_line(c.name), c.id) for c in clients))]
+    active = {c.id for c in app.snapshot.agency.clients if c.status is ClientStatus.ACTIVE}
+    load = len(covered & active)  # what capacity counts
+
+    def preview(v: Values) -> Text:
+        """Capacity, before saving: over it is allowed, and said plainly."""
+        cap = member.capacity
+        client = next((c for c in clients if c.id == v.get("client")), None)
+        after = load + (1 if client is not None and client.status is ClientStatus.ACTIVE
+                        else 0)
+        if cap is None:
+            return Text(f"{clean_line(member.name)} would cover {count(after, 'active client')}"
+                        " (no limit)")
+        over = after > cap
+        return Text(f"{clean_line(member.name)} would cover {after} of {cap} active clients"
+                    + (": over capacity, a warning sign" if over else ""),
+                    style="bold red" if over else "")
 
     def save(v: Values) -> None:
         client = next(c for c in clients if c.id == v["client"])
@@ -243,7 +303,7 @@ def assign(app: ScopekeeperApp, member: TeamMember) -> None:
                     f"{clean_line(member.name)} now covers {clean_line(client.name)}.")
 
     _open(app, FormScreen(f"Assign {clean_line(member.name)} to", fields, app.snapshot.today,
-                          submit="Assign"), save)
+                          submit="Assign", preview=preview), save)
 
 
 def unassign(app: ScopekeeperApp, member: TeamMember) -> None:

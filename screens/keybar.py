@@ -110,7 +110,7 @@ class KeyBar(Widget, can_focus=False):
         # the screen switches (r, c, t: listed by ?), which every screen has
         pad = " " if length(shown, 1) <= width else ""
         if not pad and length(shown, 0) > width:
-            shown = [(b, e) for b, e in shown if not b.action.startswith("switch_mode")]
+            shown = [(b, e) for b, e in shown if not b.action.startswith("show(")]
 
         def add(binding: Binding, enabled: bool) -> None:
             start = len(line)

@@ -55,7 +55,7 @@ def key_commands(screen: Screen[Any]) -> list[Command]:
                 continue
             tab = getattr(screen, "tab", None)  # a tabbed screen: "signs: acknowledge"
             noun = (tab if isinstance(tab, str) else owner.noun) if target is screen else (
-                "screen" if name == "switch_mode" else "app")
+                "screen" if name == "show" else "app")
             out.append((f"{noun}: {b.description.lower()}",
                         partial(app.run_action, b.action, target),
                         f"key {key_label(app, b.id)}"))

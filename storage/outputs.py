@@ -23,13 +23,22 @@ def output_mode(directory: Path) -> int:
     return GROUP if shared_mode(directory) else PRIVATE
 
 
+def output_problem(path: Path) -> str:
+    """What stops writing at ``path`` before trying ('' if nothing): a form says it while
+    the person can still correct what they typed."""
+    if path.is_dir():
+        return f"{path} is a folder: give a file name in it"
+    if not path.parent.is_dir():
+        return f"{path.parent}: no such folder: give a folder that exists"
+    return ""
+
+
 def write_output(path: Path, data: bytes) -> None:
     """Write ``data`` at ``path`` (replacing a file there: callers ask first)."""
     parent = path.parent
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder: give a file name in it")
-    if not parent.is_dir():
-        raise OutputError(f"{parent}: no such folder: give a folder that exists")
+    problem = output_problem(path)
+    if problem:
+        raise OutputError(problem)
     try:
         atomic_write(path, data, output_mode(parent))
     except PermissionError:

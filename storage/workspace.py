@@ -15,7 +15,7 @@ from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
-from tracker.lookup import resolve_client, twin_of
+from tracker.lookup import member_twin, resolve_client, twin_of
 from tracker.merge import Merged, merge, settle
 from tracker.models import (
     AccessGrant,
@@ -431,6 +431,10 @@ class Actions:
             if twin is not None:
                 raise ValidationError("name", f"{twin.name!r} ({twin.id}) is already a client: "
                                       "give this one a name that tells them apart")
+        if isinstance(record, TeamMember):
+            why = member_twin(self.ws.store.members.all(), record)
+            if why:
+                raise ValidationError("name", why)
         (saved,) = self._save(record, bases=(base,) if base is not None else ())
         return saved  # type: ignore[no-any-return]
 
@@ -443,6 +447,13 @@ class Actions:
         """Delete a client with every record of its, in one change; how many went."""
         doomed = records_of(self.ws.store.load_agency(), client.id)
         self._save(deletes=doomed)
+        return len(doomed)
+
+    def remove_member(self, member: TeamMember) -> int:
+        """Take a person off the team (added by mistake, or gone): with their assignments,
+        in one change; the clients they covered show as thinly covered. How many went."""
+        doomed = [a for a in self.ws.store.assignments.all() if a.member_id == member.id]
+        self._save(deletes=[*doomed, member])
         return len(doomed)
 
     def archive(self, client: Client) -> Client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.models import Client, ClientStatus
+from tracker.models import Client, ClientStatus, TeamMember
 
 
 class ClientNotFound(LookupError):
@@ -48,3 +48,18 @@ def twin_of(clients: Iterable[Client], client: Client) -> Client | None:
     key = name_key(client.name)
     return next((c for c in clients if c.id != client.id and c.status is not ClientStatus.CHURNED
                  and name_key(c.name) == key), None)
+
+
+def member_twin(members: Iterable[TeamMember], member: TeamMember) -> str:
+    """Why ``member`` cannot join ``members`` as it is ('' if it can): another person with
+    the same name (but for case or spacing) or the same login could not be told apart by
+    ``review --for``."""
+    key = name_key(member.name)
+    for m in members:
+        if m.id == member.id:
+            continue
+        if name_key(m.name) == key:
+            return f"{m.name!r} is already on the team: give a name that tells them apart"
+        if member.login and m.login == member.login:
+            return f"{m.name} already has the login {m.login!r}"
+    return ""

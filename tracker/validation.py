@@ -119,8 +119,15 @@ def _client(c: Client) -> None:
     _cadence(c.cadence)
 
 
+#: A Unix login (what ``review --for`` and the documents' sign-off match people by).
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+
+
 def _member(m: TeamMember) -> None:
     _need(m.name, "name")
+    if m.login and not _LOGIN.match(m.login):
+        raise ValidationError("login", f"{m.login!r} is not a Unix login (like priya or "
+                              "j.smith: lower case, no spaces)")
     if m.max_clients is not None and m.max_clients < 0:
         raise ValidationError("max_clients", "must not be negative")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from screens.documents import DocumentScreen
-from tests.ui.helpers import demo_file, make_app, written
+from screens.forms import FormScreen
+from tests.ui.helpers import demo_file, make_app, plain, written
 from tests.ui.test_flows import SIZE, client
 
 
@@ -44,16 +45,18 @@ async def test_a_document_is_never_saved_onto_the_stores_files(db, tmp_path):
         before = files_of(db.parent)
         app.push_screen(DocumentScreen(pine.id, "kickoff"))
         await written(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
         for target in targets:
-            await pilot.press("w")
-            await pilot.pause()
             app.screen.query_one("#field-path").value = target
             await pilot.press("ctrl+s")
             await pilot.pause()
-            # refused at once: no "exists. Replace it?" question that would lead to --force
-            assert isinstance(app.screen, DocumentScreen), target
-            message = str(list(app._notifications)[-1].message)
-            assert "refusing to write there" in message and "\n" not in message, target
+            # refused in the form, what was typed kept: no "exists. Replace it?" question
+            # that would lead to --force
+            assert isinstance(app.screen, FormScreen), target
+            message = plain(app.screen.query_one("#msg-path"))
+            assert message.startswith("✗ it is ") and "choose another file name" in message
+            assert app.screen.query_one("#field-path").value == target
         assert files_of(db.parent) == before
         assert not (db.parent / "backups" / "kickoff.md").exists()
 
@@ -87,6 +90,6 @@ async def test_a_file_name_alone_goes_home_and_a_bad_folder_says_what_to_do(db, 
         app.screen.query_one("#field-path").value = str(tmp_path / "nowhere" / "k.md")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        message = str(list(app._notifications)[-1].message)
-        assert message == f"{tmp_path / 'nowhere'}: no such folder: give a folder that exists"
-        assert isinstance(app.screen, DocumentScreen)  # the text is still there to save
+        message = plain(app.screen.query_one("#msg-path"))
+        assert message == f"✗ {tmp_path / 'nowhere'}: no such folder: give a folder that exists"
+        assert isinstance(app.screen, FormScreen)  # what was typed is still there to correct

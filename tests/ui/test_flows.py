@@ -721,10 +721,14 @@ async def test_a_second_client_whose_name_differs_only_in_case_is_refused(db):
         await pilot.press("c", "n")
         await pilot.pause()
         await type_text(pilot, " lumen  SOLAR ")
+        app.screen.query_one("#field-fee").value = "4,200"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        said = [str(n.message) for n in app._notifications]
-    assert any("'Lumen Solar'" in m and "is already a client" in m for m in said), said
+        # refused in the form: what was typed stays, to correct
+        assert isinstance(app.screen, FormScreen)
+        assert plain(app.screen.query_one("#msg-name")) == (
+            "✗ Lumen Solar is already a client: give a name that tells them apart")
+        assert app.screen.query_one("#field-fee").value == "4,200"
     assert [c.name for c in store(db).clients.all()].count("Lumen Solar") == 1
     assert not [c for c in store(db).clients.all() if c.name.strip() == "lumen  SOLAR"]
 
@@ -892,3 +896,86 @@ async def test_a_form_shows_stored_text_never_sends_it_to_the_terminal(db):
         assert any("PWNED" in s for s in shown)  # the text is there, made safe
         unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
         assert [s for s in shown if unsafe.search(s)] == []
+
+
+async def test_team_names_and_logins_tell_people_apart_and_a_person_can_be_removed(db):
+    from screens.team import TeamScreen
+
+    agency = store(db).load_agency()
+    priya = next(m for m in agency.members if m.name == "Priya Shah")
+    covered = [a for a in agency.assignments if a.member_id == priya.id]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "n")
+        await pilot.pause()
+        for name, login, field, said in (
+                ("priya  shah", "", "name", "'Priya Shah' is already on the team"),
+                ("Pia Sha", priya.login, "login", f"already has the login {priya.login!r}"),
+                ("Pia Sha", "Pia Sha!", "login", "is not a Unix login")):
+            app.screen.query_one("#field-name").value = name
+            app.screen.query_one("#field-login").value = login
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert said in plain(app.screen.query_one(f"#msg-{field}")), (name, login)
+        app.screen.query_one("#field-login").value = "pia"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        await select(pilot, priya.id)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-remove").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        intro = plain(app.screen.query_one("#form-intro"))
+        assert intro.startswith(f"They cover {len(covered)} clients: ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    left = store(db).load_agency()
+    assert priya.id not in {m.id for m in left.members}
+    assert not [a for a in left.assignments if a.member_id == priya.id]
+    assert any(m.name == "Pia Sha" and m.login == "pia" for m in left.members)
+
+
+async def test_assigning_says_when_it_goes_over_capacity(db):
+    from screens.team import TeamScreen
+
+    agency = store(db).load_agency()
+    live = {c.id for c in agency.clients if c.status is ClientStatus.ACTIVE}
+    full = next(m for m in agency.members if m.capacity is not None and sum(
+        a.member_id == m.id and a.client_id in live for a in agency.assignments) == m.capacity)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        await select(pilot, full.id)
+        await pilot.press("a")
+        await pilot.pause()
+        preview = plain(app.screen.query_one("#form-preview"))
+    assert preview == (f"{full.name} would cover {full.capacity + 1} of {full.capacity} active "
+                       "clients: over capacity, a warning sign")
+
+
+async def test_the_screen_keys_show_that_screens_list_from_anywhere(db):
+    from screens.clients import ClientsScreen
+    from screens.review import ReviewScreen
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "enter")  # a client, opened from the list
+        await pilot.pause()
+        assert isinstance(app.screen, ClientScreen)
+        await pilot.press("c")  # the footer says "c Clients": the list, not nothing
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("enter", "r", "o")  # a client again; Review; a client from there
+        await pilot.pause()
+        assert isinstance(app.screen, ClientScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)  # the list, not the client left there
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
