@@ -726,8 +726,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # lazy: the data file and journal are not read first (restore exists for when they
     # cannot be); the restore reads them under the lock and keeps them if damaged
     ws = _workspace(args, lazy=True)
+    from storage.backups import NoSuchBackup
+
     backup = args.backup if args.backup == "latest" else str(args.host.expand(args.backup))
-    done = ws.store.restore(backup)
+    try:
+        done = ws.store.restore(backup)
+    except NoSuchBackup as e:  # a name that is not there: bad input, nothing was touched
+        raise UsageError(str(e)) from None
     ws.renew_digest()
     agency = ws.store.load_agency()
     for skipped in done.passed_over:

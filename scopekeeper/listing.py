@@ -55,9 +55,10 @@ def calls_text(client: Client, rows: Sequence[Interaction]) -> str:
               if rows else "")]
     for i in rows:
         out.append(f"{i.id}  {i.on:%Y-%m-%d}  {i.kind.label}")
-        people = [*i.attendees_theirs, *i.attendees_ours]
-        if people:
-            out.append(f"    with {_clip(', '.join(people), WIDTH - 9)}")
+        for side, people in ((clean_line(client.name), i.attendees_theirs),
+                             ("us", i.attendees_ours)):
+            if people:
+                out.append(_clip(f"    for {side}: {', '.join(people)}", WIDTH))
         first = next((ln for ln in i.notes.splitlines() if ln.strip()), "")
         if first:
             out.append(f"    {_clip(first, WIDTH - 4)}")

@@ -42,7 +42,7 @@ from screens.keybar import KeyBar
 from screens.keys import key_label
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
-from tracker.cadence import CadenceState
+from tracker.cadence import Cadence, CadenceState
 from tracker.health import AMBER_BELOW, RED_BELOW, SEVERE_CAP
 from tracker.labels import count
 from tracker.models import ChangeStatus, FeeKind, Outcome, ScopeStatus
@@ -369,11 +369,16 @@ class ClientScreen(AgencyScreen):
     def _cadence(self, a: ClientAssessment, snap: Snapshot, width: int) -> None:
         styles = {CadenceState.OVERDUE: "bold red", CadenceState.DUE: "bold yellow",
                   CadenceState.OK: "green"}
+        def state(c: Cadence) -> Text:
+            when = day_cell(c.due_on, snap.today, c.deadline)
+            if when.plain.startswith(c.state.value):  # "due now", not "due due now"
+                return when
+            return Text.assemble((c.state.value, styles[c.state]), " ", when)
+
         rows = [(c.kind.value, (cell(c.kind.label), cell(f"{c.last:%d %b %y}" if c.last
                                                          else "never"),
                                 cell(f"{c.due_on:%d %b %y}"), cell(f"{c.deadline:%d %b %y}"),
-                                Text.assemble((c.state.value, styles[c.state]), " ",
-                                              day_cell(c.due_on, snap.today, c.deadline))))
+                                state(c)))
                 for c in a.cadences]
         self.query_one("#cadence-table", KeyTable).sync(CAD_COLS, width, rows)
         s = a.client.cadence

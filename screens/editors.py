@@ -27,7 +27,7 @@ from tracker.models import (
 )
 from tracker.money import amount_text
 from tracker.text import clean_line
-from tracker.validation import ValidationError, is_email, validate
+from tracker.validation import ValidationError, validate
 from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:
@@ -59,11 +59,13 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
               choices=tuple((s.value, s.value) for s in ClientStatus)),
         Field("fee", "Monthly fee", "money", _money_text(c.fee_cents) if c else "",
               currency_field="currency"),
-        Field("currency", "Currency", value=c.currency if c else "USD", required=True),
+        Field("currency", "Currency", "currency", c.currency if c else "USD", required=True),
         Field("start", "Start date", "date",
               c.start_date.isoformat() if c else "today", required=True),
-        Field("contact", "Primary contact", value=contact.name if contact else ""),
-        Field("email", "Contact email", value=contact.email if contact else ""),
+        Field("contact", "Main contact" + (" (to correct the name; a new person: C on the "
+                                           "client)" if contact else ""),
+              value=contact.name if contact else ""),
+        Field("email", "Contact email", "email", contact.email if contact else ""),
         Field("channel", "Dedicated channel link", value=c.channel_url if c else ""),
         Field("rules", "House rules (calls and reports: the cadence below)", "note",
               c.comm_rules if c else "No unscheduled calls: questions go to the channel."),
@@ -86,17 +88,12 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         problems = {}
         if v["visit_max"] < v["visit_min"]:
             problems["visit_max"] = "must not be before the low end"
-        cur = v["currency"].strip().upper()
-        if len(cur) != 3 or not cur.isalpha():
-            problems["currency"] = "a 3-letter code like USD"
         twin = twin_of(app.snapshot.agency.clients, replace(
             c or Client(id="", name="", start_date=app.snapshot.today), name=v["name"],
             status=ClientStatus(v["status"])))
         if twin is not None:  # said here, so that nothing typed is lost to a refused save
             problems["name"] = f"{clean_line(twin.name)} is already a client: give a name " \
                 "that tells them apart"
-        if v["email"] and not is_email(v["email"]):
-            problems["email"] = "not an email address (like ana@client.com)"
         if v["email"] and not v["contact"]:
             problems["contact"] = "whose email is it? give the contact's name"
         return problems

@@ -239,4 +239,6 @@ def log_contact_change(app: ScopekeeperApp, client: Client) -> None:
     old = client.primary_contact.name if client.primary_contact else ""
     intro = Text(f"Until now: {clean_line(old)}" if old else
                  "The first main contact: nobody is replaced, so it is not a warning sign.")
-    open_entry(app, client, CONTACT, intro=intro)
+    form = CONTACT if old else replace(CONTACT, title="Main contact",
+                                       done="Main contact set (the first: not a warning sign).")
+    open_entry(app, client, form, intro=intro)

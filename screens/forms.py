@@ -30,12 +30,19 @@ from screens.keys import key_label
 from storage import drafts
 from storage.errors import StorageError
 from tracker.dates import DateParseError, Sense, parse_day
-from tracker.money import MoneyError, example, format_money, parse_money
+from tracker.money import (
+    ISO_CODES,
+    MoneyError,
+    currency,
+    example,
+    format_money,
+    parse_money,
+)
 from tracker.text import clean_line, clean_text
-from tracker.validation import MAX_LINE, MAX_TEXT
+from tracker.validation import MAX_LINE, MAX_TEXT, is_email
 
 Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool",
-               "month", "names"]
+               "month", "names", "currency", "email"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +114,18 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
         if h < 0:
             raise FieldError("must not be negative")
         return h, ""
+    if field.kind == "email":
+        if not is_email(text):
+            raise FieldError(f"{clean_line(text)!r} is not an email address (like "
+                             "ana@client.com)")
+        return text, ""
+    if field.kind == "currency":
+        code = text.upper()
+        try:
+            currency(code)
+        except MoneyError as e:
+            raise FieldError(str(e)) from None
+        return code, ""
     if field.kind == "note":
         if len(raw) > MAX_TEXT:
             raise FieldError(f"{len(raw):,} characters: at most {MAX_TEXT:,} fit")
@@ -278,8 +297,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             return f
         code = str(self.raw(next(c for c in self.fields if c.name == f.currency_field)))
         code = code.strip().upper()
-        return replace(f, currency=code if len(code) == 3 and code.isalpha() and
-                       code.isascii() else "")
+        return replace(f, currency=code if code in ISO_CODES else "")
 
     def _check(self, f: Field) -> tuple[bool, Any]:
         msg = self.query_one(f"#msg-{f.name}", Static)

@@ -38,6 +38,10 @@ _STAMP = "%Y%m%dT%H%M%S%fZ"
 DAMAGED = "damaged"
 
 
+class NoSuchBackup(StorageError):
+    """The backup a person named is not there: bad input (exit 2), not a bad store."""
+
+
 def folder(data_file: Path) -> Path:
     return data_file.parent / "backups"
 
@@ -74,7 +78,7 @@ def candidates(data_file: Path, name: str) -> list[Path]:
         if candidate.exists():  # reading it says what is wrong if it is not a file
             return [candidate]
     names = ", ".join(p.name for p in kept[-5:]) or "none yet"
-    raise StorageError(f"no backup {name!r} (latest backups: {names})")
+    raise NoSuchBackup(f"no backup {name!r} (latest backups: {names})")
 
 
 def read(backup: Path) -> bytes:

@@ -23,6 +23,7 @@ import orjson
 from storage import backups
 from storage.codecs import DecodeError, dates_out_of_range, decode_fast
 from storage.errors import StorageError
+from tracker.labels import count
 from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
 from storage.formats import (
     JOURNAL_FORMAT,
@@ -193,7 +194,7 @@ def _data(path: Path) -> tuple[list[Finding], dict[str, Any], dict[type, list[An
                         f"ask to be added to the group that owns {path.parent}")], {}, {}
     migrate = " (will be migrated on next open)" if meta["schema"] < SCHEMA_VERSION else ""
     return [Finding("ok", f"{path.name}: schema {meta['schema']}{migrate}, "
-                    f"{sum(len(v) for v in decoded.values())} records")], meta, decoded
+                    f"{count(sum(len(v) for v in decoded.values()), 'record')}")], meta, decoded
 
 
 def diagnose(path: Path) -> list[Finding]:

@@ -75,10 +75,24 @@ _SHAPE = re.compile(
     r"(?P<k>[kK])?\s?(?P<post>[^0-9]*)$", re.ASCII)
 
 
+#: The ISO 4217 codes of money in use (no metals, funds or test codes): a fee is in one.
+ISO_CODES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
+KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+
+
 def currency(code: str) -> Currency:
-    """What we know of a currency from its ISO code (any 3 capital letters)."""
+    """What we know of a currency from its ISO 4217 code."""
     if not _CODE.match(code):
         raise MoneyError(f"not a currency code: {code!r} (3 capital letters, like USD)")
+    if code not in ISO_CODES:
+        raise MoneyError(f"{code} is not a currency (an ISO 4217 code like USD, EUR, THB)")
     return CURRENCIES.get(code) or Currency(code, decimals=0 if code in _NO_CENTS else 2)
 
 

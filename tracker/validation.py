@@ -27,7 +27,7 @@ from tracker.models import (
     Snooze,
     TeamMember,
 )
-from tracker.money import MAX_CENTS, currency
+from tracker.money import ISO_CODES, MAX_CENTS, currency
 
 MAX_TEXT = 20_000  # notes, documents
 MAX_LINE = 200  # names, titles, who: what fits a line of a screen or a document
@@ -107,8 +107,9 @@ def _cadence(s: CadenceSettings) -> None:
 def _client(c: Client) -> None:
     _need(c.name, "name")
     _amount(c.fee_cents, "fee_cents")
-    if len(c.currency) != 3 or not c.currency.isalpha() or not c.currency.isupper():
-        raise ValidationError("currency", f"must be a 3-letter code like USD (got {c.currency!r})")
+    if c.currency not in ISO_CODES:
+        raise ValidationError("currency", f"{c.currency!r} is not a currency (an ISO 4217 code "
+                              "like USD, EUR, THB)")
     if currency(c.currency).decimals == 0 and c.fee_cents % 100:
         # a fee in a currency without cents, e.g. after a USD client became a JPY one
         raise ValidationError("fee_cents", f"{c.currency} has no cents: give a whole amount")

@@ -99,7 +99,7 @@ def test_restore_brings_a_backup_back_and_keeps_the_current_data(db):
 def test_restore_refuses_what_it_cannot_use(db, tmp_path):
     before = db.read_bytes()
     out = sk("restore", "no-such-backup.json", db=db)
-    assert out.returncode == 1 and "no backup 'no-such-backup.json'" in out.stderr
+    assert out.returncode == 2 and "no backup 'no-such-backup.json'" in out.stderr
     junk = tmp_path / "junk.json"
     junk.write_text('{"_meta": {"1": {"format": "scopekeeper", "schema": 2}}, "clients": '
                     '{"1": {"id": "x"}}}', encoding="utf-8")

@@ -58,3 +58,4 @@ def test_what_we_write_is_readable_by_its_owner_only_whatever_the_umask(db, tmp_
     shared = group / target.name
     assert sk(*WRITERS[writer], str(shared), db=db).returncode == 0
     assert stat.S_IMODE(shared.stat().st_mode) == 0o660
+

@@ -979,3 +979,47 @@ async def test_the_screen_keys_show_that_screens_list_from_anywhere(db):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_currency_and_email_are_checked_as_typed_under_their_own_field(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "n")
+        await pilot.pause()
+        await type_text(pilot, "Nova Labs")
+        for typed, said in (("dollars", "not a currency code: 'DOLLARS'"),
+                            ("XYZ", "XYZ is not a currency (an ISO 4217 code like USD")):
+            app.screen.query_one("#field-currency").value = typed
+            await pilot.pause()
+            assert said in plain(app.screen.query_one("#msg-currency")), typed
+        app.screen.query_one("#field-currency").value = "THB"
+        app.screen.query_one("#field-contact").value = "Nok"
+        app.screen.query_one("#field-email").value = "nok@"
+        await pilot.pause()
+        assert "'nok@' is not an email address" in plain(app.screen.query_one("#msg-email"))
+        app.screen.query_one("#field-email").value = "nok@nova.co.th"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    nova = client(db, "Nova Labs")
+    assert (nova.currency, nova.primary_contact.email) == ("THB", "nok@nova.co.th")
+
+
+async def test_the_first_main_contact_is_set_and_said_so(db):
+    from tracker.models import Client
+
+    Workspace(db, user="t", clock=lambda: TODAY).act.save(
+        Client(id="cli_fresh", name="Fresh Co", start_date=TODAY))
+    app = make_app(db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.open_client("cli_fresh", "timeline")
+        await pilot.pause()
+        await pilot.press("C")
+        await pilot.pause()
+        assert "not a warning sign" in plain(app.screen.query_one("#form-intro"))
+        app.screen.query_one("#field-name").value = "Zoe Park"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+    assert "Main contact set (the first: not a warning sign)." in said
+    assert all(c.client_id != "cli_fresh" for c in store(db).contact_changes.all())
+    assert store(db).clients.get("cli_fresh").primary_contact.name == "Zoe Park"

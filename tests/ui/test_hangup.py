@@ -41,7 +41,7 @@ def test_hang_up_exits_cleanly_keeps_the_form_and_offers_it_back(tmp_path):
         os.write(fd, b"c")
         read_until(fd, b"/ filter", seen)
         os.write(fd, b"n")
-        read_until(fd, b"Primary contact", seen)
+        read_until(fd, b"Main contact", seen)
         os.write(fd, b"Half-typed Bakery")
         read_until(fd, b"Half-typed Bakery", seen)
         os.close(fd)  # the connection drops: the kernel sends SIGHUP
