@@ -23,7 +23,6 @@ import orjson
 from storage import backups
 from storage.codecs import DecodeError, dates_out_of_range, decode_fast
 from storage.errors import StorageError
-from tracker.labels import count
 from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
 from storage.formats import (
     JOURNAL_FORMAT,
@@ -33,6 +32,7 @@ from storage.formats import (
     load_records,
 )
 from storage.tables import TABLE_OF, TABLES
+from tracker.labels import count
 
 
 @dataclass(frozen=True, slots=True)
