@@ -57,6 +57,7 @@ class Field:
     minimum: int | None = None
     # date: what it is the date of (PAST: something that happened, never in the future)
     sense: Sense = Sense.ANY
+    after_today: bool = False  # a date that must come after today (a snooze's end)
     # money: the client's currency, or the name of the field of this form that holds it
     currency: str = ""
     currency_field: str = ""
@@ -79,6 +80,8 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             day = parse_day(text, today, field.sense)
         except DateParseError as e:  # it quotes what was typed: cleaned for the terminal
             raise FieldError(clean_line(str(e))) from None
+        if field.after_today and day <= today:
+            raise FieldError(f"{day:%a %d %b %Y}: give a day after today")
         return day, f"= {day:%a %d %b %Y}"
     if field.kind == "month":
         from tracker.documents import DocumentError, parse_month

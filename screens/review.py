@@ -240,9 +240,9 @@ class ReviewScreen(AgencyScreen):
         self.app.push_screen(FormScreen(
             f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
             [Field("until", "Show it again on", "date",
-                   (today + timedelta(days=7)).isoformat(), required=True, sense=Sense.DUE)],
-            today, submit="Snooze", enter_submits=True,
-            check=lambda v: {"until": "must be after today"} if v["until"] <= today else {}),
+                   (today + timedelta(days=7)).isoformat(), required=True, sense=Sense.DUE,
+                   after_today=True)],
+            today, submit="Snooze", enter_submits=True),
             save)
 
     def action_decide(self) -> None:

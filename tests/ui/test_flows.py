@@ -130,6 +130,8 @@ async def test_snooze_refuses_a_day_in_the_past(db):
         await pilot.press("s")
         field = app.screen.query_one("#field-until")
         field.value = "yesterday"
+        await pilot.pause()  # said as typed, not only on saving
+        assert "give a day after today" in plain(app.screen.query_one("#msg-until"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
