@@ -206,12 +206,12 @@ class Unmerged(StorageError):
     """Someone saved the same record meanwhile and changed some of the same fields
     differently: those fields (``merged.clashes``) wait for the person's choice."""
 
-    def __init__(self, merged: Merged[Any], base: Any, theirs: Any, by: str, at: str,
+    def __init__(self, merged: Merged[Any], theirs: Any, by: str, at: str,
                  others: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> None:
         fields = ", ".join(c.path for c in merged.clashes)
         super().__init__(f"{type(theirs).__name__} {theirs.id}: {by or 'someone'} changed "
                          f"{fields} meanwhile")
-        self.merged, self.base, self.theirs, self.by, self.at = merged, base, theirs, by, at
+        self.merged, self.theirs, self.by, self.at = merged, theirs, by, at
         self.others, self.deletes = tuple(others), tuple(deletes)  # the rest of the save
 
 
@@ -248,7 +248,7 @@ class Actions:
                 merged = merge(base, e.mine, e.theirs)
                 if merged.clashes:
                     by, at = self._last_change(e.theirs)
-                    raise Unmerged(merged, base, e.theirs, by, at,
+                    raise Unmerged(merged, e.theirs, by, at,
                                    [r for r in pending if r is not e.mine], deletes) from None
                 pending = [merged.record if r is e.mine else r for r in pending]
                 started[e.mine.id] = e.theirs  # if they save again, merge from here

@@ -200,12 +200,12 @@ VALIDATORS: dict[type, Callable[[Any], None]] = {
 def validate(record: Any) -> None:
     """Raise :class:`ValidationError` naming the first bad field of ``record`` (its label,
     as people read it: "Main contact: is required", not ``primary_contact.name``)."""
-    from tracker.labels import label
-
     try:
         if not getattr(record, "id", "").strip():
             raise ValidationError("id", "is required")
         _text_sizes(record)
         VALIDATORS[type(record)](record)
     except ValidationError as e:
+        from tracker.labels import label  # only for a refusal: every save validates
+
         raise ValidationError(e.field, e.message, label(record, e.field)) from None

@@ -36,20 +36,20 @@ def test_a_bad_day_is_refused_naming_the_variable(value):
 def test_without_the_override_the_day_is_the_real_one():
     """About the real clock: unset, the day is the machine's (read before and after, so a
     midnight in between cannot fail it)."""
-    before = date.today()  # real clock: the relation under test
+    before = date.today()  # noqa: real-clock - the relation under test
     day = read_host({}).today()
-    after = date.today()  # real clock: the relation under test
+    after = date.today()  # noqa: real-clock - the relation under test
     assert before <= day <= after
 
 
 def test_the_command_uses_the_real_day_when_nothing_moves_it(tmp_path):
     env = sealed_env()
     del env["SCOPEKEEPER_TODAY"]
-    before = date.today()  # real clock: the relation under test
+    before = date.today()  # noqa: real-clock - the relation under test
     out = subprocess.run([str(BIN), "review", "--format", "json", "--db",
                           str(tmp_path / "a.json")], capture_output=True, text=True, env=env,
                          check=True)
-    after = date.today()  # real clock: the relation under test
+    after = date.today()  # noqa: real-clock - the relation under test
     assert before <= date.fromisoformat(json.loads(out.stdout)["date"]) <= after
 
 

@@ -21,11 +21,11 @@ from tests.sealed import sealed_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
-#: Reading the wall clock: ``date.today()``, ``datetime.now()`` and friends.
+#: Reading the wall clock: the ``today``/``now`` constructors of ``date``, ``datetime``, ``time``.
 CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow"),
          ("time", "time"), ("time", "localtime"), ("time", "gmtime"), ("time", "ctime")}
 #: A test may read the real clock only to check how the program relates to it, and says so.
-REAL_CLOCK = "# real clock:"
+REAL_CLOCK = "# noqa: real-clock"
 #: Calls that start a process with an environment of their choosing (env=, or execve's 3rd).
 SPAWN = {"run", "Popen", "call", "check_call", "check_output", "execve", "execvpe",
          "spawnve", "create_subprocess_exec", "create_subprocess_shell"}
@@ -137,7 +137,7 @@ def test_only_the_composition_root_reads_the_clock_the_environment_and_the_login
 def test_the_guards_catch_what_they_are_for():
     """The guards above fail on the mistakes they exist for (else they prove nothing)."""
     bad = ast.parse("import subprocess, os\nfrom datetime import date\n"
-                    "def t():\n    d = date.today()\n"
+                    "def t():\n    d = date.today()\n"  # noqa: real-clock - the mistake caught
                     "    env = {'HOME': '/root'}\n"
                     "    subprocess.run(['x'], env=env)\n"
                     "    subprocess.run(['x'], env=dict(os.environ))\n"
