@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-anyday check lint bench demo wheel clean
+.PHONY: run test test-anyday fuzz check lint bench demo wheel clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ test-anyday: $(STAMP)  ## the whole test suite under a moved clock (faketime)
 	@command -v faketime >/dev/null 2>&1 || { echo "make test-anyday needs faketime" \
 		"(Debian/Ubuntu: sudo apt-get install faketime)" >&2; exit 2; }
 	faketime '$(ANYDAY)' $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
+
+# Thousands of generated command lines (make test tries 40): every one must end in exit 0,
+# 1 or 2 with no traceback, and a refusal must change no file. Memory is capped so that a
+# runaway command fails here instead of the machine. FUZZ=20000 for a long night.
+FUZZ ?= 3000
+fuzz: $(STAMP)  ## fuzz every command line (tests/cli/test_fuzz.py) with FUZZ examples
+	ulimit -v 6000000; $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_fuzz.py \
+		--fuzz-examples $(FUZZ)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

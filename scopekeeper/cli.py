@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 PROG = "scopekeeper"
 #: How far ahead a calendar export may reach (two years of status calls is plenty).
 MAX_DAYS_AHEAD = 730
+#: The largest demo agency (the benchmarks use 5,000 clients and 1.1 million interactions).
+MAX_DEMO_CLIENTS, MAX_DEMO_EVENTS = 10_000, 2_000_000
 
 
 class UsageError(Exception):
@@ -55,6 +57,16 @@ def _positive(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {text}")
     return n
+
+
+def _at_most(limit: int, what: str) -> Callable[[str], int]:
+    """A whole number from 0 to ``limit`` (a demo of a billion clients would fill memory)."""
+    def parse(text: str) -> int:
+        n = _positive(text)
+        if n > limit:
+            raise argparse.ArgumentTypeError(f"at most {limit:,} {what} (got {n:,})")
+        return n
+    return parse
 
 
 def _score(text: str) -> int:
@@ -114,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="fill the data file with a demo agency",
                           description="Write a realistic, deterministic demo agency.")
-    demo.add_argument("--clients", type=_positive, default=25, metavar="N",
+    demo.add_argument("--clients", type=_at_most(MAX_DEMO_CLIENTS, "clients"), default=25, metavar="N",
                       help="number of active clients (at least 16; default 25); a prospect "
                       "and a churned client come with them")
-    demo.add_argument("--events", type=_positive, default=None, metavar="M",
+    demo.add_argument("--events", type=_at_most(MAX_DEMO_EVENTS, "interactions"), default=None, metavar="M",
                       help="about how many interactions in all (default 120 a client)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     demo.add_argument("--force", action="store_true", help="replace a data file that has data")
@@ -711,6 +723,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from storage.doctor import diagnose
 
     path = _config(args).data_path
+    if path.is_dir():  # not a damaged data file: not one at all
+        raise StorageError(f"{path}: is a directory, not a data file")
     findings = diagnose(path)
     for f in findings:
         print(clean_line(str(f)))

@@ -23,6 +23,7 @@ from screens.keys import key_label
 from storage.errors import StorageError
 from storage.paths import expand_user
 from tracker.documents import DOCUMENTS, DocumentError, report_month
+from tracker.errors import ValidationError
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
@@ -191,7 +192,10 @@ class DocumentScreen(Screen[None]):
             from storage.outputs import output_problem
             from storage.store_files import store_file_at
 
-            target = where(v["path"])
+            try:
+                target = where(v["path"])
+            except ValidationError as e:
+                return {"path": clean_line(e.message)}
             store = store_file_at(target, self.sk_app.workspace.path)
             problem = (f"it is {store}: choose another file name" if store
                        else output_problem(target))

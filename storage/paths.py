@@ -12,12 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.errors import ValidationError
+
 APP = "scopekeeper"
 FILENAME = "scopekeeper.json"
 
 
 def expand_user(text: str, home: Path) -> Path:
     """A path as a person typed it: ``~`` is ``home``, ``~name`` that account's home."""
+    if "\0" in text:  # the OS would refuse it with a ValueError deep in some call
+        raise ValidationError("path", f"{text!r} contains a NUL character, which no file "
+                              "name can hold")
     if not text.startswith("~"):
         return Path(text)
     name, _, rest = text[1:].partition("/")

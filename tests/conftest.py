@@ -28,3 +28,8 @@ def today():
     from tests.factories import TODAY
 
     return TODAY
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-examples", type=int, default=40, dest="fuzz_examples",
+                     help="command lines tests/cli/test_fuzz.py tries (make fuzz: thousands)")
