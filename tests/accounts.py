@@ -60,9 +60,9 @@ def public_python() -> str | None:
     return None
 
 
-@pytest.fixture
-def place() -> Iterator[Path]:
-    """A folder every account may enter (its contents are up to the test)."""
+def open_place() -> Iterator[Path]:
+    """A folder every account may enter (its contents are up to the test); a test module's
+    ``place`` fixture yields from it."""
     if os.geteuid() == 0 and public_python() is None:
         pytest.skip("no Python that other accounts may run has our dependencies")
     base = Path(tempfile.mkdtemp(prefix="sk-accounts-", dir="/tmp"))
@@ -76,14 +76,20 @@ def place() -> Iterator[Path]:
 def run_as(uid: int, base: Path, *args: str, umask: int = 0o022, stdout: int | None = None,
            **env: str) -> subprocess.CompletedProcess[str]:
     """``scopekeeper ARGS`` as account ``uid`` (MEMBER is in GROUP), its home in ``base``."""
+    code = (f"import os, sys\nos.umask({umask:#o})\nfrom scopekeeper.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    return python_as(uid, base, code, *args, stdout=stdout, **env)
+
+
+def python_as(uid: int, base: Path, code: str, *args: str, stdout: int | None = None,
+              **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` as account ``uid``, with this checkout importable."""
     python = public_python()
     assert python is not None
     home = base / "home" / str(uid)
     if not home.exists():
         home.mkdir(parents=True)
         os.chown(home, uid, uid)
-    code = (f"import os, sys\nos.umask({umask:#o})\nfrom scopekeeper.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
     return subprocess.run(
         [*_setpriv(uid), python, "-c", code, *args], env=_env(home, **env),
         capture_output=stdout is None, stdout=stdout, stderr=subprocess.PIPE if stdout else None,

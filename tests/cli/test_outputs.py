@@ -9,9 +9,15 @@ import subprocess
 
 import pytest
 
-from tests.accounts import GROUP, give, owner, place, unprivileged  # noqa: F401 - place: a fixture
+from tests.accounts import GROUP, give, open_place, owner, unprivileged
 from tests.cli.test_commands import BIN, sk
 from tests.ui.helpers import demo_file
+
+
+@pytest.fixture
+def place():
+    """A folder every account may enter (see tests/accounts.py)."""
+    yield from open_place()
 
 WRITERS = {
     "render": ("render", "kickoff", "--client", "Lumen", "-o"),

@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts import GROUP, MEMBER, NEWCOMER, give, needs_accounts, place, run_as  # noqa: F401 - place: a fixture
+from tests.accounts import GROUP, MEMBER, NEWCOMER, give, needs_accounts, open_place, run_as
 from tests.cli.test_commands import BIN, sk
 from tests.sealed import sealed_env
 from tests.ui.helpers import demo_file
+
+
+@pytest.fixture
+def place():
+    """A folder every account may enter (see tests/accounts.py)."""
+    yield from open_place()
 
 
 def _shared_data(base: Path) -> Path:
