@@ -89,8 +89,11 @@ def listing(data_file: Path) -> list[Path]:
     if folder_problem(data_file) or not where.is_dir():
         return []
     named = _named(data_file)
-    return sorted((p for p in where.iterdir() if named.fullmatch(p.name)),
-                  key=lambda p: p.name)
+    try:
+        return sorted((p for p in where.iterdir() if named.fullmatch(p.name)),
+                      key=lambda p: p.name)
+    except OSError as e:  # a folder this person may not read
+        raise StorageError(os_problem(e, where, "read")) from None
 
 
 def damaged_copies(data_file: Path) -> list[Path]:

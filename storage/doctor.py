@@ -77,7 +77,11 @@ def _q(path: Path) -> str:
 
 def _restore_fix(path: Path) -> str:
     """``restore latest`` if a backup can be read, else a restore from a copy elsewhere."""
-    for kept in reversed(backups.listing(path)):
+    try:
+        kept_all = backups.listing(path)
+    except StorageError:
+        kept_all = []
+    for kept in reversed(kept_all):
         try:
             check_base(kept, backups.read(kept))
             return command("restore latest", path)
@@ -258,7 +262,12 @@ def _backups(path: Path) -> list[Finding]:
         return [Finding("error", f"{problem}; saves are refused when a backup is due",
                         f"rm -- {_q(backups.folder(path))}  (then: "
                         f"{command('compact', path)})")]
-    kept = backups.listing(path)
+    try:
+        kept = backups.listing(path)
+    except StorageError as e:
+        if not os.access(backups.folder(path), os.R_OK | os.X_OK):
+            return [_denied(backups.folder(path), "read")]
+        return [Finding("error", str(e))]
     found = []
     damaged = backups.damaged_copies(path)
     if damaged:

@@ -4,8 +4,8 @@ One way for every such file: never onto the store's own files (checked by the ca
 :mod:`storage.store_files`), never half-written (temp file and rename), readable as the data
 is (:func:`output_privacy`: 0600, or 0660 in the data's group when the data is shared, or in
 a group-shared folder; never by others, whatever the umask), and a failure is one line that
-says what to do — never a traceback. A terminal, ``/dev/null`` or a named pipe given as the
-file is written into, as the shell's ``>`` would (never replaced by a file).
+says what to do — never a traceback. A terminal, ``/dev/null``, ``/dev/stdout`` or a named
+pipe given as the file is written into, as the shell's ``>`` would (never replaced).
 """
 
 from __future__ import annotations
@@ -35,12 +35,23 @@ def output_privacy(folder: Path, data: Privacy) -> Privacy:
 
 
 def _stream(path: Path) -> bool:
-    """A terminal, ``/dev/null``, ``/dev/full`` or a named pipe: written into, not replaced."""
+    """A terminal, ``/dev/null``, ``/dev/full``, ``/dev/stdout`` or a named pipe: written
+    into, never replaced (a file renamed over ``/dev/stdout`` would replace the system's own
+    link for everyone)."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or (_descriptor(path)
+                                                         and stat.S_ISREG(mode))
+
+
+def _descriptor(path: Path) -> bool:
+    """``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``, ``/proc/*/fd/N``: an open file of
+    this process (the shell's ``>``), by the kernel's own links."""
+    parts = Path(os.path.abspath(path)).parts
+    return (parts[1:3] in (("dev", "stdout"), ("dev", "stderr"), ("dev", "fd"))
+            or (parts[1:2] == ("proc",) and parts[3:4] == ("fd",)))
 
 
 def replaces(path: Path) -> bool:
@@ -108,7 +119,7 @@ def write_output(path: Path, data: bytes, privacy: Privacy) -> None:
 
 def _write_into(path: Path, data: bytes) -> None:
     # O_NONBLOCK: a pipe nobody reads is refused (ENXIO) instead of waiting for ever
-    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     try:
         os.set_blocking(fd, True)
         view = memoryview(data)

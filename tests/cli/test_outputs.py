@@ -198,3 +198,11 @@ def test_an_empty_output_name_is_an_error_not_standard_output(db, args):
     assert (out.returncode, out.stdout) == (2, "")
     assert out.stderr.startswith("scopekeeper: error: argument -o/--output: must not be "
                                  "empty: give a file name (see 'scopekeeper ")
+
+
+def test_standard_output_named_as_the_file_is_written_into_never_replaced(db):
+    """``-o /dev/stdout`` (a pipe here) is written into, as by the shell's '>': no --force
+    is needed, and the system's own link is left as it is."""
+    out = sk("export", "--format", "ics", "-o", "/dev/stdout", db=db)
+    assert (out.returncode, out.stdout[:15]) == (0, "BEGIN:VCALENDAR"), out.stderr
+    assert os.path.islink("/dev/stdout")

@@ -88,6 +88,21 @@ def test_an_unreadable_journal_is_named_with_the_remedy_not_a_restore(place):
 
 
 @needs_accounts
+def test_doctor_names_a_backups_folder_closed_to_the_person(place):
+    db = _shared_data(place)
+    assert sk("compact", db=db).returncode == 0
+    folder = db.parent / "backups"
+    os.chown(folder, 0, GROUP)
+    os.chmod(folder, 0o2700)
+    out = run_as(MEMBER, place, "doctor", "--db", str(db))
+    assert out.returncode == 1
+    assert (f"error: {folder}: cannot read: permission denied (it is drwx--S---)\n"
+            f"  fix: ask its owner to let the group '{GROUP}' read it: chmod g+rwX -- "
+            f"{folder}\n") in out.stdout
+    assert "no backups yet" not in out.stdout
+
+
+@needs_accounts
 def test_a_lock_file_that_cannot_be_opened_is_named(place):
     db = _shared_data(place)
     lock = db.with_name("agency.json.lock")
