@@ -88,10 +88,6 @@ class Privacy:
     def file_mode(self) -> int:
         return GROUP if self.shared else PRIVATE
 
-    @property
-    def dir_mode(self) -> int:
-        return SHARED_DIR if self.shared else PRIVATE_DIR
-
 
 def privacy_of(directory: Path, shared: bool | None = None) -> Privacy:
     """The privacy of data kept in ``directory``: shared by its group when ``shared`` says
