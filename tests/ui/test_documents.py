@@ -214,8 +214,8 @@ async def test_history_tab_shows_who_changed_what(db):
         assert first[3] == f"fee_cents: {pine.fee_cents} -> {pine.fee_cents + 100_000}"
 
 
-@pytest.mark.parametrize(("data", "umask"), [("private", 0o000), ("shared", 0o077)],
-                         ids=["private-umask000", "shared-umask077"])
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077], ids=["umask000", "umask022", "umask077"])
+@pytest.mark.parametrize("data", ["private", "shared"])
 async def test_a_document_saved_from_the_app_is_as_private_as_the_data(tmp_path, data, umask):
     """Private data: the document is its owner's only, even under umask 000. Data in a
     group-shared folder: the group may read it, in the data's group, even under umask 077."""
