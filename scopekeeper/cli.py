@@ -9,6 +9,8 @@ opened.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import sys
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from datetime import date
@@ -26,6 +28,7 @@ from tracker.review_items import ReviewItem
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
+    from storage.files import Privacy
     from storage.snapshot import Cover
     from storage.workspace import Workspace
     from tracker.models import Client
@@ -79,6 +82,14 @@ def _score(text: str) -> int:
     return n
 
 
+def _path(text: str) -> str:
+    """A file or folder named on the command line: an empty one is a mistake, never 'the
+    default' (``--db ""`` once fell back to the configured data file, ``-o ""`` to stdout)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty: give a file name")
+    return text
+
+
 def _days_ahead(text: str) -> int:
     n = _positive(text)
     if n > MAX_DAYS_AHEAD:
@@ -110,14 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     cfg_help = ("one more configuration file, read after /etc/scopekeeper/config.toml and "
                 "~/.config/scopekeeper/config.toml (default: $SCOPEKEEPER_CONFIG)")
     common = _Parser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
-    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=cfg_help)
+    common.add_argument("--db", metavar="PATH", type=_path, default=argparse.SUPPRESS,
+                        help=db_help)
+    common.add_argument("--config", metavar="FILE", type=_path, default=argparse.SUPPRESS,
+                        help=cfg_help)
 
     p = _Parser(prog=PROG, description="Keep every client's scope tight and every client "
                 "relationship alive. Without a command, opens the app.")
-    p.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    p.add_argument("--db", metavar="PATH", type=_path, default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    p.add_argument("--config", metavar="FILE", default=None, help=cfg_help)
+    p.add_argument("--config", metavar="FILE", type=_path, default=None, help=cfg_help)
     p.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     p.add_argument("--color", choices=("auto", "16", "256", "truecolor"), default=None,
                    help="colours to use (default: ui.color in the config, else auto: from "
@@ -203,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         "an iCalendar file of the coming status calls, monthly reports and visit windows "
         "(importing it again updates the events instead of duplicating them).")
     export.add_argument("--format", choices=("json", "csv", "ics"), required=True)
-    export.add_argument("-o", "--output", metavar="FILE", default=None,
+    export.add_argument("-o", "--output", metavar="FILE", type=_path, default=None,
                         help="where to write (default: standard output; for csv a directory "
                         "or a FILE.zip)")
     export.add_argument("--days", type=_days_ahead, default=30, metavar="N",
@@ -223,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
         "not imported is listed as FILE:LINE with why: clients whose name is already taken "
         "are skipped with their records, or merged with --duplicates merge; interactions "
         "already there are not doubled.")
-    imp.add_argument("file", metavar="FILE",
+    imp.add_argument("file", metavar="FILE", type=_path,
                      help="a .csv, a .zip of CSVs, a directory of CSVs, or a .json export")
     imp.add_argument("--dry-run", action="store_true",
                      help="check the file and say what would be imported; write nothing")
@@ -250,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "too: they are kept as they were, and the journal's saves newer "
                              "than the backup are replayed where they apply cleanly (the rest "
                              "are listed).")
-    restore.add_argument("backup", metavar="BACKUP",
+    restore.add_argument("backup", metavar="BACKUP", type=_path,
                          help="a backup file, its name in backups/, or 'latest'")
     render = sub.add_parser(
         "render", parents=[common], help="write a document for a client from its template",
@@ -269,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "them) or 'latest' (the default)")
     render.add_argument("--month", metavar="YYYY-MM", default=None,
                         help="the month to report on (default: last month)")
-    render.add_argument("-o", "--output", metavar="FILE", default=None,
+    render.add_argument("-o", "--output", metavar="FILE", type=_path, default=None,
                         help="write to FILE instead of printing (never replaces a file "
                         "unless --force)")
     render.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -580,10 +593,21 @@ def _stdout_not_onto_the_store(args: argparse.Namespace) -> None:
 
 
 def _may_replace(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder: give a file name in it")
-    if path.exists() and not force:
+    from storage.outputs import output_problem, replaces
+
+    problem = output_problem(path)  # a folder, no such folder, one closed to this person...
+    if problem:
+        raise UsageError(problem)
+    if replaces(path) and not force:
         raise UsageError(f"{path} exists; use --force to replace it")
+
+
+def _privacy(args: argparse.Namespace) -> Privacy:
+    """The data's privacy, which every document and export follows (storage.outputs)."""
+    from storage.files import privacy_of
+
+    cfg = _config(args)
+    return privacy_of(cfg.data_path.parent, cfg.shared_mode())
 
 
 def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:
@@ -593,7 +617,7 @@ def _write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -
     _not_onto_the_store(args, path)
     _may_replace(path, force)
     try:
-        write_output(path, data)
+        write_output(path, data, _privacy(args))
     except OutputError as e:
         raise UsageError(str(e)) from None
 
@@ -629,15 +653,22 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError("csv needs -o: a directory for clients.csv and "
                              "interactions.csv, or a FILE.zip")
         if out.suffix.lower() != ".zip":
+            import os
+
+            from storage.outputs import OutputError, make_output_folder, replaces
+
             targets = [out / name for name in files]
-            if out.exists() and not out.is_dir():
+            if os.path.lexists(out) and not os.path.isdir(out):
                 raise UsageError(f"{out} is a file; give a directory or a FILE.zip")
             for target in targets:
                 _not_onto_the_store(args, target)  # before the directory is made
-            clash = [t for t in targets if t.exists()]
+            clash = [t for t in targets if replaces(t)]
             if clash and not args.force:
                 raise UsageError(f"{clash[0]} exists; use --force to replace it")
-            out.mkdir(parents=True, exist_ok=True)
+            try:
+                make_output_folder(out, _privacy(args))
+            except OutputError as e:
+                raise UsageError(str(e)) from None
             for target in targets:
                 _write_out(args, target, files[target.name], force=True)
             print(f"wrote {len(agency.clients)} clients and {len(agency.interactions)} "
@@ -791,9 +822,11 @@ def prepare_terminal(cfg: Config, env: MutableMapping[str, str]) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from storage.files import check_reachable
     from storage.review_cache import peek
 
     cfg = _config(args)
+    check_reachable(cfg.data_path)  # a folder closed to this person: say so before all else
     check_keymap(cfg, _key_catalog)
     host: Host = args.host
     problem = terminal_problem(host.env.get("TERM", ""), sys.stdout.isatty())
@@ -883,7 +916,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         args = build_parser().parse_args(argv)
         args.host = read_host(environ)
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk behind '>' is said here, not at exit
+        return code
     except (UsageError, HostError, ValidationError) as e:  # bad input: nothing was written
         print(f"{PROG}: error: {clean_line(str(e))}", file=sys.stderr)
         return 2
@@ -895,3 +930,24 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+    except OSError as e:
+        if e.filename is not None or e.errno not in _OUTPUT_ERRORS:
+            raise
+        _drop_stdout()
+        print(f"{PROG}: error: standard output: cannot write: {e.strerror}", file=sys.stderr)
+        return 1
+
+
+#: Why writing standard output fails when it is a file (``> /dev/full``, a quota).
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _drop_stdout() -> None:
+    """What is left in standard output's buffer can never be written: let it go to
+    /dev/null, or the interpreter says so again at exit, with a traceback."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)

@@ -28,6 +28,8 @@ from tracker.dates import EARLIEST, LATEST
 TODAY_VAR = "SCOPEKEEPER_TODAY"
 SYSTEM_CONFIG_VAR = "SCOPEKEEPER_SYSTEM_CONFIG"
 SYSTEM_CONFIG = Path("/etc/scopekeeper/config.toml")
+#: Variables naming a file: set but empty is a mistake, never "the default".
+PATH_VARS = ("SCOPEKEEPER_DB", "SCOPEKEEPER_CONFIG")
 
 
 class HostError(ValueError):
@@ -103,6 +105,10 @@ def parse_day(text: str) -> date:
 def read_host(environ: Mapping[str, str] | None = None) -> Host:
     """The host of this run, from ``environ`` (default: this process's environment)."""
     env = dict(os.environ if environ is None else environ)
+    for name in PATH_VARS:
+        if name in env and not env[name].strip():
+            raise HostError(f"{name} is set but empty: give a file's path, or unset it "
+                            f"(unset {name})")
     moved = env.get(TODAY_VAR)
     system = env.get(SYSTEM_CONFIG_VAR)
     return Host(env=env, login=login(),

@@ -180,8 +180,10 @@ class DocumentScreen(Screen[None]):
         folder = self.sk_app.home or Path.cwd()
         default = folder / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
         fields = [Field("path", "Save to", value=str(default), required=True)]
+        readers = ("you and the data's group" if self.sk_app.workspace.store.db.privacy.shared
+                   else "you only")
         intro = Text(f"A file name alone goes in {clean_line(str(folder))} (your home); the "
-                     "file is readable by you only.")
+                     f"file is readable by {readers}.")
 
         def where(text: str) -> Path:
             target = expand_user(text, folder)
@@ -207,7 +209,7 @@ class DocumentScreen(Screen[None]):
                              lambda v: self._write(where(v["path"])) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:
-        from storage.outputs import write_output
+        from storage.outputs import replaces, write_output
         from storage.store_files import refuse_store_file
 
         try:
@@ -217,14 +219,14 @@ class DocumentScreen(Screen[None]):
             self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
                             markup=False)
             return
-        if path.exists() and not replace:
+        if replaces(path) and not replace:
             self.app.push_screen(
                 FormScreen(f"{clean_line(str(path))} exists. Replace it?", [],
                            self.sk_app.snapshot.today, submit="Replace"),
                 lambda v: self._write(path, replace=True) if v is not None else None)
             return
         try:
-            write_output(path, self.text.encode("utf-8"))
+            write_output(path, self.text.encode("utf-8"), self.sk_app.workspace.store.db.privacy)
         except StorageError as e:  # one line saying what to do (the text stays on screen)
             self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
                             markup=False, timeout=10)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,9 +27,10 @@ from storage.errors import StorageError
 from storage.files import (
     MAX_DATA_BYTES,
     copy_file,
-    ensure_dir,
     fsync_dir,
     journal_of,
+    make_dirs,
+    os_problem,
     read_regular,
 )
 
@@ -46,18 +49,57 @@ def folder(data_file: Path) -> Path:
     return data_file.parent / "backups"
 
 
-def listing(data_file: Path) -> list[Path]:
-    """The backups of ``data_file``, oldest first."""
+def folder_problem(data_file: Path) -> str:
+    """What makes ``backups/`` unusable ('' if nothing): a symbolic link is never followed
+    (pruning through one once deleted files of the folder it led to), nor is a file."""
     where = folder(data_file)
-    if not where.is_dir():
+    if where.is_symlink():
+        return (f"{where}: is a symbolic link (to {os.readlink(where)}); backups are kept "
+                "in a real folder only")
+    if os.path.lexists(where) and not where.is_dir():
+        return f"{where}: is not a folder; backups are kept in a folder of that name"
+    return ""
+
+
+def check_folder(data_file: Path) -> None:
+    """Refuse (one line) a ``backups/`` that is not a real folder: nothing is written."""
+    problem = folder_problem(data_file)
+    if problem:
+        raise StorageError(f"{problem}: remove it (rm -- {folder(data_file)}) and run "
+                           "'scopekeeper compact'")
+
+
+def _named(data_file: Path) -> re.Pattern[str]:
+    """The names this app gives backups: ``<stem>.<UTC time>[.<why>].json``."""
+    return re.compile(re.escape(data_file.stem) + r"\.\d{8}T\d{12}Z(\.[a-z0-9]+)?\.json")
+
+
+def _regular(path: Path) -> bool:
+    """A regular file itself (a link is not looked through)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def listing(data_file: Path) -> list[Path]:
+    """The backups of ``data_file``, oldest first: what has the names this app gives them,
+    in a real ``backups/`` folder (reading one says if it is not a regular file)."""
+    where = folder(data_file)
+    if folder_problem(data_file) or not where.is_dir():
         return []
-    return sorted(where.glob(f"{data_file.stem}.*.json"), key=lambda p: p.name)
+    named = _named(data_file)
+    try:
+        return sorted((p for p in where.iterdir() if named.fullmatch(p.name)),
+                      key=lambda p: p.name)
+    except OSError as e:  # a folder this person may not read
+        raise StorageError(os_problem(e, where, "read")) from None
 
 
 def damaged_copies(data_file: Path) -> list[Path]:
     """What restores kept of damaged states (see the module doc), oldest first."""
     where = folder(data_file)
-    if not where.is_dir():
+    if folder_problem(data_file) or not where.is_dir():
         return []
     return sorted(where.glob(f"{data_file.stem}.*.{DAMAGED}*"), key=lambda p: p.name)
 
@@ -68,6 +110,7 @@ def candidates(data_file: Path, name: str) -> list[Path]:
     already expanded by the caller) or as a file name in the backups folder."""
     kept = listing(data_file)
     if name == "latest":
+        check_folder(data_file)
         if not kept:
             raise StorageError(
                 f"nothing to restore: there are no backups in {folder(data_file)} (one is "
@@ -75,8 +118,13 @@ def candidates(data_file: Path, name: str) -> list[Path]:
                 "scopekeeper restore FILE")
         return kept[::-1]
     for candidate in (Path(name), folder(data_file) / name):
-        if candidate.exists():  # reading it says what is wrong if it is not a file
-            return [candidate]
+        try:
+            candidate.stat()  # reading it says what is wrong if it is not a file
+        except FileNotFoundError:
+            continue
+        except OSError:
+            pass  # not to be reached (a folder closed to this person): reading says so
+        return [candidate]
     names = ", ".join(p.name for p in kept[-5:]) or "none yet"
     raise NoSuchBackup(f"no backup {name!r} (latest backups: {names})")
 
@@ -86,7 +134,7 @@ def read(backup: Path) -> bytes:
     try:
         return read_regular(backup, MAX_DATA_BYTES)
     except OSError as e:
-        raise StorageError(f"{backup}: cannot read: {e.strerror or e}") from None
+        raise StorageError(os_problem(e, backup, "read")) from None
 
 
 def _target(db: Database, tag: str = "", suffix: str = ".json", stamp: str = "") -> Path:
@@ -118,9 +166,14 @@ def due(db: Database, every: timedelta) -> bool:
     return result
 
 
+def _make_folder(db: Database) -> None:
+    check_folder(db.path)
+    make_dirs(db.backup_dir, db.privacy)
+
+
 def keep(db: Database) -> Path:
     """Keep a copy of the current base as a backup, then drop all but the newest N."""
-    ensure_dir(db.backup_dir, db.mode)
+    _make_folder(db)
     target = _target(db)
     copy_file(db.path, target, db.mode)
     _keep_trail(db, target)
@@ -131,7 +184,7 @@ def keep(db: Database) -> Path:
 
 def copy_before(db: Database, tag: str) -> Path:
     """A copy of the data file as it is now, before something changes it in place."""
-    ensure_dir(db.backup_dir, db.mode)
+    _make_folder(db)
     target = _target(db, tag)
     copy_file(db.path, target, db.mode)
     prune(db)
@@ -142,7 +195,7 @@ def keep_damaged(db: Database) -> tuple[Path, ...]:
     """Keep the data file and journal exactly as they are (see the module doc), before a
     restore replaces them. Both are about to be replaced by a rename, never written in
     place, so a hard link keeps their bytes at no cost; a copy where a link is refused."""
-    ensure_dir(db.backup_dir, db.mode)
+    _make_folder(db)
     kept = []
     stamp = db.settings.now().astimezone(UTC).strftime(_STAMP)  # one name for the pair
     for source, suffix in ((db.path, ""), (journal_of(db.path), ".journal")):
@@ -169,10 +222,17 @@ def _keep_trail(db: Database, backup: Path) -> None:
 
 def prune(db: Database) -> None:
     """Drop all but the newest N backups, and copies a killed writer left half made (only
-    called under the store's lock, so no copy is being made now)."""
-    found = listing(db.path)
+    called under the store's lock, so no copy is being made now). Only regular files with
+    the names this app gives them, in a real folder: nothing else is ever removed."""
+    check_folder(db.path)
+    found = [p for p in listing(db.path) if _regular(p)]
     for old in found[: max(0, len(found) - db.settings.backups)]:
         old.unlink(missing_ok=True)
-        old.with_name(old.name + ".audit").unlink(missing_ok=True)
-    for tmp in db.backup_dir.glob(f".{db.path.stem}.*.tmp"):
-        tmp.unlink(missing_ok=True)
+        trail = old.with_name(old.name + ".audit")
+        if _regular(trail):
+            trail.unlink(missing_ok=True)
+    half_made = re.compile(r"\." + re.escape(db.path.stem)
+                           + r"\.\d{8}T\d{12}Z(\.[a-z0-9]+)*\.[a-z0-9_]+\.tmp")
+    for tmp in db.backup_dir.iterdir():
+        if half_made.fullmatch(tmp.name) and _regular(tmp):
+            tmp.unlink(missing_ok=True)

@@ -41,20 +41,20 @@ from storage import audit, backups
 from storage.codecs import DecodeError, decode_fast, fast_decoder
 from storage.errors import StorageError
 from storage.files import (
-    GROUP,
-    PRIVATE,
     atomic_write,
+    check_reachable,
     data_token,
-    ensure_dir,
     file_lock,
     identity,
     journal_of,
     lock_of,
+    make_dirs,
     open_private,
     orphan_temp_files,
+    os_problem,
+    privacy_of,
     read_regular,
     refuse_network_fs,
-    shared_mode,
 )
 from storage.formats import (  # re-exported: the format is the database's
     FORMAT,
@@ -131,11 +131,12 @@ def _stamp(instant: datetime) -> str:
 
 @contextmanager
 def _os_errors(path: Path, verb: str) -> Iterator[None]:
-    """Turn a failing system call into one line naming the file."""
+    """Turn a failing system call into one line naming the file at fault (the one the
+    error names: the journal, the lock... else ``path``) and what to do."""
     try:
         yield
     except OSError as e:
-        raise StorageError(f"{path}: cannot {verb}: {e.strerror or e}") from None
+        raise StorageError(os_problem(e, path, verb)) from None
 
 
 class _Raced(Exception):
@@ -149,6 +150,7 @@ class Database:
                  mounts: Path = Path("/proc/mounts"), lazy: bool = False) -> None:
         self.path = Path(path)
         self.settings = settings or Settings()
+        check_reachable(self.path)  # a folder this person may not enter: who to ask
         if self.path.is_dir():
             raise StorageError(f"{self.path}: is a directory, not a data file")
         if not self.settings.allow_network_fs:
@@ -157,9 +159,9 @@ class Database:
         self.lock_path = lock_of(self.path)
         self.backup_dir = backups.folder(self.path)
         self.audit_path = audit.audit_path(self.path)
-        shared = self.settings.shared
-        self.mode = GROUP if (shared_mode(self.path.parent) if shared is None else shared) \
-            else PRIVATE
+        #: who may read the store's files (and the documents and exports made from them)
+        self.privacy = privacy_of(self.path.parent, self.settings.shared)
+        self.mode = self.privacy.file_mode
         self.tables: dict[type, dict[str, Any]] = {cls: {} for cls in TABLES}
         self._pos = _Position()
         self._loaded = False
@@ -367,10 +369,14 @@ class Database:
             olds += [audit.was(self.tables[type(r)].get(r.id), None) for r in deletes]
             entry = {"seq": self._pos.seq + 1, "at": _stamp(self.settings.now()), "by": author,
                      "ops": ops, "was": olds}
-            self._append(orjson.dumps(entry) + b"\n")
+            line = orjson.dumps(entry) + b"\n"
+            compact = self._compaction_due(1, len(line))
+            if compact:  # refused before anything is written, not after the save
+                backups.check_folder(self.path)
+            self._append(line)
             self._apply_records(saved, deletes)
             self._pos.seq += 1
-            if self._compaction_due():
+            if compact:
                 self._compact()
         return saved
 
@@ -416,32 +422,37 @@ class Database:
         elif self._pos.journal is None:  # a base copied or restored without its journal
             self._new_journal(self._pos.base_seq)
             self._pos.offset = self.journal_path.stat().st_size
-        fd = open_private(self.journal_path, os.O_WRONLY | os.O_APPEND, self.mode)
-        try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
+        with _os_errors(self.journal_path, "write"):  # a full disk names the journal
+            fd = open_private(self.journal_path, os.O_WRONLY | os.O_APPEND, self.mode)
+            try:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
         self._pos.offset += len(line)
         self._pos.journal = st.st_ino
 
-    def _compaction_due(self) -> bool:
-        entries = self._pos.seq - self._pos.base_seq
+    def _compaction_due(self, entries: int = 0, size: int = 0) -> bool:
+        """Is a compaction due (after ``entries`` more change sets of ``size`` bytes)?"""
+        entries += self._pos.seq - self._pos.base_seq
         return (entries >= self.settings.compact_entries
-                or self._pos.offset >= self.settings.compact_bytes
+                or self._pos.offset + size >= self.settings.compact_bytes
                 or backups.due(self, self.settings.backup_every))
 
-    def _write_base_and_journal(self) -> None:
-        """Write every record as a new base (including all changes) and start a new journal."""
+    def _write_base_and_journal(self, folded: Callable[[], None] | None = None) -> None:
+        """Write every record as a new base (including all changes) and start a new journal;
+        ``folded`` runs in between, once the new base is in place."""
         seq = self._pos.seq
         data: dict[str, Any] = {META: {"1": {"format": FORMAT, "schema": SCHEMA_VERSION,
                                             "seq": seq}}}
         for cls, name in TABLES.items():
             data[name] = {str(n): r for n, r in enumerate(self.tables[cls].values(), start=1)}
         atomic_write(self.path, orjson.dumps(data), self.mode)
+        if folded is not None:
+            folded()
         self._new_journal(seq)
         self._pos = _Position(base=identity(self.path), base_seq=seq,
                               journal=self.journal_path.stat().st_ino,
@@ -454,9 +465,13 @@ class Database:
 
     def _compact(self) -> Path:
         """Fold the journal in; returns the backup kept of the result."""
-        # the journal's entries go to the audit trail before the journal is replaced
-        audit.fold(self.audit_path, self._journal_entries(), self.mode)
-        self._write_base_and_journal()
+        backups.check_folder(self.path)  # refused before anything is written
+        entries = self._journal_entries()
+        # The journal's entries go to the audit trail once the new base holds them (a
+        # compaction that fails writes nothing there) and before the journal is replaced
+        # (a reader skips entries the base holds; one cut short is redone, never doubled).
+        self._write_base_and_journal(
+            lambda: audit.fold(self.audit_path, entries, self.mode))
         return backups.keep(self)
 
     def _journal_entries(self, strict: bool = False) -> list[dict[str, Any]]:
@@ -546,7 +561,7 @@ class _Transaction:
 
     def __enter__(self) -> None:
         with _os_errors(self.db.path, "write"):
-            ensure_dir(self.db.path.parent, self.db.mode)
+            make_dirs(self.db.path.parent, self.db.privacy)
             self.lock.__enter__()
         self.db._holding = True
         try:
@@ -562,7 +577,6 @@ class _Transaction:
         self.db._holding = False
         try:
             if exc[0] is not None and issubclass(exc[0], OSError):
-                raise StorageError(f"{self.db.path}: cannot write: "
-                                   f"{exc[1].strerror or exc[1]}") from None
+                raise StorageError(os_problem(exc[1], self.db.path, "write")) from None
         finally:
             self.lock.__exit__(None, None, None)

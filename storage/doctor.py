@@ -23,7 +23,14 @@ import orjson
 from storage import backups
 from storage.codecs import DecodeError, dates_out_of_range, decode_fast
 from storage.errors import StorageError
-from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
+from storage.files import (
+    check_reachable,
+    denial,
+    journal_of,
+    lock_of,
+    orphan_temp_files,
+    read_regular,
+)
 from storage.formats import (
     JOURNAL_FORMAT,
     SCHEMA_VERSION,
@@ -70,7 +77,11 @@ def _q(path: Path) -> str:
 
 def _restore_fix(path: Path) -> str:
     """``restore latest`` if a backup can be read, else a restore from a copy elsewhere."""
-    for kept in reversed(backups.listing(path)):
+    try:
+        kept_all = backups.listing(path)
+    except StorageError:
+        kept_all = []
+    for kept in reversed(kept_all):
         try:
             check_base(kept, backups.read(kept))
             return command("restore latest", path)
@@ -86,6 +97,8 @@ def _journal(path: Path, data_file: Path, base_seq: int,
         return [Finding("ok", "no journal (every change is in the data file)")]
     try:
         raw = read_regular(path)
+    except PermissionError:  # not damage: a restore would not help
+        return [_denied(path, "read")]
     except (OSError, StorageError) as e:
         return [Finding("error", f"{path.name}: {getattr(e, 'strerror', None) or e}",
                         _restore_fix(data_file))]
@@ -189,16 +202,28 @@ def _data(path: Path) -> tuple[list[Finding], dict[str, Any], dict[type, list[An
                         "(docs/shared-server.md, section 1)")], {}, {}
     except StorageError as e:
         return [Finding("error", str(e), _restore_fix(path))], {}, {}
+    except PermissionError:
+        return [_denied(path, "read")], {}, {}
     except OSError as e:
         return [Finding("error", f"{path}: cannot read: {e.strerror or e}",
-                        f"ask to be added to the group that owns {path.parent}")], {}, {}
+                        _restore_fix(path))], {}, {}
     migrate = " (will be migrated on next open)" if meta["schema"] < SCHEMA_VERSION else ""
     return [Finding("ok", f"{path.name}: schema {meta['schema']}{migrate}, "
                     f"{count(sum(len(v) for v in decoded.values()), 'record')}")], meta, decoded
 
 
+def _denied(path: Path, verb: str) -> Finding:
+    """Not damage: this person may not read a file (or enter its folder); whom to ask."""
+    problem, remedy = denial(path, verb)
+    return Finding("error", problem, remedy)
+
+
 def diagnose(path: Path) -> list[Finding]:
     """Everything doctor checks, as findings; reads only."""
+    try:
+        check_reachable(path)
+    except StorageError:
+        return [_denied(path, "read")]
     if not path.exists() and not path.is_symlink():
         if journal_of(path).exists():
             return [Finding("error", f"{path}: missing, but its journal exists",
@@ -232,7 +257,17 @@ def diagnose(path: Path) -> list[Finding]:
 
 
 def _backups(path: Path) -> list[Finding]:
-    kept = backups.listing(path)
+    problem = backups.folder_problem(path)
+    if problem:  # never looked through: saves that need a compaction are refused
+        return [Finding("error", f"{problem}; saves are refused when a backup is due",
+                        f"rm -- {_q(backups.folder(path))}  (then: "
+                        f"{command('compact', path)})")]
+    try:
+        kept = backups.listing(path)
+    except StorageError as e:
+        if not os.access(backups.folder(path), os.R_OK | os.X_OK):
+            return [_denied(backups.folder(path), "read")]
+        return [Finding("error", str(e))]
     found = []
     damaged = backups.damaged_copies(path)
     if damaged:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.errors import StorageError
-from storage.files import PRIVATE, atomic_write, ensure_dir
+from storage.files import PRIVATE, atomic_write, make_dirs
 from storage.paths import drafts_dir as drafts_dir
 
 Values = dict[str, str | bool]
@@ -36,7 +36,7 @@ def _file(folder: Path, data_file: str, title: str) -> Path:
 
 def save(folder: Path, data_file: str, title: str, values: Values, now: datetime) -> Path:
     path = _file(folder, data_file, title)
-    ensure_dir(folder, PRIVATE)
+    make_dirs(folder)  # and ~/.local/state/scopekeeper...: 0700, whatever the umask
     doc = {"title": title, "values": values, "saved": f"{now:%Y-%m-%d %H:%M}",
            "data_file": data_file}
     atomic_write(path, json.dumps(doc).encode("utf-8"), PRIVATE)

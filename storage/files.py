@@ -6,6 +6,7 @@ group) whatever the umask; nothing is ever world-readable.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -13,12 +14,15 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.errors import StorageError
 
 PRIVATE = 0o600
 GROUP = 0o660
+PRIVATE_DIR = 0o700
+SHARED_DIR = 0o2770
 
 #: The most a data file or backup may weigh before it is read (a 100,000-interaction agency
 #: is 18 MB): a mistaken path to something huge is refused instead of exhausting memory.
@@ -72,23 +76,68 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def ensure_dir(directory: Path, mode: int) -> None:
-    """Create the data directory (0700, or 2770 when shared) if it is missing."""
-    if directory.is_dir():
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o2770 if mode == GROUP else 0o700)
-    fsync_dir(directory.parent)
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """Who may read what we write: its owner only, or also a group (the data's when it is
+    shared; ``group`` None: whatever group the directory gives new files)."""
+
+    shared: bool = False
+    group: int | None = None
+
+    @property
+    def file_mode(self) -> int:
+        return GROUP if self.shared else PRIVATE
 
 
-def atomic_write(path: Path, data: bytes, mode: int) -> None:
+def privacy_of(directory: Path, shared: bool | None = None) -> Privacy:
+    """The privacy of data kept in ``directory``: shared by its group when ``shared`` says
+    so, or (None) when the directory is setgid and group-writable; else its owner's only."""
+    if not (shared_mode(directory) if shared is None else shared):
+        return Privacy()
+    try:
+        return Privacy(shared=True, group=directory.stat().st_gid)
+    except OSError:
+        return Privacy(shared=True)
+
+
+def make_dirs(directory: Path, privacy: Privacy = Privacy()) -> None:
+    """The one way a directory is made: ``directory`` and each missing parent, ``0700``
+    (``2770`` in the group when shared) whatever the umask; a link or a file in the way is
+    refused. Never world-writable, not even for the moment before the chmod."""
+    missing: list[Path] = []
+    at = directory
+    while not at.is_dir():
+        if at.is_symlink() or at.exists():
+            raise StorageError(f"{at}: is not a folder (a file or a broken link is in the way)")
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)  # the umask can only narrow this
+        except FileExistsError:
+            if folder.is_dir() and not folder.is_symlink():
+                continue  # someone made it meanwhile: theirs, as they made it
+            raise
+        if privacy.group is not None and os.stat(folder).st_gid != privacy.group:
+            with contextlib.suppress(PermissionError):  # not in the group: stays ours
+                os.chown(folder, -1, privacy.group)
+        shared = privacy.shared and (privacy.group is None
+                                     or os.stat(folder).st_gid == privacy.group)
+        os.chmod(folder, SHARED_DIR if shared else PRIVATE_DIR)
+        fsync_dir(folder.parent)
+
+
+def atomic_write(path: Path, data: bytes, mode: int, group: int | None = None) -> None:
     """Write ``data`` to a temp file beside ``path``, fsync it, rename it over ``path``,
-    fsync the directory. Readers see the old or the new file, never a mix."""
+    fsync the directory. Readers see the old or the new file, never a mix. ``group``: the
+    group the file is given (a ``0660`` file we cannot give it stays ``0600``)."""
     import tempfile  # only writers need it; the app's first frame reads files only
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, mode)
+        os.fchmod(fd, _with_group(fd, mode, group))
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -102,6 +151,17 @@ def atomic_write(path: Path, data: bytes, mode: int) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _with_group(fd: int, mode: int, group: int | None) -> int:
+    """Give the open file ``group``; the mode it may then have (private if it cannot)."""
+    if group is None or mode != GROUP or os.fstat(fd).st_gid == group:
+        return mode
+    try:
+        os.fchown(fd, -1, group)
+    except PermissionError:
+        return PRIVATE  # not a member of the data's group: readable by its owner only
+    return mode
 
 
 def read_regular(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
@@ -247,3 +307,79 @@ def refuse_network_fs(directory: Path, mounts: Path = Path("/proc/mounts")) -> N
             f"{directory}: is on a network filesystem ({fstype}) where file locks are not "
             "reliable; keep the data file on a local disk (or set "
             "SCOPEKEEPER_ALLOW_NETWORK_FS=1 if its locks are known to work)")
+
+
+# --- saying what stops us ---------------------------------------------------------------
+
+def _group_name(gid: int) -> str:
+    import grp
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _closed_folder(path: Path) -> Path | None:
+    """The first folder on the way to ``path`` that this process may not enter."""
+    effective = os.access in os.supports_effective_ids
+    for folder in reversed(Path(os.path.abspath(path)).parents):
+        if not os.access(folder, os.X_OK, effective_ids=effective):
+            return folder
+    return None
+
+
+def denied(path: Path, verb: str) -> str:
+    """One line for a refused permission on ``path`` (to ``verb`` it): which folder or file
+    is in the way, and whom to ask — usually to be added to the group that owns it."""
+    return ": ".join(denial(path, verb))
+
+
+def denial(path: Path, verb: str) -> tuple[str, str]:
+    """:func:`denied` as (what is refused, whom to ask for what)."""
+    closed = _closed_folder(path)
+    if closed is not None:
+        return (f"{path}: you may not enter {closed}",
+                f"ask to be added to the group {_group_name(_stat_gid(closed))!r} that owns "
+                f"{closed} (then log in again)")
+    target = path if os.path.lexists(path) else path.parent
+    try:
+        st = os.stat(target)
+    except OSError:
+        return f"{path}: cannot {verb}: permission denied", "ask whoever manages this server"
+    group = _group_name(st.st_gid)
+    if st.st_gid in (os.getegid(), *os.getgroups()):
+        what = "it" if target == path else target
+        return (f"{path}: cannot {verb}: permission denied ({what} is "
+                f"{stat.filemode(st.st_mode)})",
+                f"ask its owner to let the group {group!r} {verb} it: "
+                f"chmod g+rwX -- {target}")
+    return (f"{path}: cannot {verb}: permission denied",
+            f"ask to be added to the group {group!r} that owns {target} (then log in again)")
+
+
+def _stat_gid(path: Path) -> int:
+    try:
+        return os.stat(path).st_gid
+    except OSError:
+        return -1
+
+
+def os_problem(error: OSError, path: Path, verb: str) -> str:
+    """One line for a failed system call about ``path`` (or the file the error names)."""
+    where = Path(os.fsdecode(error.filename)) if error.filename else path
+    if where.name.startswith(".") and where.name.endswith(".tmp"):
+        where = where.parent  # our temp file: the folder is what refused it
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return denied(where, verb)
+    return f"{where}: cannot {verb}: {error.strerror or error}"
+
+
+def check_reachable(path: Path) -> None:
+    """Refuse (one line with the remedy) a file in a folder this person may not enter."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there yet: whoever makes it says what is wrong
+    except OSError as e:
+        raise StorageError(os_problem(e, path, "read")) from None

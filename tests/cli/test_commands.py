@@ -174,7 +174,7 @@ def test_unusable_data_path_is_one_line_exit_1(tmp_path):
     assert out.stderr == f"scopekeeper: error: {tmp_path}/file/agency.json: cannot read: Not a directory\n"
     out = sk("demo", db=Path("/proc/scopekeeper-test.json"))
     assert out.returncode == 1
-    assert out.stderr.startswith("scopekeeper: error: /proc/scopekeeper-test.json: cannot write:")
+    assert out.stderr.startswith("scopekeeper: error: /proc/scopekeeper-test.json.lock: cannot write:")
     assert out.stderr.count("\n") == 1
 
 

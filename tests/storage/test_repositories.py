@@ -233,6 +233,7 @@ def test_a_path_through_a_file_is_refused_in_one_line(tmp_path):
 
 def test_a_write_that_fails_says_so_in_one_line():
     store = Store("/proc/scopekeeper-test.json")  # readable as missing, never writable
-    with pytest.raises(StorageError, match=r"^/proc/scopekeeper-test.json: cannot write: "):
+    # the file at fault is named: the lock, the first file a save makes
+    with pytest.raises(StorageError, match=r"^/proc/scopekeeper-test.json.lock: cannot write: "):
         store.clients.save(CLIENT)
     assert store.clients.all() == ()

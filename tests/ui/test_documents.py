@@ -6,10 +6,17 @@ import pytest
 
 from screens.documents import DocumentMenu, DocumentScreen
 from screens.forms import FormScreen
+from tests.accounts import NEWCOMER, needs_accounts, open_place
 from tests.factories import TODAY
 from tests.ui.helpers import demo_file, make_app, plain, written
 from tests.ui.test_flows import SIZE, client, select, store
 from tracker.models import InteractionKind
+
+
+@pytest.fixture
+def place():
+    """A folder every account may enter (see tests/accounts.py)."""
+    yield from open_place()
 
 
 @pytest.fixture
@@ -205,3 +212,112 @@ async def test_history_tab_shows_who_changed_what(db):
         first = [str(c) for c in table.get_row_at(0)]
         assert first[1:3] == ["ben", "changed client"]
         assert first[3] == f"fee_cents: {pine.fee_cents} -> {pine.fee_cents + 100_000}"
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077], ids=["umask000", "umask022", "umask077"])
+@pytest.mark.parametrize("data", ["private", "shared"])
+async def test_a_document_saved_from_the_app_is_as_private_as_the_data(tmp_path, data, umask):
+    """Private data: the document is its owner's only, even under umask 000. Data in a
+    group-shared folder: the group may read it, in the data's group, even under umask 077."""
+    import os
+    import stat
+
+    from tests.accounts import GROUP
+
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    if data == "shared":
+        if os.geteuid() == 0:
+            os.chown(folder, -1, GROUP)
+        os.chmod(folder, 0o2770)
+    db = demo_file(folder / "agency.json")
+    target = tmp_path / "out" / "briefing.md"
+    target.parent.mkdir()
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    old = os.umask(umask)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.push_screen(DocumentScreen(pine.id, "new_contact_briefing"))
+            text = await written(pilot, app)
+            await pilot.press("w")
+            await pilot.pause()
+            app.screen.query_one("#field-path").value = str(target)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+    finally:
+        os.umask(old)
+    assert target.read_text(encoding="utf-8") == text
+    st = target.stat()
+    if data == "private":
+        assert stat.S_IMODE(st.st_mode) == 0o600
+    else:
+        assert (stat.S_IMODE(st.st_mode), st.st_gid) == (0o660, folder.stat().st_gid)
+
+
+async def test_a_document_saved_where_the_system_refuses_is_a_notification(db, tmp_path):
+    pine = client(db, "Pinecrest Realty")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DocumentScreen(pine.id, "new_contact_briefing"))
+        await written(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#field-path").value = "/proc/sk-document.md"  # no new files
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        shown = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("/proc/sk-document.md: cannot write") for m in shown), shown
+
+
+#: Run as another account: open a document, save it at each path given, say what was shown.
+SAVE_AS = """
+import asyncio, sys
+from pathlib import Path
+from screens.documents import DocumentScreen
+from tests.ui.helpers import make_app, plain, written
+from tests.ui.test_flows import SIZE, client
+
+
+async def main(db, targets):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DocumentScreen(client(db, "Pinecrest Realty").id, "kickoff"))
+        await written(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        for target in targets:  # each tried in the form, while it stays open
+            app.screen.query_one("#field-path").value = target
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            for msg in app.screen.query("#msg-path"):
+                if plain(msg).strip():
+                    print("form:", plain(msg))
+        for n in app._notifications:
+            print("notified:", n.message)
+        print("still on:", type(app.screen).__name__)
+
+asyncio.run(main(Path(sys.argv[1]), sys.argv[2:]))
+"""
+
+
+@needs_accounts
+def test_a_document_saved_into_a_closed_folder_or_a_full_disk_is_said_not_a_crash(place):
+    """As a person file modes apply to: a folder closed to them is said in the form (what
+    they typed stays); a full disk (/dev/full) is a notification; the app goes on."""
+    from tests.accounts import give, python_as
+
+    folder = place / "data"
+    folder.mkdir()
+    db = demo_file(folder / "agency.json")
+    give(folder, NEWCOMER)
+    closed = place / "closed"
+    closed.mkdir(mode=0o700)
+    out = python_as(NEWCOMER, place, SAVE_AS, str(db), str(closed / "a" / "kickoff.md"),
+                    "/dev/full")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        f"form: ✗ {closed / 'a'}: you may not write in this folder: choose one of yours",
+        "notified: /dev/full: cannot write: No space left on device",
+        "still on: DocumentScreen"]
