@@ -685,12 +685,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    import stat
+
+    from storage.files import os_problem
     from storage.importing import count_rows, import_file
 
     path = args.host.expand(args.file)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory")
-    if not (path.is_file() or path.is_dir()):
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file or directory") from None
+    except OSError as e:  # a folder on the way this person may not enter, a loop...
+        raise UsageError(os_problem(e, path, "read")) from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise UsageError(f"{path}: not a regular file or a directory")
     ws = _workspace(args)
     tick, done = None, None
@@ -751,10 +758,12 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    import os
+
     from storage.doctor import diagnose
 
     path = _config(args).data_path
-    if path.is_dir():  # not a damaged data file: not one at all
+    if os.path.isdir(path):  # not a damaged data file: not one at all (False if unreadable)
         raise StorageError(f"{path}: is a directory, not a data file")
     findings = diagnose(path)
     for f in findings:

@@ -188,3 +188,15 @@ def test_an_empty_path_is_an_error_and_nothing_is_written(tmp_path, args, env, s
     out = _run(home, *args, **env)
     assert (out.returncode, out.stdout, out.stderr) == (2, "", f"scopekeeper: error: {says}\n")
     assert (sorted(p.name for p in db.parent.iterdir()), db.read_bytes()) == before
+
+
+@needs_accounts
+def test_importing_a_file_from_a_folder_closed_to_the_person_is_one_line(place):
+    db = _shared_data(place)
+    csv = db.parent / "clients.csv"
+    csv.write_text("name\nNew Co\n")
+    out = run_as(NEWCOMER, place, "import", str(csv), "--db", str(place / "mine.json"))
+    assert out.returncode == 2, out.stderr
+    assert out.stderr == (f"scopekeeper: error: {csv}: you may not enter {db.parent}: ask to "
+                          f"be added to the group '{GROUP}' that owns {db.parent} (then log "
+                          "in again)\n")
