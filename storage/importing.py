@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 from storage.errors import StorageError
 from storage.ids import new_id
@@ -58,15 +58,18 @@ class _Budget:
     used: int = 0
 
     def take(self, where: str, n: int, what: str) -> None:
-        """Count ``n`` more bytes read from ``where``; past the limit, refuse, saying
-        ``what`` of ``where`` (``"holds 3 GB uncompressed"``)."""
+        """Count ``n`` more bytes read from ``where`` (see :meth:`check`)."""
+        self.check(where, n, what)
         self.used += n
-        if self.used > self.limit:
-            self.refuse(where, what)
 
-    def refuse(self, where: str, what: str) -> NoReturn:
-        raise TooLarge(f"{where}: {what}; an import reads at most {size(self.limit)} in "
-                       "all (split it into smaller files); nothing was imported")
+    def check(self, where: str, n: int, what: str) -> None:
+        """Refuse if ``n`` more bytes from ``where`` go past the limit, saying ``what`` of
+        ``where`` (``"holds 3 GB uncompressed"``) and, if need be, of all together."""
+        if self.used + n > self.limit:
+            together = f", {size(self.used + n)} with the files before it" if self.used else ""
+            raise TooLarge(f"{where}: {what}{together}; an import reads at most "
+                           f"{size(self.limit)} in all (split it into smaller files); "
+                           "nothing was imported")
 
     @property
     def left(self) -> int:
@@ -83,12 +86,11 @@ def _read(path: Path, budget: _Budget) -> bytes:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise StorageError(f"{path}: not a regular file")
-            if st.st_size > budget.left:
-                budget.refuse(str(path), f"is {size(st.st_size)}")
+            budget.check(str(path), st.st_size, f"is {size(st.st_size)}")
             data = f.read(budget.left + 1)  # it may have grown since the look
     except OSError as e:
         raise StorageError(f"{path}: cannot read: {e.strerror}") from None
-    budget.take(str(path), len(data), f"is larger than {size(budget.limit)}")
+    budget.take(str(path), len(data), f"grew to {size(len(data))} while it was read")
     return data
 
 
@@ -170,9 +172,10 @@ def _in_zip(path: Path, raw: bytes, notes: list[str], limits: ImportLimits,
                               f"holds {size(info.file_size)} uncompressed")
             budget = _Budget(limits.bytes)  # what inflating really gives (sizes can lie)
             for info in wanted:
-                with z.open(info) as f:
-                    found.append((f"{path}!{info.filename}",
-                                  _inflate(f, f"{path}!{info.filename}", budget)))
+                where = f"{path}!{info.filename}"
+                with z.open(info) as f:  # within the declared size, or it lies
+                    found.append((where, _inflate(f, where, budget, "inflates to more than "
+                                                  f"the {size(info.file_size)} it declares")))
     # damaged, encrypted, or compressed in a way zipfile cannot read
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError,
             zlib.error) as e:
@@ -180,11 +183,12 @@ def _in_zip(path: Path, raw: bytes, notes: list[str], limits: ImportLimits,
     return found
 
 
-def _inflate(f: IO[bytes], where: str, budget: _Budget) -> bytes:
-    """What ``f`` gives, read a chunk at a time and counted against ``budget`` as read."""
+def _inflate(f: IO[bytes], where: str, budget: _Budget, what: str) -> bytes:
+    """What ``f`` gives, read a chunk at a time (never all at once: a deflated stream
+    inflates a thousandfold) and counted against ``budget`` as read."""
     chunks = []
     while chunk := f.read(min(_CHUNK, budget.left + 1)):
-        budget.take(where, len(chunk), f"holds more than {size(budget.limit)} uncompressed")
+        budget.take(where, len(chunk), what)
         chunks.append(chunk)
     return b"".join(chunks)
 
