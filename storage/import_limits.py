@@ -25,12 +25,19 @@ class ImportLimits:
     bytes: int = 64 * MB
     #: files in a zip or a folder
     files: int = 1_000
-    #: records of every CSV of one import together
+    #: records of one import: the rows of every CSV together, or a JSON export's records
     rows: int = 250_000
     #: characters in one CSV cell (the longest text a record holds is 20,000)
     cell: int = 65_536
     #: values in a JSON export (every record, field and list item counts)
-    json_values: int = 4_000_000
+    json_values: int = 3_000_000
+    #: problems found before reading stops (the command line shows the first 200)
+    problems: int = 1_000
+
+
+def stopped(source: str, limit: int) -> str:
+    """The last problem of an import that had too many to go on."""
+    return f"{source}: stopped reading after {limit:,} problems (is it the file you meant?)"
 
 
 LIMITS = ImportLimits()

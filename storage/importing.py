@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from storage.errors import StorageError
 from storage.ids import new_id
-from storage.import_limits import LIMITS, ImportLimits, TooLarge, size
+from storage.import_limits import LIMITS, ImportLimits, TooLarge, size, stopped
 from storage.json_export import is_export, read_export
 from storage.sheets import Intake, read_csv, sheet_kind
 from storage.workspace import Workspace
@@ -233,6 +233,9 @@ def _read_sheets(ws: Workspace, path: Path, raw: bytes, existing: Agency,
     if not files:
         report.problems.append(f"{path}: no .csv file to import")
     for name, data in files:
+        if len(report.problems) >= limits.problems:
+            report.problems.append(stopped(str(path), limits.problems))
+            break
         got = read_csv(data, name, ws.clock(), intake, tick)
         report.problems += got.problems
         report.notes += [f"{name}: column not used: {c}" for c in got.ignored]

@@ -20,7 +20,7 @@ import orjson
 
 from storage.codecs import DecodeError, decode, encode
 from storage.ids import ID_RULE, is_id, is_key
-from storage.import_limits import LIMITS, ImportLimits, TooLarge
+from storage.import_limits import LIMITS, ImportLimits, TooLarge, stopped
 from storage.tables import TABLES
 from tracker.errors import ValidationError
 from tracker.models import Agency
@@ -76,7 +76,7 @@ def read_export(raw: bytes, source: str, limits: ImportLimits = LIMITS) -> Expor
             return ExportRead(problems=[_too_deep(source)])
         return ExportRead(problems=[f"{source}: not valid JSON ({e})"])
     try:
-        return _read_doc(doc, raw, source)
+        return _read_doc(doc, raw, source, limits)
     except RecursionError:  # something nested far deeper than any export of ours
         return ExportRead(problems=[_too_deep(source)])
 
@@ -86,7 +86,7 @@ def _too_deep(source: str) -> str:
             f"{_DEPTH} levels deep)")
 
 
-def _read_doc(doc: Any, raw: bytes, source: str) -> ExportRead:
+def _read_doc(doc: Any, raw: bytes, source: str, limits: ImportLimits) -> ExportRead:
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         return ExportRead(problems=[f"{source}: not a scopekeeper export"])
     from storage.database import SCHEMA_VERSION
@@ -111,10 +111,14 @@ def _read_doc(doc: Any, raw: bytes, source: str) -> ExportRead:
         return ExportRead(problems=[f"{source}: schema is {schema}; it is from 1 to "
                                     f"{SCHEMA_VERSION}"])
     tables = doc["tables"]
+    records = sum(len(t) for t in tables.values() if isinstance(t, list))
+    if records > limits.rows:
+        raise TooLarge(f"{source}: holds {records:,} records; an import reads at most "
+                       f"{limits.rows:,} (split it into smaller files); nothing was imported")
     got = ExportRead()
     lines = record_lines(raw.decode("utf-8", errors="replace"))
-    parts = {name: _table(name, cls, tables.get(name, []), lines.get(name, []), source, got)
-             for cls, name in TABLES.items()}
+    parts = {name: _table(name, cls, tables.get(name, []), lines.get(name, []), source, got,
+                          limits.problems) for cls, name in TABLES.items()}
     unknown = sorted(set(tables) - set(TABLES.values()))
     got.problems += [f"{source}: unknown table {t!r}" for t in unknown]
     got.agency = Agency(**{k: tuple(v) for k, v in parts.items()})
@@ -127,13 +131,19 @@ def _shown(value: Any) -> str:
 
 
 def _table(name: str, cls: type, items: Any, lines: list[int], source: str,
-           got: ExportRead) -> list[Any]:
-    """The good records of one table; each problem and each record's origin into ``got``."""
+           got: ExportRead, most: int) -> list[Any]:
+    """The good records of one table; each problem and each record's origin into ``got``
+    (none once there are ``most`` problems: reading stops there)."""
+    if len(got.problems) > most:
+        return []
     if not isinstance(items, list):
         got.problems.append(f"{source}: {name}: not a list of records")
         return []
     records = []
     for n, item in enumerate(items, start=1):
+        if len(got.problems) == most:
+            got.problems.append(stopped(source, most))
+            break
         where = f"{source}:{lines[n - 1]}" if n <= len(lines) else f"{source}: {name} #{n}"
         try:
             record: Any = decode(cls, item)

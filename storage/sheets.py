@@ -23,7 +23,7 @@ from storage.exchange import (
     _interaction,
 )
 from storage.ids import ID_RULE, is_id
-from storage.import_limits import LIMITS, ImportLimits, TooLarge
+from storage.import_limits import LIMITS, ImportLimits, TooLarge, stopped
 from tracker.errors import ValidationError
 from tracker.imports import name_key
 from tracker.models import Agency, Client, Interaction
@@ -187,6 +187,9 @@ def read_csv(raw: bytes, source: str, today: date, intake: Intake,
     next(rows)  # the header
     try:
         for row in rows:
+            if len(result.problems) == intake.limits.problems:
+                result.problems.append(stopped(source, intake.limits.problems))
+                break
             if not any(c.strip() for c in row.cells):
                 continue  # a blank line holds no record
             result.rows += 1

@@ -107,3 +107,27 @@ def test_a_cell_over_the_limit_is_a_problem_at_its_line(ws, tmp_path):
         f"{sheet}:3: a cell holds more than 10 characters (the longest text a record holds "
         "is 20,000); nothing after it was read"]
     assert not report.written and ws.store.load_agency().clients == ()
+
+
+def test_a_json_export_of_too_many_records_is_refused(ws, tmp_path):
+    doc = tmp_path / "export.json"
+    doc.write_text('{"format": "scopekeeper-export", "schema": 4, "tables": {"clients": ['
+                   + ",".join(["{}"] * 3) + "]}}", encoding="utf-8")
+    assert refused(ws, doc, rows=2) == (
+        f"{doc}: holds 3 records; an import reads at most 2 (split it into smaller files); "
+        "nothing was imported")
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_reading_stops_after_so_many_problems(ws, tmp_path, kind):
+    if kind == "csv":
+        source = tmp_path / "clients.csv"
+        source.write_text("name,fee\n" + "Acme,lots\n" * 5, encoding="utf-8")
+    else:
+        source = tmp_path / "export.json"
+        source.write_text('{"format": "scopekeeper-export", "schema": 4, "tables": '
+                          '{"clients": [1, 2, 3, 4, 5]}}', encoding="utf-8")
+    report = import_file(ws, source, limits=ImportLimits(problems=3))
+    assert len(report.problems) == 4 and not report.written
+    assert report.problems[-1] == (f"{source}: stopped reading after 3 problems (is it the "
+                                   "file you meant?)")
