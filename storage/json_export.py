@@ -91,7 +91,7 @@ def _read_doc(doc: Any, raw: bytes, source: str, limits: ImportLimits) -> Export
         return ExportRead(problems=[f"{source}: not a scopekeeper export"])
     from storage.database import SCHEMA_VERSION
 
-    problems = [f"{source}: unknown field {key!r}" for key in doc if key not in _FIELDS]
+    problems = [f"{source}: unknown field {_shown(key)}" for key in doc if key not in _FIELDS]
     for key, (kind, what, required) in _FIELDS.items():
         value = doc.get(key)
         if key not in doc:
@@ -120,7 +120,7 @@ def _read_doc(doc: Any, raw: bytes, source: str, limits: ImportLimits) -> Export
     parts = {name: _table(name, cls, tables.get(name, []), lines.get(name, []), source, got,
                           limits.problems) for cls, name in TABLES.items()}
     unknown = sorted(set(tables) - set(TABLES.values()))
-    got.problems += [f"{source}: unknown table {t!r}" for t in unknown]
+    got.problems += [f"{source}: unknown table {_shown(t)}" for t in unknown]
     got.agency = Agency(**{k: tuple(v) for k, v in parts.items()})
     return got
 

@@ -43,8 +43,8 @@ sys.exit(code)
 MB = 1024 * 1024
 #: The most an import reads, uncompressed, as the README says.
 LIMIT_MB = 64
-#: What a refused import may take: the interpreter and our modules take about 25 MB.
-SMALL_MB = 120
+#: What a refused import may take: the interpreter and our modules take about 20 MB.
+SMALL_MB = 80
 
 
 def import_measured(path: Path, db: Path) -> tuple[subprocess.CompletedProcess[str], float]:
