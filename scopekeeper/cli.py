@@ -725,11 +725,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                          if more > 0 else "") + f" in {clean_line(str(path))}; nothing was "
                          "imported")
     verb = "would import" if args.dry_run else "imported"
-    if report.restored:
+    plan = report.plan
+    if plan is None:  # a whole export into an empty file (an empty export too)
         print(f"{verb} {report.restored} records (the whole export, ids kept)")
         return 0
-    plan = report.plan
-    assert plan is not None
     counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in plan.counts.items())
     print(f"{verb} {counts or 'nothing'} from {report.rows} row(s)")
     if plan.left_out:

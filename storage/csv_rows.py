@@ -7,24 +7,38 @@ save it. A cell in double quotes may hold commas, semicolons, line breaks and qu
 (doubled: ``""``); text after a closing quote is an error, never guessed at. Records end
 at LF or CRLF (a file with no LF at all uses CR, as old Mac spreadsheets did). Each record
 keeps the line it starts on, and each cell whether it was quoted: a quoted cell is text
-exactly as written, an unquoted one is trimmed by whoever reads it.
+exactly as written, an unquoted one is trimmed by whoever reads it. A cell longer than
+``max_cell`` characters is an error at its line (reading stops there), and reading takes
+memory in proportion to the text, however long a cell.
 
-Writing. Every cell is quoted. A cell a spreadsheet would run as a formula (one starting
-with ``= + - @``, tab or CR) gets a leading apostrophe, and so does one that already
-starts with an apostrophe followed by one of those or by another apostrophe: reading
-removes an apostrophe only in those two cases, so :func:`unguard` undoes :func:`guard`
-exactly, whatever the text.
+Writing. Every cell is quoted. Numbers (``int``, ``Decimal``: amounts and day counts we
+write ourselves) are written as they are, ``-1200.50`` included. Text is written so that
+a spreadsheet shows it and never runs it: control characters other than tab, line feed
+and carriage return are left out (line breaks inside a quoted cell are RFC 4180 and a
+note's own), and a cell a spreadsheet would run as a formula (one starting with
+``= + - @``, tab or CR) gets a leading apostrophe, as does one that already starts with an
+apostrophe followed by one of those or by another apostrophe: reading removes an
+apostrophe only in those two cases, so :func:`unguard` undoes :func:`guard` exactly,
+whatever the text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import NamedTuple
 
 RISKY = frozenset("=+-@\t\r")
 _GUARDED = RISKY | {"'"}
-_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+#: A quoted cell. Possessive and unrolled (a run of plain characters, then ``""`` and
+#: another run...): a cell of millions of characters takes no more memory than its text.
+_CELL = r'"([^"]*+(?:""[^"]*+)*+)"'
+_QUOTED = re.compile(_CELL)
+#: What a cell we write leaves out: C0 controls but tab, LF and CR; DEL; C1 controls.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The longest cell read (the longest text a record holds is 20,000 characters).
+MAX_CELL = 65_536
 
 
 class CsvError(ValueError):
@@ -56,11 +70,25 @@ def unguard(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in _GUARDED else text
 
 
-def write_csv(header: Iterable[str], rows: Iterable[Iterable[str | int]]) -> bytes:
-    """RFC 4180, UTF-8, CRLF between records, every cell quoted and guarded."""
+def strip_controls(text: str) -> str:
+    """``text`` without the control characters a cell we write leaves out."""
+    return _CONTROLS.sub("", text)
 
-    def record(cells: Iterable[str | int]) -> str:
-        return ",".join('"' + guard(str(c)).replace('"', '""') + '"' for c in cells)
+
+def text_cell(text: str) -> str:
+    """The cell we write for ``text``: no control character, never a formula."""
+    return guard(strip_controls(text))
+
+
+def write_csv(header: Iterable[str], rows: Iterable[Iterable[str | int | Decimal]]) -> bytes:
+    """RFC 4180, UTF-8, CRLF between records, every cell quoted; text cells cleaned and
+    guarded (:func:`text_cell`), numbers written as numbers."""
+
+    def one(c: str | int | Decimal) -> str:
+        return text_cell(c) if isinstance(c, str) else str(c)
+
+    def record(cells: Iterable[str | int | Decimal]) -> str:
+        return ",".join('"' + one(c).replace('"', '""') + '"' for c in cells)
 
     lines = [record(header), *(record(r) for r in rows)]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
@@ -80,27 +108,33 @@ def separator(text: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
-def read_rows(text: str) -> Iterator[Row]:
-    """Every record of ``text``, in order; raises :class:`CsvError` where one is broken."""
+def read_rows(text: str, max_cell: int = MAX_CELL) -> Iterator[Row]:
+    """Every record of ``text``, in order; raises :class:`CsvError` where one is broken
+    or has a cell of more than ``max_cell`` characters."""
     if "\n" not in text:
         text = text.replace("\r", "\n")
     sep = separator(text)
     s = re.escape(sep)
     # one cell and what ends it: quoted (spaces may follow the closing quote), or plain
-    cell = re.compile(f'"((?:[^"]|"")*)"[ \t]*(\r?\n|{s}|\\Z)|(?!")([^{s}\n]*)(\n|{s}|\\Z)')
+    cell = re.compile(f'{_CELL}[ \t]*+(\r?\n|{s}|\\Z)|(?!")([^{s}\n]*+)(\n|{s}|\\Z)')
     pos, line, end = 0, 1, len(text)
     while pos < end:
         stop = text.find("\n", pos)
         stop = end if stop < 0 else stop
+        long = stop - pos > max_cell  # a cell may be too long: look at each
         if text.find('"', pos, stop) < 0:  # the common case: no quotes on this line
             body = text[pos:stop]
             body = body[:-1] if body.endswith("\r") else body
             plain_cells = tuple(body.split(sep))
+            if long:
+                _check_length(plain_cells, line, max_cell)
             yield Row(line, plain_cells, (False,) * len(plain_cells))
             pos, line = stop + 1, line + 1
             continue
         whole = _all_quoted(text[pos:stop], sep)  # our own export's lines
         if whole is not None:
+            if long:
+                _check_length(whole, line, max_cell)
             yield Row(line, whole, (True,) * len(whole))
             pos, line = stop + 1, line + 1
             continue
@@ -110,6 +144,8 @@ def read_rows(text: str) -> Iterator[Row]:
             if m is None:
                 raise _broken(text, pos, line)
             quoted, q_end, plain, p_end = m.groups()
+            if len(quoted if quoted is not None else plain) > max_cell:
+                raise _too_long(line, max_cell)
             if quoted is not None:
                 cells.append(quoted.replace('""', '"'))
                 quotes.append(True)
@@ -123,6 +159,16 @@ def read_rows(text: str) -> Iterator[Row]:
                 break
         yield Row(first, tuple(cells), tuple(quotes))
         line += 1
+
+
+def _check_length(cells: tuple[str, ...], line: int, max_cell: int) -> None:
+    if any(len(c) > max_cell for c in cells):
+        raise _too_long(line, max_cell)
+
+
+def _too_long(line: int, max_cell: int) -> CsvError:
+    return CsvError(line, f"a cell holds more than {max_cell:,} characters (the longest "
+                    "text a record holds is 20,000)")
 
 
 def _all_quoted(body: str, sep: str) -> tuple[str, ...] | None:

@@ -7,9 +7,11 @@ here, with the columns and cell readers an import matches forgivingly; read by
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from storage.csv_rows import write_csv
@@ -177,17 +179,20 @@ CLIENT_HEADER = ["id", "name", "status", "fee", "currency", "start date", "locat
 INTERACTION_HEADER = ["id", "client", "client id", "kind", "date", "note", "author"]
 
 
-def _amount(cents: int) -> str:
-    """Cents as a plain amount, in whole numbers (a float would round a large fee)."""
-    return f"{cents // 100}.{cents % 100:02d}" if cents else ""
+def _amount(cents: int) -> Decimal | str:
+    """Cents as a plain amount, exactly (a float would round a large fee); a number, so
+    that it is written as one (``-1200.50`` is an amount, not a formula)."""
+    return Decimal(cents).scaleb(-2) if cents else ""
 
 
 def export_csv(agency: Agency) -> dict[str, bytes]:
     """``clients.csv`` and ``interactions.csv``: RFC 4180, UTF-8, a header row, every cell
-    quoted (line breaks stay in their cell) and guarded against formulas (see
-    :mod:`storage.csv_rows`). What a CSV of these columns cannot hold is listed in the
-    README: a client's other contacts, the ids (an import gives fresh ones), the revisions,
-    and every other table (the JSON export holds everything)."""
+    quoted (line breaks stay in their cell). Per column: the fee and the day counts are
+    numbers, written as numbers; every other column is text, without control characters
+    and guarded against formulas (see :mod:`storage.csv_rows`). What a CSV of these
+    columns cannot hold is listed in the README: a client's other contacts, the ids (an
+    import gives fresh ones), the revisions, and every other table (the JSON export holds
+    everything)."""
     clients = []
     for c in agency.clients:
         p = c.primary_contact
@@ -215,12 +220,19 @@ def zip_of(files: dict[str, bytes]) -> bytes:
 
 # --- iCalendar (RFC 5545) ----------------------------------------------------------------
 
-def _ics_text(value: str) -> str:
-    from tracker.text import clean_text
+#: Left out of every value: the control characters RFC 5545 does not allow in TEXT (tab is
+#: allowed; a line break is written as ``\n``), DEL, and the C1 controls.
+_ICS_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_ICS_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
-    text = clean_text(value).replace("\r", "")
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+
+def ics_text(value: str) -> str:
+    r"""``value`` as an iCalendar TEXT value (RFC 5545 3.3.11), on one line whatever it
+    holds: a line break (CRLF, CR or LF) is ``\n``; ``\``, ``;`` and ``,`` are escaped;
+    other control characters are left out."""
+    text = _ICS_CONTROLS.sub(lambda m: "\n" if m.group() in "\r\n" else "",
+                             value.replace("\r\n", "\n"))
+    return text.translate(_ICS_ESCAPES)
 
 
 def _fold(line: str) -> bytes:
@@ -240,13 +252,13 @@ def _fold(line: str) -> bytes:
 def export_ics(events: list[Any], stamp: str, name: str = "scopekeeper") -> bytes:
     """``stamp``: the export time, UTC, as ``YYYYMMDDTHHMMSSZ``."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//scopekeeper//agency calendar//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}"]
-    for e in events:
-        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp}",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(name)}"]
+    for e in events:  # every value from the data is TEXT, escaped; the rest we make
+        lines += ["BEGIN:VEVENT", f"UID:{ics_text(e.uid)}", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}", f"DTEND;VALUE=DATE:{e.end:%Y%m%d}",
-                  f"SUMMARY:{_ics_text(e.summary)}",
-                  f"DESCRIPTION:{_ics_text(e.description)}",
-                  f"CATEGORIES:{_ics_text(e.kind.replace('_', ' '))}", "TRANSP:TRANSPARENT",
+                  f"SUMMARY:{ics_text(e.summary)}",
+                  f"DESCRIPTION:{ics_text(e.description)}",
+                  f"CATEGORIES:{ics_text(e.kind.replace('_', ' '))}", "TRANSP:TRANSPARENT",
                   "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return b"".join(_fold(line) for line in lines)

@@ -22,6 +22,8 @@ from storage.exchange import (
     _header,
     _interaction,
 )
+from storage.ids import ID_RULE, is_id
+from storage.import_limits import LIMITS, ImportLimits, TooLarge, stopped
 from tracker.errors import ValidationError
 from tracker.imports import name_key
 from tracker.models import Agency, Client, Interaction
@@ -51,6 +53,8 @@ class Intake:
     id the file gives them, else by name."""
 
     existing: Agency
+    limits: ImportLimits = LIMITS
+    rows: int = 0  # records read so far, in every file
     origins: dict[str, str] = field(default_factory=dict)
     file_ids: dict[str, str] = field(default_factory=dict)  # client id in the file -> ours
     names: dict[str, list[str]] = field(default_factory=dict)  # name key -> ids read
@@ -67,9 +71,17 @@ class Intake:
         self.origins[record_id] = where
         return record_id
 
+    def count(self, source: str, line: int) -> None:
+        """One more record read; refused past the limit of rows."""
+        self.rows += 1
+        if self.rows > self.limits.rows:
+            raise TooLarge(f"{source}:{line}: more than {self.limits.rows:,} rows; an import "
+                           f"reads at most {self.limits.rows:,} (split it into smaller "
+                           "files); nothing was imported")
+
     def client_read(self, record_id: str, file_id: str, name: str) -> None:
         self.names.setdefault(name_key(name), []).append(record_id)
-        file_id = unguard(file_id)
+        file_id = _file_id(file_id, "id")
         if not file_id:
             return
         if file_id in self.file_ids:
@@ -80,7 +92,7 @@ class Intake:
     def owner(self, file_id: str, name: str) -> str:
         """The client an interaction row belongs to: by its client id where it has one
         (a client of this import, or of the data), else by its name."""
-        file_id = unguard(file_id)
+        file_id = _file_id(file_id, "client id")
         if file_id:
             if file_id in self.file_ids:
                 return self.file_ids[file_id]
@@ -98,6 +110,16 @@ class Intake:
             raise _Bad(f"client: {len(found)} clients are named {name!r} ({at}); add a "
                        "'client id' column to say which")
         return found[0]
+
+
+def _file_id(cell: str, column: str) -> str:
+    """The id in a cell of ``column`` (our guard taken off), or "" where it is empty;
+    refused if it is not an id (see :mod:`storage.ids`)."""
+    file_id = unguard(cell)
+    if file_id and not is_id(file_id):
+        raise _Bad(f"{column}: {file_id!r} is not an id ({ID_RULE}); correct it, or leave "
+                   "the column out to link interactions to clients by name")
+    return file_id
 
 
 def _cells(row: Row, where: dict[str, int]) -> tuple[Callable[[str], str],
@@ -124,15 +146,15 @@ def _is_log(header: list[str]) -> bool:
     return bool({_header(h) for h in header} & set(INTERACTION_COLUMNS["kind"]))
 
 
-def _header_of(text: str) -> list[str] | None:
-    head = next(read_rows(text), None)
+def _header_of(text: str, max_cell: int) -> list[str] | None:
+    head = next(read_rows(text, max_cell), None)
     return None if head is None else list(head.cells)
 
 
 def sheet_kind(raw: bytes) -> str:
     """``"interactions"`` or ``"clients"``, by the columns of the header (``"?"``: none)."""
     try:
-        header = _header_of(raw.decode("utf-8-sig"))
+        header = _header_of(raw.decode("utf-8-sig"), LIMITS.cell)
     except (UnicodeDecodeError, CsvError):
         return "?"
     return "?" if header is None else "interactions" if _is_log(header) else "clients"
@@ -141,9 +163,10 @@ def sheet_kind(raw: bytes) -> str:
 def read_csv(raw: bytes, source: str, today: date, intake: Intake,
              tick: Callable[[int], None] | None = None) -> CsvResult:
     """Clients or interactions (told apart by their columns) from one CSV file."""
+    max_cell = intake.limits.cell
     try:
         text = _decode_text(raw, source)
-        header = _header_of(text)
+        header = _header_of(text, max_cell)
     except _Bad as e:
         return CsvResult(kind="?", problems=[str(e)])
     except CsvError as e:
@@ -160,13 +183,17 @@ def read_csv(raw: bytes, source: str, today: date, intake: Intake,
         result.problems.append(f"{source}:1: no column for {', '.join(missing)} (have: "
                                f"{', '.join(h.strip() for h in header)})")
         return result
-    rows = read_rows(text)
+    rows = read_rows(text, max_cell)
     next(rows)  # the header
     try:
         for row in rows:
+            if len(result.problems) == intake.limits.problems:
+                result.problems.append(stopped(source, intake.limits.problems))
+                break
             if not any(c.strip() for c in row.cells):
                 continue  # a blank line holds no record
             result.rows += 1
+            intake.count(source, row.line)
             if tick is not None:
                 tick(1)
             try:

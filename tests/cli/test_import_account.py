@@ -235,7 +235,10 @@ def test_what_a_folder_or_zip_holds_besides_csv_is_named_not_read(tmp_path):
         assert res.stdout.startswith("imported 2 clients, 4 interactions from 8 row(s)")
 
 
-def test_ids_that_start_like_a_formula_still_find_their_client(tmp_path):
+def test_ids_that_are_not_ids_are_refused_even_from_our_own_export(tmp_path):
+    """A hand-edited data file may hold an id like ``-cli=1``: its CSV export guards it
+    like any text, and importing it says which row and which id, instead of linking by
+    something that would start a formula in a sheet."""
     db = tmp_path / "agency.json"
     odd = Client(id="-cli=1", name="=Odd Co", start_date=date(2025, 1, 6))
     Workspace(db, user="t", clock=lambda: TODAY).act.save_all([odd, Interaction(
@@ -243,15 +246,17 @@ def test_ids_that_start_like_a_formula_still_find_their_client(tmp_path):
     folder = tmp_path / "sheets"
     sk("export", "--format", "csv", "-o", str(folder), db=db, check=True)
     assert "\"'-cli=1\",\"'=Odd Co\"" in (folder / "clients.csv").read_text(encoding="utf-8")
-    res = sk("import", str(folder / "interactions.csv"), db=db, check=True)
-    assert res.stdout.splitlines()[:2] == ["imported nothing from 1 row(s)",
-                                           "left out 1 row(s):"]
-    assert ": already there: '=Odd Co' has the same" in res.stdout
+    res = sk("import", str(folder / "interactions.csv"), db=db)
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[0] == (
+        f"{folder / 'interactions.csv'}:2: client id: '-cli=1' is not an id (1 to 64 "
+        "letters, digits, _ or -); correct it, or leave the column out to link "
+        "interactions to clients by name")
 
 
 @pytest.mark.parametrize(("doc", "message"), [
     ('{"format": "scopekeeper-export", "schema": "3", "tables": {}}',
-     "schema is not a number ('3')"),
+     "schema is not a whole number ('3')"),
     ('{"format": "scopekeeper-export", "schema": 3, "tables": {"clients": {"a": 1}}}',
      "clients: not a list of records"),
     ('{"format": "scopekeeper-export", "schema": 3, "tables": {"clients": [\n'

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, strategies as st
 
-from storage.csv_rows import RISKY, CsvError, guard, read_rows, separator, unguard, write_csv
+from storage.csv_rows import (
+    RISKY,
+    CsvError,
+    guard,
+    read_rows,
+    separator,
+    strip_controls,
+    unguard,
+    write_csv,
+)
 
 QUOTED = '"He said ""yes, ok"" and left"'
 
@@ -81,9 +91,33 @@ def test_unguard_takes_off_only_an_apostrophe_guard_would_have_added(written, re
 
 @given(st.lists(st.lists(hostile, min_size=3, max_size=3), max_size=5))
 def test_what_we_write_reads_back_exactly_with_ours_and_with_pythons_csv(rows):
+    """Exactly, but for the control characters a cell leaves out (tab, CR and LF stay)."""
     raw = write_csv(["a", "b", "c"], rows)
+    meant = [[strip_controls(c) for c in r] for r in rows]
     ours = [[unguard(c) for c in row.cells] for row in read_rows(raw.decode("utf-8"))]
-    assert ours == [["a", "b", "c"], *rows]
+    assert ours == [["a", "b", "c"], *meant]
     theirs = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    assert theirs == [["a", "b", "c"], *([guard(c) for c in r] for r in rows)]
+    assert theirs == [["a", "b", "c"], *([guard(c) for c in r] for r in meant)]
     assert all(cell[:1] not in RISKY for row in theirs for cell in row)
+
+
+def test_numbers_are_written_as_numbers_and_text_that_looks_like_one_is_guarded():
+    """Per column: an amount or a count we write is a number (``-1200.50`` included); the
+    same characters in a text column could be a formula's start, and are guarded."""
+    raw = write_csv(["fee", "days", "note"], [[Decimal("-1200.50"), -5, "-1200.50"],
+                                              [Decimal("0.07"), 30, "=1+2"]])
+    assert raw.decode("utf-8").splitlines() == [
+        '"fee","days","note"', '"-1200.50","-5","\'-1200.50"', '"0.07","30","\'=1+2"']
+
+
+def test_a_cell_leaves_out_control_characters_but_keeps_tabs_and_line_breaks():
+    raw = write_csv(["note"], [["a\x00b\x1b]52;c;ZWNobw==\x07 \x9b6n\x7f\tc\r\nd\ne"]])
+    assert raw.decode("utf-8") == '"note"\r\n"ab]52;c;ZWNobw== 6n\tc\r\nd\ne"\r\n'
+
+
+def test_a_cell_longer_than_the_limit_is_an_error_at_its_line_quoted_or_not():
+    for text in ("a,b\n1,2\n3,123456\n", 'a,b\n1,2\n3,"12345\n6"\n', 'a,b\n1,2\n"3","123456"\n'):
+        with pytest.raises(CsvError) as e:
+            list(read_rows(text, max_cell=5))
+        assert e.value.line == 3 and "a cell holds more than 5 characters" in str(e.value)
+    assert list(read_rows('a,b\n"12345",12345\n', max_cell=5))[1].cells == ("12345", "12345")
