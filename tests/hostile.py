@@ -106,6 +106,8 @@ _ALLOWED_ESC = re.compile(
     rb"|\x1b\]22;[a-z-]+\x07"  # the mouse pointer's shape (the one OSC the app sends)
     rb"|\x1b[=>78]",
 )
+#: What a read can end with in the middle of one of the app's own sequences.
+_CUT = re.compile(rb"\x1b(?:\[[0-9;:?<>=$ ]*)?")
 #: Bytes that would be control in the wrong hands, shown as UTF-8.
 _FORBIDDEN_TEXT = {
     "C1 control": re.compile("[\x80-\x9f]"),
@@ -124,6 +126,8 @@ def unsafe(raw: bytes, allow_cr: bool = False) -> list[str]:
     while i < len(raw):
         if raw[i] == 0x1B:
             m = _ALLOWED_ESC.match(raw, i)
+            if m is None and _CUT.fullmatch(raw, i):
+                break  # the start of a sequence whose end is still to come
             if m is None:
                 found.append(f"escape {bytes(raw[i:i + 12])!r} at {i}")
                 i += 1
