@@ -79,10 +79,14 @@ class Terminal:
         next key could reach the dialog, or be read with the ESC as one Alt key)."""
         self.seen.clear()
         os.write(self.fd, keys.encode())
-        if keys == ESC:
-            self.wait_for(*(self.plain[m] for m in markers))
-            return
-        self.wait_for(*markers)
+        try:
+            if keys == ESC:
+                self.wait_for(*(self.plain[m] for m in markers))
+                return
+            self.wait_for(*markers)
+        except AssertionError:  # what reached the terminal says more than what did not
+            assert unsafe(bytes(self.seen), allow_cr=True) == [], f"after {keys!r}"
+            raise
         for m in markers:  # how each marker looks on a screen in front
             style = re.search(rb"(\x1b\[[0-9;]*m)[^\x1b]*" + re.escape(m), self.seen)
             if m not in self.plain and style:
