@@ -33,15 +33,20 @@ SHOWN = b"]52;c;ZWNoby"
 
 def hostile_file(path: Path) -> Path:
     """The hostile agency, with two more owners at the top of the Team screen: one who
-    covers nobody (``u`` tells so, naming them) and one who covers every client (``a``)."""
+    covers nobody (``u`` tells so, naming them) and one who covers every client (``a``);
+    the client with a pending change request is the first in the list of clients."""
     a = hostile_agency(TODAY)
     nobody = TeamMember(id="mem_nobody", name=poison_line("Aaron Nobody"), role=Role.OWNER)
     every = TeamMember(id="mem_every", name=poison_line("Abby Everyone"), role=Role.OWNER)
     covers = tuple(Assignment(id=f"asg_every{n}", client_id=c.id, member_id=every.id,
                               since=TODAY) for n, c in enumerate(a.clients)
                    if c.status is not ClientStatus.CHURNED)
+    # the client with a pending change request first in the list of clients
+    clients = tuple(dataclasses.replace(c, name=c.name.replace("Redwood", "Aaa Redwood"))
+                    for c in a.clients)
     Store(path).replace_all(dataclasses.replace(
-        a, members=(*a.members, nobody, every), assignments=(*a.assignments, *covers)))
+        a, clients=clients, members=(*a.members, nobody, every),
+        assignments=(*a.assignments, *covers)))
     return path
 
 
@@ -122,7 +127,6 @@ STEPS: list[tuple[str, tuple[bytes, ...]]] = [
     # Clients, then one client with a pending change request, tab by tab
     ("c", (b"Clients " + MID, CLIENTS, SHOWN)),
     ("e", (b"Name *", SHOWN)), (ESC, (CLIENTS,)),
-    ("/", (b"filter by name",)), ("Redwood", (b"1 match",)), ("\r", (b"Redwood",)),
     ("o", (b"Status", SHOWN)),
     ("2", (b"Success metric", SHOWN)),
     ("3", (b"Asked", SHOWN)),
