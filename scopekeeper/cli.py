@@ -17,15 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from scopekeeper import __version__
+from scopekeeper import __version__, output
 from scopekeeper.host import Host, HostError, read_host
+from scopekeeper.output import document, note, say
 from storage.config import Config, check_keymap, load
 from storage.errors import StorageError
 from storage.keymap import KeyCatalog
 from tracker.errors import ValidationError
 from tracker.kinds import InteractionKind
 from tracker.review_items import ReviewItem
-from tracker.text import clean_line
+from tracker.text import cell_width, clean_line, pad
 
 if TYPE_CHECKING:
     from storage.files import Privacy
@@ -362,9 +363,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     from tracker.labels import count
 
-    print(f"wrote a demo agency to {ws.path}: {count(len(agency.clients), 'client')}, "
-          f"{count(len(agency.members), 'person', 'people')}, "
-          f"{count(len(agency.interactions), 'interaction')}")
+    say(f"wrote a demo agency to {ws.path}: {count(len(agency.clients), 'client')}, "
+        f"{count(len(agency.members), 'person', 'people')}, "
+        f"{count(len(agency.interactions), 'interaction')}")
     return 0
 
 
@@ -407,9 +408,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         mine = set(who.clients)
         items, person = tuple(i for i in items if i.client_id in mine), who.name
     if args.format == "json":
-        print(review_json(snap.today, items, person))
+        say(review_json(snap.today, items, person))
     else:
-        print(review_text(snap.today, items, person))
+        say(review_text(snap.today, items, person))
     return 0
 
 
@@ -431,7 +432,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     if (args.ours or args.theirs) and args.kind not in CALL_KINDS:
         raise UsageError(f"--ours and --theirs are for calls and meetings, not {args.kind.label}")
     ws.log(client, args.kind, on, args.note, args.ours, args.theirs)
-    print(f"logged {args.kind.label} with {clean_line(client.name)} on {on:%Y-%m-%d}")
+    say(f"logged {args.kind.label} with {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 
@@ -464,11 +465,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     if out is None:
         _stdout_not_onto_the_store(args)
-        sys.stdout.write(doc.text)
+        document(doc.text)
         return 0
     _write_out(args, out, doc.text.encode("utf-8"), force=args.force)
-    print(f"wrote {clean_line(str(out))} ({DOCUMENTS[args.template].title}, "
-          f"{'built-in' if doc.template.builtin else clean_line(str(doc.template.path))})")
+    say(f"wrote {clean_line(str(out))} ({DOCUMENTS[args.template].title}, "
+        f"{'built-in' if doc.template.builtin else clean_line(str(doc.template.path))})")
     return 0
 
 
@@ -478,18 +479,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
     mine = _templates_dir(args)
     found = available(mine)
-    width = max(map(len, DOCUMENTS))
+    width = max(map(cell_width, DOCUMENTS))
     for name, doc in DOCUMENTS.items():
         t = found.get(name)
         where = "missing" if t is None else "built-in" if t.builtin else (
             f"overridden by {clean_line(str(t.path))}")
-        print(f"{name:<{width}}  {doc.title:<34}  {where}")
+        say(f"{name:<{width}}  {doc.title:<34}  {where}")  # names of our own: ASCII
     extra = sorted(set(found) - set(DOCUMENTS))
     for name in extra:
-        print(f"{name:<{width}}  {'(not a known document; unused)':<34}  "
-              f"{clean_line(str(found[name].path))}")
-    print(f"\nbuilt-in templates: {builtin_dir()}\nthe agency's templates "
-          f"(same file names override them): {clean_line(str(mine))}")
+        say(f"{pad(clean_line(name), width)}  {'(not a known document; unused)':<34}  "
+            f"{clean_line(str(found[name].path))}")
+    say(f"\nbuilt-in templates: {builtin_dir()}\nthe agency's templates "
+        f"(same file names override them): {clean_line(str(mine))}")
     return 0
 
 
@@ -508,8 +509,8 @@ def cmd_nps(args: argparse.Namespace) -> int:
     client = _client(ws, args.client)
     ws.act.nps(client, args.score, args.comment, on)
     band = ws.thresholds.nps_band(args.score)  # the one band definition, as configured
-    print(f"recorded NPS {args.score}/10 ({band}) for {clean_line(client.name)} on "
-          f"{on:%Y-%m-%d}")
+    say(f"recorded NPS {args.score}/10 ({band}) for {clean_line(client.name)} on "
+        f"{on:%Y-%m-%d}")
     return 0
 
 
@@ -530,9 +531,9 @@ def cmd_budget(args: argparse.Namespace) -> int:
     ws.act.budget(client, old, amount, args.reason, args.savings, on)
     change = "no change" if old == amount else (
         f"{(amount - old) / old:+.0%}" if old else "new")
-    print(f"recorded budget {format_money(old, client.currency)} -> "
-          f"{format_money(amount, client.currency)} ({change}) for "
-          f"{clean_line(client.name)} on {on:%Y-%m-%d}")
+    say(f"recorded budget {format_money(old, client.currency)} -> "
+        f"{format_money(amount, client.currency)} ({change}) for "
+        f"{clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 
@@ -542,8 +543,8 @@ def cmd_access(args: argparse.Namespace) -> int:
     client = _client(ws, args.client)
     ws.act.access(client, args.who, args.account, on)
     where = f" to {clean_line(args.account)}" if args.account else ""
-    print(f"recorded access{where} for {clean_line(args.who)} at {clean_line(client.name)} "
-          f"on {on:%Y-%m-%d}")
+    say(f"recorded access{where} for {clean_line(args.who)} at {clean_line(client.name)} "
+        f"on {on:%Y-%m-%d}")
     return 0
 
 
@@ -553,11 +554,11 @@ def cmd_contact(args: argparse.Namespace) -> int:
     client = _client(ws, args.client)
     ws.act.contact_change(client, args.new_name, args.title, on)
     if client.primary_contact is None:
-        print(f"set the first main contact of {clean_line(client.name)}: "
-              f"{clean_line(args.new_name)} (nobody left: not a warning sign)")
+        say(f"set the first main contact of {clean_line(client.name)}: "
+            f"{clean_line(args.new_name)} (nobody left: not a warning sign)")
     else:
-        print(f"recorded main contact {clean_line(client.primary_contact.name)} -> "
-              f"{clean_line(args.new_name)} for {clean_line(client.name)} on {on:%Y-%m-%d}")
+        say(f"recorded main contact {clean_line(client.primary_contact.name)} -> "
+            f"{clean_line(args.new_name)} for {clean_line(client.name)} on {on:%Y-%m-%d}")
     return 0
 
 
@@ -627,7 +628,7 @@ def cmd_completion(args: argparse.Namespace) -> int:
     from tracker.documents import DOCUMENTS
 
     make = bash_script if args.shell == "bash" else zsh_script
-    print(make(build_parser(), [k.value for k in InteractionKind], list(DOCUMENTS)), end="")
+    say(make(build_parser(), [k.value for k in InteractionKind], list(DOCUMENTS)), end="")
     return 0
 
 
@@ -671,16 +672,16 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise UsageError(str(e)) from None
             for target in targets:
                 _write_out(args, target, files[target.name], force=True)
-            print(f"wrote {len(agency.clients)} clients and {len(agency.interactions)} "
-                  f"interactions to {clean_line(str(out))}/", file=sys.stderr)
+            note(f"wrote {len(agency.clients)} clients and {len(agency.interactions)} "
+                 f"interactions to {clean_line(str(out))}/")
             return 0
         data = exchange.zip_of(files)
     if out is None:
         _stdout_not_onto_the_store(args)
-        sys.stdout.buffer.write(data)
+        output.data(data)
         return 0
     _write_out(args, out, data, args.force)
-    print(f"wrote {clean_line(str(out))} ({len(data):,} bytes)", file=sys.stderr)
+    note(f"wrote {clean_line(str(out))} ({len(data):,} bytes)")
     return 0
 
 
@@ -715,11 +716,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         if done is not None:
             done()
-    for note in report.notes:
-        print(f"note: {clean_line(note)}", file=sys.stderr)
+    for said in report.notes:
+        note(f"note: {said}")
     if report.problems:
         for problem in report.problems[:200]:
-            print(clean_line(problem), file=sys.stderr)
+            note(clean_line(problem))
         more = len(report.problems) - 200
         raise UsageError(f"{len(report.problems)} problem(s)" + (f" ({more} not shown)"
                          if more > 0 else "") + f" in {clean_line(str(path))}; nothing was "
@@ -727,16 +728,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     verb = "would import" if args.dry_run else "imported"
     plan = report.plan
     if plan is None:  # a whole export into an empty file (an empty export too)
-        print(f"{verb} {report.restored} records (the whole export, ids kept)")
+        say(f"{verb} {report.restored} records (the whole export, ids kept)")
         return 0
     counts = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in plan.counts.items())
-    print(f"{verb} {counts or 'nothing'} from {report.rows} row(s)")
+    say(f"{verb} {counts or 'nothing'} from {report.rows} row(s)")
     if plan.left_out:
         # every row not imported, by FILE:LINE and why (a dry run says the same)
-        print(f"{'would leave' if args.dry_run else 'left'} out {len(plan.left_out)} "
-              "row(s):")
+        say(f"{'would leave' if args.dry_run else 'left'} out {len(plan.left_out)} "
+            "row(s):")
         for left in plan.left_out:
-            print(clean_line(str(left)))
+            say(clean_line(str(left)))
     return 0
 
 
@@ -752,7 +753,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
     ws.store.compact()
     ws.renew_digest()
     size = ws.path.stat().st_size
-    print(f"compacted {ws.path} ({size / 1e6:.1f} MB); backup kept in {ws.path.parent / 'backups'}")
+    say(f"compacted {ws.path} ({size / 1e6:.1f} MB); backup kept in {ws.path.parent / 'backups'}")
     return 0
 
 
@@ -766,12 +767,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         raise StorageError(f"{path}: is a directory, not a data file")
     findings = diagnose(path)
     for f in findings:
-        print(clean_line(str(f)))
+        say(clean_line(str(f)))
         if f.fix:
-            print(clean_line(f"  fix: {f.fix}"))
+            say(clean_line(f"  fix: {f.fix}"))
     errors = sum(f.level == "error" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
-    print(f"{path}: {errors} error(s), {warnings} warning(s)")
+    say(f"{path}: {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0
 
 
@@ -789,19 +790,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     ws.renew_digest()
     agency = ws.store.load_agency()
     for skipped in done.passed_over:
-        print(clean_line(f"passed over an unreadable backup: {skipped}"))
-    print(clean_line(f"restored {done.source.name}: {len(agency.clients)} clients, "
-                     f"{len(agency.interactions)} interactions ({done.records} records)"))
+        say(clean_line(f"passed over an unreadable backup: {skipped}"))
+    say(clean_line(f"restored {done.source.name}: {len(agency.clients)} clients, "
+                   f"{len(agency.interactions)} interactions ({done.records} records)"))
     kept = ", ".join(str(p) for p in done.kept)
     if done.damage:
-        print(clean_line(f"the data was damaged ({done.damage})"))
-        print(clean_line(f"kept as it was: {kept or 'nothing (no data file or journal)'}"))
-        print(f"replayed {done.replayed} saved change(s) from the journal that were newer "
-              "than the backup")
+        say(clean_line(f"the data was damaged ({done.damage})"))
+        say(clean_line(f"kept as it was: {kept or 'nothing (no data file or journal)'}"))
+        say(f"replayed {done.replayed} saved change(s) from the journal that were newer "
+            "than the backup")
         for line in done.not_replayed:
-            print(clean_line(f"not brought back: {line}"))
+            say(clean_line(f"not brought back: {line}"))
     elif kept:
-        print(clean_line(f"the data as it was is kept as a backup: {kept}"))
+        say(clean_line(f"the data as it was is kept as a backup: {kept}"))
     return 0
 
 
@@ -871,9 +872,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     client = _client(ws, args.client)
     trail = ws.store.db.history(client.id)
     shown = trail[-args.last:] if args.last else trail
-    print(f"{clean_line(client.name)} ({client.id}): {len(trail)} change"
-          f"{'s' if len(trail) != 1 else ''}" + (f", the last {len(shown)} shown"
-                                                 if len(shown) < len(trail) else ""))
+    say(f"{clean_line(client.name)} ({client.id}): {len(trail)} change"
+        f"{'s' if len(trail) != 1 else ''}" + (f", the last {len(shown)} shown"
+                                               if len(shown) < len(trail) else ""))
     for entry in shown:
         try:
             when = datetime.fromisoformat(entry.at.replace("Z", "+00:00")).astimezone()
@@ -881,7 +882,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         except ValueError:
             stamp = entry.at
         what, details = describe(entry)
-        print(clean_line(f"{stamp}  {entry.by:<10}  {what}  {details}"))
+        say(clean_line(f"{stamp}  {pad(clean_line(entry.by), 10)}  {what}  {details}"))
     return 0
 
 
@@ -890,13 +891,13 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     check_keymap(cfg, _key_catalog)
-    print("files read: " + (", ".join(clean_line(str(f)) for f in cfg.files) or "none"))
+    say("files read: " + (", ".join(clean_line(str(f)) for f in cfg.files) or "none"))
     values = cfg.values()
     width = max(map(len, values))
     for key, value in values.items():
         shown = "(none)" if value is None else json.dumps(value) if isinstance(
             value, str | bool) else str(value)
-        print(f"{key:<{width}}  {clean_line(shown)}  ({clean_line(cfg.sources.get(key, 'default'))})")
+        say(f"{key:<{width}}  {clean_line(shown)}  ({clean_line(cfg.sources.get(key, 'default'))})")
     return 0
 
 
@@ -906,7 +907,7 @@ def cmd_listing(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     client = _client(ws, args.client)
-    print(listing(args.command, ws.store.load_agency(), client, args.format))
+    say(listing(args.command, ws.store.load_agency(), client, args.format))
     return 0
 
 
@@ -928,10 +929,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         sys.stdout.flush()  # a full disk behind '>' is said here, not at exit
         return code
     except (UsageError, HostError, ValidationError) as e:  # bad input: nothing was written
-        print(f"{PROG}: error: {clean_line(str(e))}", file=sys.stderr)
+        note(f"{PROG}: error: {clean_line(str(e))}")
         return 2
     except StorageError as e:
-        print(f"{PROG}: error: {clean_line(str(e))}", file=sys.stderr)
+        note(f"{PROG}: error: {clean_line(str(e))}")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -942,7 +943,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         if e.filename is not None or e.errno not in _OUTPUT_ERRORS:
             raise
         _drop_stdout()
-        print(f"{PROG}: error: standard output: cannot write: {e.strerror}", file=sys.stderr)
+        note(f"{PROG}: error: standard output: cannot write: {e.strerror}")
         return 1
 
 

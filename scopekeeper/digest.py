@@ -2,17 +2,17 @@
 
 Items are grouped by kind, the group with the most urgent item first, each group most
 urgent first; long reasons wrap under their own column so the digest stays readable at 78
-columns in any mail client.
+columns in any mail client. Columns are counted in terminal cells (a CJK or emoji name is
+wider than it is long).
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from datetime import date
 
 from tracker.review_items import ReviewItem, category
-from tracker.text import clean_line
+from tracker.text import clean_line, clip, pad, wrap
 
 TITLES = {
     "overdue": "Overdue: calls, reports, contact and visits past their date",
@@ -49,11 +49,9 @@ def review_text(day: date, items: Sequence[ReviewItem], person: str = "") -> str
         members = sorted(groups[key], key=ReviewItem.sort_key)
         lines += ["", f"{TITLES[key]} ({len(members)})", ""]
         for i in members:
-            client = clean_line(i.client)
-            if len(client) > CLIENT:
-                client = client[: CLIENT - 1] + "…"
-            lead = f"{i.urgency:3d}  {client:<{CLIENT}}  "
-            why = textwrap.wrap(clean_line(i.why), WIDTH - len(indent)) or [""]
+            # columns are counted in terminal cells: a CJK or emoji name is wider than long
+            lead = f"{i.urgency:3d}  {pad(clip(clean_line(i.client), CLIENT), CLIENT)}  "
+            why = wrap(clean_line(i.why), WIDTH - len(indent)) or [""]
             lines.append(lead + why[0])
             lines += [indent + more for more in why[1:]]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tracker.labels import count
-from tracker.text import clean_line
+from tracker.text import clean_line, clip
 
 if TYPE_CHECKING:
     from tracker.models import Agency, ChangeRequest, Client, Interaction
@@ -17,8 +17,8 @@ WIDTH = 78
 
 
 def _clip(text: str, width: int) -> str:
-    text = clean_line(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One line of at most ``width`` terminal cells (a CJK or emoji text is wider than long)."""
+    return clip(clean_line(text), width)
 
 
 def requests_rows(agency: Agency, client: Client) -> list[ChangeRequest]:

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
+from screens.notices import tell
 from screens.review import ReviewScreen
 from storage.errors import StorageError
 from storage.snapshot import Snapshot
@@ -144,20 +145,19 @@ class ScopekeeperApp(App[None]):
         kept = pending(self.drafts, self.data_file)
         if kept:
             names = "; ".join(f"'{d.title}' ({d.saved})" for d in kept)
-            self.notify(f"Kept when your connection dropped: {names}. Open the same form to "
-                        "carry on: it is filled in.", title="Unsaved drafts", markup=False,
-                        timeout=20)
+            tell(self, f"Kept when your connection dropped: {names}. Open the same form to "
+                 "carry on: it is filled in.", title="Unsaved drafts", timeout=20)
 
     def _first_run(self, choice: str | None) -> None:
         if choice == "demo":
             try:
                 self.workspace.load_demo()
             except StorageError as e:
-                self.notify(str(e), title="Could not write the demo agency", severity="error",
-                            markup=False, timeout=30)
+                tell(self, str(e), title="Could not write the demo agency", severity="error",
+                     timeout=30)
                 return
             self.action_reload()
-            self.notify("Demo agency loaded.", markup=False)
+            tell(self, "Demo agency loaded.")
 
     # ------------------------------------------------------------ keeping in step
 
@@ -182,8 +182,7 @@ class ScopekeeperApp(App[None]):
             self.call_from_thread(self._use, snap)
 
     def _show_error(self, error: StorageError) -> None:
-        self.notify(str(error), title="Could not read the data file", severity="error",
-                    markup=False)
+        tell(self, str(error), title="Could not read the data file", severity="error")
 
     def _use(self, snap: Snapshot) -> None:
         self._snapshot = snap
@@ -216,17 +215,15 @@ class ScopekeeperApp(App[None]):
             self._choose(e)
             return None
         except Conflict as e:
-            self.notify(f"{clean_line(str(e))}. Nothing was saved; the screen now shows the "
-                        "latest data.", title="Not saved", severity="error", markup=False,
-                        timeout=10)
+            tell(self, f"{e}. Nothing was saved; the screen now shows the latest data.",
+                 title="Not saved", severity="error", timeout=10)
             self.action_reload()
             return None
         except (ValidationError, DecisionError, StorageError) as e:
-            self.notify(clean_line(str(e)), title="Not saved", severity="error",
-                        markup=False, timeout=8)
+            tell(self, clean_line(str(e)), title="Not saved", severity="error", timeout=8)
             return None
         if done:
-            self.notify(clean_line(done), markup=False)
+            tell(self, clean_line(done))
         self.action_reload()
         return result
 
@@ -235,8 +232,7 @@ class ScopekeeperApp(App[None]):
 
         def chosen(keep: frozenset[str] | None) -> None:
             if keep is None:
-                self.notify("Your change was not saved; the screen shows the latest data.",
-                            markup=False)
+                tell(self, "Your change was not saved; the screen shows the latest data.")
                 self.action_reload()
                 return
             self.attempt(lambda: self.act.settle(clash, keep), "Saved, with your choices.")

@@ -40,6 +40,7 @@ from screens.entries import (
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.keys import key_label
+from screens.notices import tell
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import Cadence, CadenceState
@@ -540,8 +541,7 @@ class ClientScreen(AgencyScreen):
         entry = self.entry()
         for a in self._do():
             if entry is None:
-                self.notify("Change requests are corrected on the Requests tab (3).",
-                            markup=False)
+                tell(self, "Change requests are corrected on the Requests tab (3).")
             else:
                 open_entry(self.sk_app, a.client, FORMS[type(entry)], entry)
 

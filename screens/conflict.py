@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from screens.keys import key_label
+from screens.notices import tell
 from tracker.labels import label, show
 from tracker.text import clean_line
 
@@ -138,8 +139,8 @@ class ConflictScreen(ModalScreen[frozenset[str] | None]):
     def action_explain(self) -> None:
         self.app.bell()
         left = sum(v is None for v in self.choices.values())
-        self.notify(f"Choose yours ({key_label(self.app, 'conflict.mine')}) or theirs "
-                    f"({key_label(self.app, 'conflict.theirs')}) for {left} more field"
-                    f"{'s' if left != 1 else ''}, then {key_label(self.app, 'conflict.save')}: "
-                    "nothing is lost until you save.", markup=False)
+        tell(self, f"Choose yours ({key_label(self.app, 'conflict.mine')}) or theirs "
+             f"({key_label(self.app, 'conflict.theirs')}) for {left} more field"
+             f"{'s' if left != 1 else ''}, then {key_label(self.app, 'conflict.save')}: "
+             "nothing is lost until you save.")
 

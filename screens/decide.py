@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from screens.editors import fee_kind_field
 from screens.forms import Field, FormScreen
 from screens.keys import key_label
+from screens.notices import tell
 from tracker.dates import Sense
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
 from tracker.labels import fee_line
@@ -99,7 +100,7 @@ def open_decision(app: ScopekeeperApp, client_id: str, cr_id: str) -> None:
     if a is None or cr is None:
         return
     if cr.status is not ChangeStatus.PENDING:
-        app.notify(f"Already decided: {cr.status.value}.", markup=False)
+        tell(app, f"Already decided: {cr.status.value}.")
         return
     t = app.workspace.thresholds
     body = summary(a.client, cr, list(a.history.scope_items), list(a.history.change_requests),

@@ -20,6 +20,7 @@ from screens.base import agency_app
 from screens.forms import Field, FormScreen, edit_in_editor
 from screens.keybar import KeyBar
 from screens.keys import key_label
+from screens.notices import tell
 from storage.errors import StorageError
 from storage.paths import expand_user
 from tracker.documents import DOCUMENTS, DocumentError, report_month
@@ -163,16 +164,15 @@ class DocumentScreen(Screen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.app.notify(f"Copied {len(self.text):,} characters (through the terminal: it must "
-                        "allow clipboard access, OSC 52).", markup=False)
+        tell(self.app, f"Copied {len(self.text):,} characters (through the terminal: it must "
+             "allow clipboard access, OSC 52).")
 
     def action_edit(self) -> None:
         new = edit_in_editor(self.app, self.text, self.sk_app.editor)
         if new is not None and new != self.text.rstrip("\n"):
             self.text, self.edited = new + "\n", True
             self.query_one("#document-body", Static).update(Text(self.text))
-            self.app.notify("Edited text kept for copying, saving or marking sent.",
-                            markup=False)
+            tell(self.app, "Edited text kept for copying, saving or marking sent.")
 
     def action_write(self) -> None:
         client = clean_line(self.rendered.model["client"]["name"]) if self.rendered else "client"
@@ -216,8 +216,7 @@ class DocumentScreen(Screen[None]):
             # never onto the data file, its journal, its backups... (before asking to replace)
             refuse_store_file(path, self.sk_app.workspace.path)
         except StorageError as e:
-            self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
-                            markup=False)
+            tell(self.app, clean_line(str(e)), title="Not saved", severity="error")
             return
         if replaces(path) and not replace:
             self.app.push_screen(
@@ -228,14 +227,13 @@ class DocumentScreen(Screen[None]):
         try:
             write_output(path, self.text.encode("utf-8"), self.sk_app.workspace.store.db.privacy)
         except StorageError as e:  # one line saying what to do (the text stays on screen)
-            self.app.notify(clean_line(str(e)), title="Not saved", severity="error",
-                            markup=False, timeout=10)
+            tell(self.app, clean_line(str(e)), title="Not saved", severity="error", timeout=10)
             return
-        self.app.notify(f"Saved to {clean_line(str(path))}.", markup=False)
+        tell(self.app, f"Saved to {clean_line(str(path))}.")
 
     def action_sent(self) -> None:
         if self.sent == self.text:
-            self.notify("Already marked sent.", markup=False)
+            tell(self, "Already marked sent.")
             return  # a repeated s changes nothing (the workspace checks too)
         app, model = self.sk_app, self.rendered.model if self.rendered else {}
         done: Any = None

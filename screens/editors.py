@@ -9,6 +9,7 @@ from rich.text import Text
 
 from screens.forms import Field, FormScreen
 from screens.keys import key_label
+from screens.notices import tell
 from storage.ids import new_id
 from tracker.dates import Sense
 from tracker.labels import count
@@ -273,7 +274,7 @@ def assign(app: ScopekeeperApp, member: TeamMember) -> None:
                       if c.id not in covered and c.status is not ClientStatus.CHURNED),
                      key=lambda c: c.name.casefold())
     if not clients:
-        app.notify(f"{member.name} already covers every client.", markup=False)
+        tell(app, f"{member.name} already covers every client.")
         return
     fields = [Field("client", "Client", "choice", clients[0].id,
                     choices=tuple((clean_line(c.name), c.id) for c in clients))]
@@ -307,7 +308,7 @@ def unassign(app: ScopekeeperApp, member: TeamMember) -> None:
     names = {c.id: c.name for c in app.snapshot.agency.clients}
     mine = [a for a in app.snapshot.agency.assignments if a.member_id == member.id]
     if not mine:
-        app.notify(f"{member.name} covers no client.", markup=False)
+        tell(app, f"{member.name} covers no client.")
         return
     fields = [Field("assignment", "Client", "choice", mine[0].id, choices=tuple(
         (clean_line(names.get(a.client_id, a.client_id)), a.id) for a in mine))]

@@ -27,6 +27,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from screens.base import agency_app
 from screens.keys import key_label
+from screens.notices import tell
 from storage import drafts
 from storage.errors import StorageError
 from tracker.dates import DateParseError, Sense, parse_day
@@ -244,8 +245,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         for f in self.fields:
             if f.name in kept.values:
                 self._fill(f, kept.values[f.name])
-        self.notify(f"Restored what you had typed on {kept.saved} (the connection dropped).",
-                    title="Draft", markup=False)
+        tell(self, f"Restored what you had typed on {kept.saved} (the connection dropped).",
+             title="Draft")
 
     def _fill(self, f: Field, value: Any) -> None:
         w = self.query_one(f"#field-{f.name}")
@@ -406,23 +407,22 @@ def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
     None if the editor failed."""
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
                                      encoding="utf-8") as f:
-        f.write(text if not text or text.endswith("\n") else text + "\n")  # a text file
+        f.write(text if not text or text.endswith("\n") else text + "\n")  # a file, not a terminal
         path = Path(f.name)
     name = clean_line(editor)
     try:
         with app.suspend():
             result = subprocess.run([*shlex.split(editor), str(path)], check=False)
         if result.returncode != 0:
-            app.notify(f"{name} exited with {result.returncode}; note unchanged",
-                       severity="warning", markup=False)
+            tell(app, f"{name} exited with {result.returncode}; note unchanged",
+                 severity="warning")
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
     except SuspendNotSupported:
-        app.notify("This terminal cannot hand the screen to an editor.", severity="warning",
-                   markup=False)
+        tell(app, "This terminal cannot hand the screen to an editor.", severity="warning")
         return None
     except (OSError, ValueError) as e:  # ValueError: unbalanced quotes in $EDITOR
-        app.notify(clean_line(f"Could not run {name}: {e}"), severity="error", markup=False)
+        tell(app, clean_line(f"Could not run {name}: {e}"), severity="error")
         return None
     finally:
         path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from storage.import_limits import LIMITS, ImportLimits, TooLarge, stopped
 from storage.tables import TABLES
 from tracker.errors import ValidationError
 from tracker.models import Agency
+from tracker.text import escape_unsafe_json
 from tracker.validation import validate
 
 EXPORT_FORMAT = "scopekeeper-export"
@@ -37,7 +38,9 @@ def export_json(agency: Agency, exported: str) -> bytes:
            "exported": exported,
            "tables": {name: [encode(r) for r in getattr(agency, name)]
                       for name in TABLES.values()}}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
+    # a C1 control or a bidi override is written as \uXXXX: the same text when imported,
+    # and safe to show on a terminal (export to standard output, cat, less)
+    return escape_unsafe_json(orjson.dumps(doc, option=orjson.OPT_INDENT_2)) + b"\n"
 
 
 def is_export(raw: bytes) -> bool:

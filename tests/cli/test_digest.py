@@ -53,3 +53,24 @@ def test_all_clear_and_hostile_names():
     assert review_text(DAY, []) == "Review for Mon 23 Nov 2026: all clear."
     out = review_text(DAY, [item("Evil\x1b]0;x\x07 Co", "low_nps", 70, "why\x9b2J")])
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+
+
+WIDE_NAMES = ["東京デザイン株式会社", "🚀 Rocket Labs", "Café Crème", "서울 마케팅 그룹 주식회사 본사",
+              "Ａｃｍｅ Ｃｏ", "👩‍💻 Dev Studio", "Plain Name"]
+
+
+def test_the_why_column_starts_at_the_same_terminal_column_whatever_the_name():
+    """CJK and emoji names take two cells a character: the why column stays at column 29
+    (it once started at 38), and no line is wider than 78 cells, however wide the text."""
+    from rich.cells import cell_len
+
+    items = [item(n, "low_nps", 70 - k, "low NPS: " + "東京の広告予算 " * 12)
+             for k, n in enumerate(WIDE_NAMES)]
+    lines = review_text(DAY, items).splitlines()
+    leads = [ln for ln in lines if "low NPS" in ln]
+    assert len(leads) == len(WIDE_NAMES)
+    assert {cell_len(ln[:ln.index("low NPS")]) for ln in leads} == {29}
+    assert max(cell_len(ln) for ln in lines[1:]) <= 78
+    wrapped = [ln for ln in lines if ln.startswith(" " * 29)]
+    assert wrapped and all(cell_len(ln) <= 78 for ln in wrapped)
+    assert "東京デザイン株式会社" in lines[4] and "서울 마케팅 그룹 주식…" in "".join(leads)
