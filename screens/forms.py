@@ -147,6 +147,19 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
     return clean_line(text), ""
 
 
+class TickBox(Checkbox):
+    """A checkbox that shows its state by a character, not by colour alone: with NO_COLOR
+    or 16 colours Textual's box shows the same X whether ticked or not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.BUTTON_INNER = "X" if self.value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     """A modal form; dismisses with ``{name: parsed value}`` or ``None`` when cancelled."""
 
@@ -208,8 +221,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                           value=f.value or f.choices[0][1], allow_blank=False, id=wid,
                           compact=True, type_to_search=True)
         if f.kind == "bool":
-            return Checkbox(Text(clean_line(f.hint or f.label)), value=bool(f.value), id=wid,
-                            compact=True)
+            return TickBox(Text(clean_line(f.hint or f.label)), value=bool(f.value), id=wid,
+                           compact=True)
         if f.kind == "note":
             return TextArea(clean_text(f.value), id=wid, soft_wrap=True,
                             show_line_numbers=False, classes="form-note", compact=True)

@@ -181,3 +181,24 @@ async def test_health_words_numbers_and_sort_agree_and_7_is_not_low(tmp_path):
         assert "→ 7 (passive)" in trend
         copper_row = rows[keys.index(copper.id)]
         assert "low NPS" not in copper_row[4].plain
+
+
+async def test_a_ticked_box_is_told_from_an_empty_one_without_colour(tmp_path):
+    """With NO_COLOR (or 16 colours) Textual's checkbox shows the same X either way: ours
+    shows X only when ticked, so the state reads without colour."""
+    from screens.forms import Field, TickBox
+
+    def shown(box: TickBox) -> str:
+        return box.render().plain[:3]  # the box, before its label
+
+    app = make_app(demo_file(tmp_path / "agency.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(FormScreen("Ticks", [Field("on", "On", "bool", "1"),
+                                             Field("off", "Off", "bool", "")], TODAY))
+        await pilot.pause()
+        on, off = app.screen.query(TickBox)
+        assert (shown(on), shown(off)) == ("▐X▌", "▐ ▌")
+        off.focus()
+        await pilot.press("space")
+        assert on.value and off.value and shown(off) == "▐X▌"
