@@ -110,7 +110,7 @@ def _render_file(path: str, folder: str, context: dict[str, Any],
     try:
         source = read_template(path, folder)
     except Refused as e:
-        return {"error": f"{path}: {e}"}
+        return {"error": f"{path}: refused: {e}"}
     return render_source(source, path, context, max_output)
 
 

@@ -35,12 +35,12 @@ def _resolve(path: str, folder: str) -> str:
         real = os.path.realpath(path, strict=True)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise Refused("not used: a symbolic link that loops") from None
+            raise Refused("a symbolic link that loops") from None
         if e.errno == errno.ENOENT and os.path.islink(path):
-            raise Refused("not used: a symbolic link to a file that does not exist") from None
+            raise Refused("a symbolic link to a file that does not exist") from None
         raise Refused(_reason(e)) from None
     if not _inside(real, folder):
-        raise Refused("not used: a symbolic link to a file outside the templates directory")
+        raise Refused("a symbolic link to a file outside the templates directory")
     return real
 
 
@@ -50,7 +50,7 @@ def _reason(error: OSError) -> str:
     if error.errno == errno.ENOENT:
         return "no such file (removed meanwhile?)"
     if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link that was not one a moment ago
-        return "not used: it changed while being read"
+        return "it changed while being read"
     return f"cannot read it: {error.strerror or error}"
 
 
@@ -59,17 +59,17 @@ def _kind(mode: int) -> str:
     if stat.S_ISREG(mode):
         return ""
     if stat.S_ISDIR(mode):
-        return "not used: it is a directory, not a template file"
+        return "it is a directory, not a template file"
     what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special")
-    return f"not used: it is {what}, not a regular file"
+    return f"it is {what}, not a regular file"
 
 
 def _size(size: int) -> str:
     if size > MAX_BYTES:
-        return f"not used: larger than {MAX_BYTES:,} bytes (a template has at most " \
+        return f"larger than {MAX_BYTES:,} bytes (a template has at most " \
                f"{MAX_CHARS:,} characters)"
-    return "not used: it is empty" if size == 0 else ""
+    return "it is empty" if size == 0 else ""
 
 
 def problem(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str:
@@ -107,7 +107,7 @@ def read_template(path: str | os.PathLike[str], folder: str | os.PathLike[str]) 
         except OSError as e:
             raise Refused(_reason(e)) from None
         if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
-            raise Refused("not used: it changed while being read")
+            raise Refused("it changed while being read")
         data = _read_at_most(fd, MAX_BYTES + 1)
     finally:
         os.close(fd)
@@ -118,9 +118,9 @@ def read_template(path: str | os.PathLike[str], folder: str | os.PathLike[str]) 
     except UnicodeDecodeError:
         raise Refused("cannot read it: not UTF-8 text") from None
     if len(text) > MAX_CHARS:
-        raise Refused(f"not used: longer than {MAX_CHARS:,} characters")
+        raise Refused(f"longer than {MAX_CHARS:,} characters")
     if not text.strip():
-        raise Refused("not used: it is empty")
+        raise Refused("it is empty")
     return text
 
 

@@ -16,6 +16,7 @@ characters are removed from every rendered text before anyone sees it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -156,21 +157,23 @@ class RenderJob:
             self.cancelled = True
             process = self._process
         if process is not None and process.poll() is None:
-            process.kill()  # the rendering thread, waiting on it, collects it
+            process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)  # killed: gone in an instant (not left a zombie)
 
 
 def render(t: Template, context: dict[str, Any], job: RenderJob | None = None) -> Rendered:
     """Render ``t`` with ``context`` (plain data); built-ins here, others in a worker
     process that ``job`` may cancel."""
     if t.problem:
-        raise TemplateError(f"{t.path}: {t.problem}")
+        raise TemplateError(f"{t.path}: refused: {t.problem}")
     if t.builtin:
         from storage.render_worker import render_source
 
         try:
             source = read_template(t.path, builtin_dir())
         except Refused as e:
-            raise TemplateError(f"{t.path}: {e}") from None
+            raise TemplateError(f"{t.path}: refused: {e}") from None
         result = render_source(source, str(t.path), context)
     else:
         result = _render_apart(t.path, context, job or RenderJob())

@@ -65,13 +65,13 @@ def test_a_named_pipe_template_is_refused_at_once_and_nothing_is_written(home):
     target = home / "kickoff.md"
     out = sk(home, "render", "kickoff", "--client", "Harbor Dental", "-o", str(target))
     assert out.returncode == 1
-    assert one_line(out) == (f"scopekeeper: error: {fifo}: not used: it is a named pipe "
+    assert one_line(out) == (f"scopekeeper: error: {fifo}: refused: it is a named pipe "
                              f"(FIFO), not a regular file{HINT}")
     assert not target.exists()
     listing = sk(home, "templates")
     assert listing.returncode == 0
-    assert f"kickoff               Kickoff agreement / scope of work   refused: {fifo}: not " \
-           "used: it is a named pipe (FIFO), not a regular file" in listing.stdout.splitlines()
+    assert f"kickoff               Kickoff agreement / scope of work   refused: {fifo}: it " \
+           "is a named pipe (FIFO), not a regular file" in listing.stdout.splitlines()
     builtin = sk(home, "render", "kickoff", "--client", "Harbor Dental", "--builtin")
     assert builtin.returncode == 0 and builtin.stdout.startswith("# Scope of work")
 
@@ -214,7 +214,7 @@ def test_a_template_the_person_may_not_read_is_one_line(stranger_home):
         os.chmod(path, 0o000)
     out = as_stranger(stranger_home, "render", "kickoff", "--client", "Harbor Dental")
     assert out.returncode == 1
-    assert one_line(out) == (f"scopekeeper: error: {path}: cannot read it (permission "
+    assert one_line(out) == (f"scopekeeper: error: {path}: refused: cannot read it (permission "
                              f"denied); ask its owner to make it readable to you{HINT}")
     listing = as_stranger(stranger_home, "templates")
     assert listing.returncode == 0 and "refused:" in listing.stdout

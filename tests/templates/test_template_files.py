@@ -71,7 +71,7 @@ def test_a_named_pipe_is_refused_not_waited_on(folder):
         listed = bounded(lambda: available(folder))["kickoff"]
         assert "named pipe (FIFO)" in listed.problem
         assert refusal(find("kickoff", folder)) == \
-            f"{fifo}: not used: it is a named pipe (FIFO), not a regular file"
+            f"{fifo}: refused: it is a named pipe (FIFO), not a regular file"
 
 
 def test_the_worker_checks_the_file_it_opens_not_the_listing(folder):
@@ -80,7 +80,7 @@ def test_the_worker_checks_the_file_it_opens_not_the_listing(folder):
     os.mkfifo(fifo)
     with unblocked(fifo):
         message = refusal(Template(name="kickoff", path=fifo, builtin=False))
-    assert message == f"{fifo}: not used: it is a named pipe (FIFO), not a regular file"
+    assert message == f"{fifo}: refused: it is a named pipe (FIFO), not a regular file"
 
 
 def test_a_link_to_a_private_file_outside_the_directory_is_not_rendered(folder, tmp_path):
@@ -90,7 +90,7 @@ def test_a_link_to_a_private_file_outside_the_directory_is_not_rendered(folder, 
     link = folder / f"kickoff{SUFFIX}"
     link.symlink_to(secret)
     message = refusal(find("kickoff", folder))
-    assert message == f"{link}: not used: a symbolic link to a file outside the templates " \
+    assert message == f"{link}: refused: a symbolic link to a file outside the templates " \
                       "directory"
     assert "rates" not in message
     # nor when the listing was fooled (the link made after it looked)
@@ -134,15 +134,15 @@ def _hostile(kind: str, path: Path) -> None:
 
 
 HOSTILE = {
-    "directory": "not used: it is a directory, not a template file",
-    "dangling link": "not used: a symbolic link to a file that does not exist",
-    "link loop": "not used: a symbolic link that loops",
-    "empty": "not used: it is empty",
-    "blank": "not used: it is empty",
+    "directory": "it is a directory, not a template file",
+    "dangling link": "a symbolic link to a file that does not exist",
+    "link loop": "a symbolic link that loops",
+    "empty": "it is empty",
+    "blank": "it is empty",
     "not UTF-8": "cannot read it: not UTF-8 text",
-    "over the cap": "not used: larger than 80,000 bytes (a template has at most 20,000 "
+    "over the cap": "larger than 80,000 bytes (a template has at most 20,000 "
                     "characters)",
-    "huge": "not used: larger than 80,000 bytes (a template has at most 20,000 characters)",
+    "huge": "larger than 80,000 bytes (a template has at most 20,000 characters)",
 }
 
 
@@ -151,7 +151,7 @@ def test_each_unusable_file_is_one_line_naming_file_and_reason(folder, kind):
     path = folder / f"kickoff{SUFFIX}"
     _hostile(kind, path)
     message = refusal(find("kickoff", folder))
-    assert message == f"{path}: {HOSTILE[kind]}"
+    assert message == f"{path}: refused: {HOSTILE[kind]}"
     if kind not in ("not UTF-8", "blank"):  # known only by reading it: a listing cannot tell
         assert available(folder)["kickoff"].problem == HOSTILE[kind]
 
