@@ -54,8 +54,11 @@ def unblocked(fifo: Path) -> Iterator[None]:
 
 def bounded(call: Callable[[], Any]) -> Any:
     """``call()`` in a thread, failing (not hanging the suite) if it never returns."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    try:
         return pool.submit(call).result(timeout=HANG)
+    finally:
+        pool.shutdown(wait=False)  # a call still hanging is ended by its test's clean-up
 
 
 def refusal(template: Template) -> str:
