@@ -437,7 +437,18 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def _templates_dir(args: argparse.Namespace) -> Path | None:
-    return _config(args).templates
+    """The agency's templates directory: one set in a configuration file must be readable
+    (else a clear error, not a silent fall-back); the default place need not exist."""
+    cfg = _config(args)
+    if cfg.templates is None or "templates.dir" in cfg.sources:
+        return cfg.templates
+    try:
+        cfg.templates.lstat()
+    except FileNotFoundError:
+        return None  # no templates of the agency's own (an unreadable one is said so)
+    except OSError:
+        pass
+    return cfg.templates
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -457,12 +468,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     client = _client(ws, args.client)
     sender = ws.sender(_config(args).agency_name)
+    from storage.templates import TemplateError
+
     try:
-        doc = ws.document(args.template, client, sender, templates=_templates_dir(args),
+        doc = ws.document(args.template, client, sender,
+                          templates=None if args.builtin else _templates_dir(args),
                           builtin_only=args.builtin, request_id=args.change_request,
                           call_id=args.call, month=month)
     except DocumentError as e:
         raise UsageError(str(e)) from None
+    except TemplateError as e:
+        if args.builtin:
+            raise
+        raise TemplateError(f"{e} (--builtin uses the built-in template)") from None
     if out is None:
         _stdout_not_onto_the_store(args)
         document(doc.text)
@@ -478,19 +496,22 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from tracker.documents import DOCUMENTS
 
     mine = _templates_dir(args)
-    found = available(mine)
+    found = available(mine)  # a templates directory that cannot be read: one line, exit 1
     width = max(map(cell_width, DOCUMENTS))
     for name, doc in DOCUMENTS.items():
         t = found.get(name)
         where = "missing" if t is None else "built-in" if t.builtin else (
-            f"overridden by {clean_line(str(t.path))}")
-        say(f"{name:<{width}}  {doc.title:<34}  {where}")  # names of our own: ASCII
+            f"refused: {t.path}: {t.problem}" if t.problem else f"overridden by {t.path}")
+        say(f"{name:<{width}}  {doc.title:<34}  {clean_line(where)}")  # names: ASCII
     extra = sorted(set(found) - set(DOCUMENTS))
     for name in extra:
+        t = found[name]
         say(f"{pad(clean_line(name), width)}  {'(not a known document; unused)':<34}  "
-            f"{clean_line(str(found[name].path))}")
+            f"{clean_line(str(t.path))}{clean_line(': ' + t.problem) if t.problem else ''}")
+    where = clean_line(str(mine if mine is not None else _config(args).templates))
     say(f"\nbuilt-in templates: {builtin_dir()}\nthe agency's templates "
-        f"(same file names override them): {clean_line(str(mine))}")
+        f"(same file names override them): {where}"
+        f"{'' if mine is not None else ' (does not exist: none yet)'}")
     return 0
 
 
@@ -858,7 +879,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from storage.paths import drafts_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
-               templates=cfg.templates, agency_name=cfg.agency_name,
+               templates=_templates_dir(args), agency_name=cfg.agency_name,
                drafts=drafts_dir(host.places), data_file=str(cfg.data_path),
                editor=host.editor, home=host.home, now=host.now)
 

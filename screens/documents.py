@@ -29,7 +29,7 @@ from tracker.text import clean_line
 
 if TYPE_CHECKING:
     from screens.app import ScopekeeperApp
-    from storage.templates import Rendered
+    from storage.templates import Rendered, RenderJob
 
 
 class DocumentMenu(ModalScreen[str | None]):
@@ -50,6 +50,32 @@ class DocumentMenu(ModalScreen[str | None]):
                                        (clean_line(self.client_name), "bold")))
             yield OptionList(*[Option(Text(f"{n + 1}  {d.title}"), id=d.name)
                                for n, d in enumerate(DOCUMENTS.values())], id="document-list")
+
+    def on_mount(self) -> None:
+        self._look_at_templates()
+
+    @work(thread=True, exclusive=True, group="document-menu")
+    def _look_at_templates(self) -> None:
+        """The agency's templates that would be refused, and why (nothing is opened)."""
+        from storage.templates import TemplateError, available
+
+        try:
+            found = available(agency_app(self.app).templates)
+        except TemplateError:
+            return  # the document screen says what is wrong with the directory
+        refused = {name: t.problem for name, t in found.items() if t.problem}
+        if refused:
+            self.app.call_from_thread(self._mark_refused, refused)
+
+    def _mark_refused(self, refused: dict[str, str]) -> None:
+        if not self.is_attached:
+            return
+        menu = self.query_one("#document-list", OptionList)
+        for n, (name, doc) in enumerate(DOCUMENTS.items()):
+            if name in refused:
+                menu.replace_option_prompt(name, Text.assemble(
+                    f"{n + 1}  {doc.title}\n", (f"   agency's template refused: "
+                                                f"{clean_line(refused[name])}", "dim")))
 
     def on_key(self, event: Any) -> None:
         if event.character and event.character.isdigit():
@@ -90,6 +116,7 @@ class DocumentScreen(Screen[None]):
         self.call_id = call_id
         self.month = month
         self.rendered: Rendered | None = None
+        self.render_job: RenderJob | None = None  # the rendering under way, if any
         self.text = ""
         self.failed = False
         self.edited = False
@@ -103,15 +130,33 @@ class DocumentScreen(Screen[None]):
         yield Header()
         yield Static(Text(self.doc.title, style="bold"), id="document-title")
         with VerticalScroll(id="document-scroll"):
-            yield Static(Text("Writing…", style="italic"), id="document-body")
+            yield Static(id="document-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.doc.title
-        self._produce(builtin_only=False)
+        self._start(builtin_only=False)
+
+    def on_unmount(self) -> None:
+        """Going back or quitting never waits for a template: its worker is killed."""
+        if self.render_job is not None:
+            self.render_job.cancel()
+
+    def _start(self, builtin_only: bool) -> None:
+        from storage.templates import RenderJob
+
+        if self.render_job is not None:
+            self.render_job.cancel()
+        self.render_job = job = RenderJob()
+        self.query_one("#document-body", Static).update(Text.assemble(
+            ("Writing…", "italic"),
+            f"  ({key_label(self.app, 'document.back')} cancels)"))
+        self._produce(builtin_only, job)
 
     @work(thread=True, exclusive=True, group="document")
-    def _produce(self, builtin_only: bool) -> None:
+    def _produce(self, builtin_only: bool, job: RenderJob) -> None:
+        from storage.templates import TemplateDirError, TemplateError
+
         app = self.sk_app
         ws = app.workspace
         try:
@@ -119,13 +164,20 @@ class DocumentScreen(Screen[None]):
             done = ws.document(self.doc.name, client, ws.sender(app.agency_name),
                                templates=app.templates, builtin_only=builtin_only,
                                request_id=self.request_id, call_id=self.call_id,
-                               month=self.month)
+                               month=self.month, job=job)
         except (StorageError, DocumentError) as e:
-            app.call_from_thread(self._failed, str(e))
+            if not job.cancelled:
+                app.call_from_thread(self._failed, job, str(e),
+                                     isinstance(e, TemplateError) and not builtin_only,
+                                     isinstance(e, TemplateDirError))
             return
-        app.call_from_thread(self._show, done)
+        if not job.cancelled:
+            app.call_from_thread(self._show, job, done)
 
-    def _show(self, done: Rendered) -> None:
+    def _show(self, job: RenderJob, done: Rendered) -> None:
+        if job is not self.render_job or job.cancelled:
+            return  # cancelled, or another rendering was started
+        self.render_job = None
         self.rendered, self.text, self.failed, self.edited = done, done.text, False, False
         source = "built-in template" if done.template.builtin else str(done.template.path)
         self.query_one("#document-title", Static).update(Text.assemble(
@@ -133,12 +185,20 @@ class DocumentScreen(Screen[None]):
         self.query_one("#document-body", Static).update(Text(self.text))
         self.refresh_bindings()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, job: RenderJob, message: str, template: bool, folder: bool) -> None:
+        """``template``: the agency's template is at fault (the built-in one may do);
+        ``folder``: their templates directory cannot be read (also said in a notification)."""
+        if job is not self.render_job or job.cancelled:
+            return
+        self.render_job = None
         self.failed = True
-        body = Text(message, style="bold red")
-        if "templates" in message or ".md.j2" in message:
+        body = Text(clean_line(message), style="bold red")
+        if template:
             body.append(f"\n\nPress {key_label(self.app, 'document.builtin')} to use the "
                         "built-in template instead.", style="")
+        if folder:
+            tell(self.app, message, title="The agency's templates", severity="error",
+                 timeout=15)
         self.query_one("#document-body", Static).update(body)
         self.refresh_bindings()
 
@@ -159,8 +219,7 @@ class DocumentScreen(Screen[None]):
             scroll.scroll_up()
 
     def action_builtin(self) -> None:
-        self.query_one("#document-body", Static).update(Text("Writing…", style="italic"))
-        self._produce(builtin_only=True)
+        self._start(builtin_only=True)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)

@@ -1,8 +1,10 @@
 """Rendering one template in Jinja2's immutable sandbox; run as a process for user templates.
 
-``python -m storage.render_worker`` reads ``{"source", "filename", "context", "limits"}`` as
-JSON on stdin, limits its own CPU time and memory, and writes ``{"text"}`` or ``{"error"}``
-as JSON on stdout. The parent (``storage.templates``) adds the wall-clock limit.
+``python -m storage.render_worker`` reads ``{"path", "folder", "context", "limits"}`` as JSON
+on stdin, limits its own CPU time and memory, then reads the template file (regular files
+in the templates directory only, size capped: ``storage.template_files``), renders it and
+writes ``{"text"}`` or ``{"error"}`` as JSON on stdout. The parent (``storage.templates``)
+adds the wall-clock limit, and kills it when the person cancels or quits.
 """
 
 from __future__ import annotations
@@ -101,15 +103,26 @@ def _limit(cpu: int, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
+def _render_file(path: str, folder: str, context: dict[str, Any],
+                 max_output: int) -> dict[str, str]:
+    from storage.template_files import Refused, read_template
+
+    try:
+        source = read_template(path, folder)
+    except Refused as e:
+        return {"error": f"{path}: refused: {e}"}
+    return render_source(source, path, context, max_output)
+
+
 def main() -> None:
     job = json.loads(sys.stdin.read())
     limits = job["limits"]
     _limit(int(limits["cpu"]), int(limits["memory"]))
     try:
-        result = render_source(job["source"], job["filename"], job["context"],
-                               int(limits["output"]))
+        result = _render_file(job["path"], job["folder"], job["context"],
+                              int(limits["output"]))
     except MemoryError:
-        result = {"error": f"{job['filename']}: it used more than "
+        result = {"error": f"{job['path']}: it used more than "
                            f"{int(limits['memory']) >> 20} MB"}
     sys.stdout.write(json.dumps(result))
 

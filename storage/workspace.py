@@ -48,7 +48,7 @@ from tracker.validation import ValidationError
 from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:  # documents and the demo are imported by the commands that use them
-    from storage.templates import Rendered
+    from storage.templates import Rendered, RenderJob
     from tracker.documents import Sender
 
 R = TypeVar("R")
@@ -177,16 +177,17 @@ class Workspace:
     def document(self, name: str, client: Client, sender: Sender, *,
                  templates: Path | None = None, builtin_only: bool = False,
                  request_id: str | None = None, call_id: str | None = None,
-                 month: date | None = None) -> Rendered:
+                 month: date | None = None, job: RenderJob | None = None) -> Rendered:
         """Document ``name`` for ``client``, rendered from its template (the user's
-        override in ``templates`` unless ``builtin_only``)."""
+        override in ``templates`` unless ``builtin_only``); ``job`` lets another thread
+        cancel the rendering."""
         from storage.templates import find, render
         from tracker.documents import build
 
         template = find(name, templates, builtin_only=builtin_only)
         model = build(name, self.store.load_agency(), client, self.clock(), sender,
                       request_id=request_id, call_id=call_id, month=month)
-        return render(template, model)
+        return render(template, model, job)
 
     def find_client(self, text: str) -> Client:
         return resolve_client(self.store.clients.all(), text)

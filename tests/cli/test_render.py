@@ -19,7 +19,7 @@ DOCS = ("kickoff", "call_summary", "change_order", "stay_focused", "monthly_repo
 def home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
     demo_file(home / "agency.json")
-    (home / "cfg").mkdir()
+    (home / "cfg" / "templates").mkdir(parents=True)  # configured: it must exist
     (home / "cfg" / "config.toml").write_text(
         '[agency]\nname = "Northlight Digital"\n\n[templates]\ndir = "templates"\n',
         encoding="utf-8")
@@ -80,7 +80,6 @@ def test_output_file_is_never_silently_replaced(home, tmp_path):
 
 def test_templates_lists_overrides_and_a_broken_override_names_file_and_line(home):
     folder = home / "cfg" / "templates"
-    folder.mkdir(exist_ok=True)
     broken = folder / "kickoff.md.j2"
     broken.write_text("# {{ client.name }}\n{{ client.nmae }}\n", encoding="utf-8")
     listing = sk(home, "templates").stdout
