@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -170,6 +171,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         # priority: the Notes box (a TextArea) binds ctrl+e itself (end of line) and, having
         # the focus, would otherwise take it first; switched off in forms without a note
         Binding("ctrl+e", "editor", "Edit in $EDITOR", id="form.editor", priority=True),
+        # priority: Enter in a field moves on at once, before the keys typed after it are
+        # handed out (a burst); the Input's own Enter would move only once it had its turn
+        Binding("enter", "next_field", show=False, priority=True),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], today: date,
@@ -226,11 +230,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if f.kind == "note":
             return TextArea(clean_text(f.value), id=wid, soft_wrap=True,
                             show_line_numbers=False, classes="form-note", compact=True)
-        return Input(clean_line(f.value), id=wid, placeholder=_placeholder(f), compact=True)
+        # a field filled in is typed on at its end, not replaced by the first key
+        return Input(clean_line(f.value), id=wid, placeholder=_placeholder(f), compact=True,
+                     select_on_focus=False)
 
     def on_mount(self) -> None:
         fields = self.query("Input, Select, TextArea, Checkbox")
-        (fields.first() if fields else self.query_one("#form-submit")).focus()
+        # now, not queued: the first key typed as the form opens goes to its first field
+        self.set_focus(fields.first() if fields else self.query_one("#form-submit"))
         self._initial = self.raw_values()
         self._restore_draft()
         for area in self.query(TextArea):  # typing goes after any text already there
@@ -275,8 +282,21 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         """The app is being closed under the person (hang-up): keep what they typed."""
         place = self._draft_place()
         if place and self.dirty():
-            values = {k: v for k, v in self.raw_values().items() if isinstance(v, str | bool)}
-            drafts.save(*place, self.form_title, values, now)
+            values = {f.name: self._kept(f) for f in self.fields}
+            drafts.save(*place, self.form_title,
+                        {k: v for k, v in values.items() if isinstance(v, str | bool)}, now)
+
+    def _kept(self, f: Field) -> Any:
+        """What a draft keeps of ``f``: as typed, but a date as the day it meant ("today"
+        typed on the 23rd is the 23rd when the draft comes back on the 26th)."""
+        raw = self.raw(f)
+        if f.kind == "date" and isinstance(raw, str):
+            try:
+                day, _ = parse(f, raw, self.today)
+            except FieldError:
+                return raw  # not a day yet: kept as typed, to be corrected
+            return day.isoformat() if isinstance(day, date) else raw
+        return raw
 
     def _forget_draft(self) -> None:
         place = self._draft_place()
@@ -344,10 +364,22 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = [w for w in self.query("#form-fields > *") if w.can_focus]
-        if self.enter_submits or event.input is inputs[-1]:
+        if self._enter_submits(event.input, inputs):
             self.action_submit()
         else:
             self.focus_next()
+
+    def _enter_submits(self, field: Input, inputs: list[Widget]) -> bool:
+        return self.enter_submits or field is inputs[-1]
+
+    def action_next_field(self) -> None:
+        """Enter in a field that is not the last: the next field, at once."""
+        field = self.focused
+        inputs = [w for w in self.query("#form-fields > *") if w.can_focus]
+        if not isinstance(field, Input) or field not in inputs \
+                or self._enter_submits(field, inputs):
+            raise SkipAction  # the widget's own Enter: submit, toggle, press, open
+        self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "form-submit":
