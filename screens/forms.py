@@ -173,7 +173,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+e", "editor", "Edit in $EDITOR", id="form.editor", priority=True),
         # priority: Enter in a field moves on at once, before the keys typed after it are
         # handed out (a burst); the Input's own Enter would move only once it had its turn
-        Binding("enter", "next_field", show=False, priority=True),
+        Binding("enter", "next_field", "Next field", show=False, priority=True,
+                id="form.next"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], today: date,
@@ -237,7 +238,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         fields = self.query("Input, Select, TextArea, Checkbox")
         # now, not queued: the first key typed as the form opens goes to its first field
-        self.set_focus(fields.first() if fields else self.query_one("#form-submit"))
+        self.set_focus(fields.first() if fields else self.query_one("#form-submit"),
+                       scroll_visible=False)  # it is at the top: no scrolling before layout
         self._initial = self.raw_values()
         self._restore_draft()
         for area in self.query(TextArea):  # typing goes after any text already there
