@@ -11,7 +11,6 @@ what was saved."""
 from __future__ import annotations
 
 import os
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -190,9 +189,9 @@ def test_every_field_of_every_form_keeps_its_text_when_focused():
 async def test_a_draft_with_today_comes_back_another_day_as_the_day_it_was_typed(db, tmp_path):
     from datetime import timedelta
 
+    from screens.app import ScopekeeperApp
     from storage.workspace import Workspace
     from tests.factories import TODAY
-    from screens.app import ScopekeeperApp
 
     folder = tmp_path / "drafts"
 
