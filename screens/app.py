@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
+from screens.lifecycle import ClosesCleanly
 from screens.notices import tell
 from screens.review import ReviewScreen
 from storage.errors import StorageError
@@ -34,7 +35,7 @@ POLL_SECONDS = 1.0
 FIRST_FRAME_SECONDS = 0.15
 
 
-class ScopekeeperApp(App[None]):
+class ScopekeeperApp(ClosesCleanly, App[None]):
     TITLE = "scopekeeper"
     # the home screen's rules are read with the app's: a screen's own CSS_PATH is read when
     # it is first shown, and re-applies every rule to every widget (~10 ms)
