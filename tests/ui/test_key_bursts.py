@@ -223,7 +223,7 @@ async def test_keys_as_the_unsaved_drafts_notice_appears_do_not_crash(tmp_path, 
     folder = tmp_path / "drafts"
     drafts.save(folder, str(db), "New client", {"name": "Half-typed"},
                 datetime(2026, 11, 22, 18, 0, tzinfo=UTC))
-    for delay in (0.0, 0.12, 0.2):
+    for delay in (0.0, 0.15):
         ws = Workspace(db, user="tester", clock=lambda: TODAY, lazy=True)
         app = ScopekeeperApp(lambda ws=ws: ws, snapshot=ws.cached_snapshot(),
                              drafts=folder, data_file=str(db))
