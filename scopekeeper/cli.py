@@ -876,12 +876,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
-    from storage.paths import drafts_dir
+    from storage.paths import drafts_dir, state_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
                templates=_templates_dir(args), agency_name=cfg.agency_name,
                drafts=drafts_dir(host.places), data_file=str(cfg.data_path),
-               editor=host.editor, home=host.home, now=host.now)
+               editor=host.editor, home=host.home, now=host.now,
+               crashes=state_dir(host.places))
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -942,7 +943,29 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    """Run one command; ``environ`` replaces the process environment (for tests)."""
+    """Run one command; ``environ`` replaces the process environment (for tests). A bug
+    (an exception nobody expected) is one line and a private report, never a traceback."""
+    try:
+        return _command(argv, environ)
+    except Exception as e:
+        return _crashed(e, environ)
+
+
+def _crashed(error: Exception, environ: Mapping[str, str] | None) -> int:
+    from storage.crash_log import report
+    from storage.paths import state_dir
+
+    try:
+        host = read_host(environ)
+        line = report(error, state_dir(host.places), host.now().astimezone(), "a command")
+    except Exception:  # the environment itself is what failed: nowhere to write
+        line = report(error, None, None, "a command")
+    with contextlib.suppress(OSError, ValueError):
+        note(line)
+    return 1
+
+
+def _command(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.host = read_host(environ)

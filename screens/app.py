@@ -18,7 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
+from screens.crash import ReportsCrashes
 from screens.key_order import KeysInOrder
+from screens.lifecycle import ClosesCleanly
 from screens.notices import tell
 from screens.review import ReviewScreen
 from storage.errors import StorageError
@@ -35,7 +37,9 @@ POLL_SECONDS = 1.0
 FIRST_FRAME_SECONDS = 0.15
 
 
-class ScopekeeperApp(KeysInOrder, App[None]):
+# Keys are held in order (KeysInOrder) before the closing app drops them (ClosesCleanly):
+# a key handed out late still meets the check.
+class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
     TITLE = "scopekeeper"
     # the home screen's rules are read with the app's: a screen's own CSS_PATH is read when
     # it is first shown, and re-applies every rule to every widget (~10 ms)
@@ -61,11 +65,13 @@ class ScopekeeperApp(KeysInOrder, App[None]):
                  snapshot: Snapshot | None = None, *, templates: Path | None = None,
                  agency_name: str = "", drafts: Path | None = None,
                  data_file: str = "", editor: str = "vi", home: Path | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None,
+                 crashes: Path | None = None) -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
         ``snapshot``, the storage engine is then imported and opened after the first frame.
         ``editor`` edits notes, ``home`` is where documents are saved by default (else the
-        working directory), ``now`` the clock of drafts (else the workspace's)."""
+        working directory), ``now`` the clock of drafts (else the workspace's) and of crash
+        reports, written under ``crashes`` (see :mod:`screens.crash`)."""
         super().__init__()
         self._open = workspace if callable(workspace) else None
         self._workspace: Workspace | None = None if callable(workspace) else workspace
@@ -81,6 +87,7 @@ class ScopekeeperApp(KeysInOrder, App[None]):
         self.editor = editor
         self.home = home
         self._now = now
+        self.crashes, self.crash_clock = crashes, now
 
     @property
     def workspace(self) -> Workspace:
@@ -297,10 +304,10 @@ def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str
         mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
         agency_name: str = "", drafts: Path | None = None, data_file: str = "",
         editor: str = "vi", home: Path | None = None,
-        now: Callable[[], datetime] | None = None) -> int:
+        now: Callable[[], datetime] | None = None, crashes: Path | None = None) -> int:
     app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
                          agency_name=agency_name, drafts=drafts, data_file=data_file,
-                         editor=editor, home=home, now=now)
+                         editor=editor, home=home, now=now, crashes=crashes)
     app.run(mouse=mouse)
     if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
         quiet = os.open(os.devnull, os.O_WRONLY)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.screen import Screen
 
+from screens.lifecycle import Shown, while_shown
 from storage.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -21,8 +22,9 @@ def agency_app(app: object) -> ScopekeeperApp:
     return app
 
 
-class AgencyScreen(Screen[None]):
-    """A screen drawn from a :class:`Snapshot`; redrawn when the app loads a newer one."""
+class AgencyScreen(Shown, Screen[None]):
+    """A screen drawn from a :class:`Snapshot`; redrawn when the app loads a newer one (only
+    while it is shown: see :mod:`screens.lifecycle`)."""
 
     shown: Snapshot | None = None
 
@@ -44,6 +46,7 @@ class AgencyScreen(Screen[None]):
         if self.shown is not None and self.app.size.width != self._width:
             self.redraw()
 
+    @while_shown
     def redraw(self) -> None:
         snap = self.sk_app.snapshot
         self.shown = snap

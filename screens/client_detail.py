@@ -40,6 +40,7 @@ from screens.entries import (
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.keys import key_label
+from screens.lifecycle import while_shown
 from screens.notices import tell
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
@@ -264,6 +265,7 @@ class ClientScreen(AgencyScreen):
         self._drawn: set[str] = set()
         self._draw(self.tab)
 
+    @while_shown
     def _draw(self, tab: str) -> None:
         """Fill one tab; the others are filled when first shown."""
         self._tabbar()
@@ -306,8 +308,7 @@ class ClientScreen(AgencyScreen):
         try:
             trail = self.sk_app.workspace.store.db.history(client_id)
         except StorageError as e:
-            self.app.call_from_thread(self.query_one("#history-note", Static).update,
-                                      Text(str(e), style="bold red"))
+            self.app.call_from_thread(self._history_failed, str(e))
             return
         rows = []
         for entry in reversed(trail):  # newest first
@@ -316,6 +317,11 @@ class ClientScreen(AgencyScreen):
                 cell(_local(entry.at)), cell(entry.by), cell(what), cell(details))))
         self.app.call_from_thread(self._show_history, rows, width, len(trail))
 
+    @while_shown
+    def _history_failed(self, message: str) -> None:
+        self.query_one("#history-note", Static).update(Text(message, style="bold red"))
+
+    @while_shown
     def _show_history(self, rows: list[Any], width: int, total: int) -> None:
         self.query_one("#history-table", KeyTable).sync(HISTORY_COLS, width, rows)
         self.query_one("#history-note", Static).update(Text(
@@ -413,6 +419,7 @@ class ClientScreen(AgencyScreen):
         box.update(Text.assemble(("Evidence: ", "bold"), clean_line(s.evidence), "\n",
                                  ("Response: ", "bold"), clean_line(s.response)))
 
+    @while_shown
     def _focus_tab(self) -> None:
         table = {"scope": "#scope-table", "requests": "#requests-table",
                  "timeline": "#timeline-table", "cadence": "#cadence-table",

@@ -15,6 +15,7 @@ from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
 from screens.editors import archive_client, edit_client
 from screens.keybar import KeyBar
+from screens.lifecycle import while_shown
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.cadence import Cadence
@@ -172,6 +173,7 @@ class ClientsScreen(AgencyScreen):
     def on_input_submitted(self, _: Input.Submitted) -> None:
         self.query_one("#clients-table", KeyTable).focus()
 
+    @while_shown
     def key_escape(self) -> None:
         box = self.query_one("#clients-filter", Input)
         if box.has_focus or box.value:

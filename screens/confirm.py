@@ -12,10 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from screens.keys import key_label
+from screens.lifecycle import Shown
 from tracker.text import clean_line
 
 
-class DiscardScreen(ModalScreen[bool]):
+class DiscardScreen(Shown, ModalScreen[bool]):
     """``True``: throw the typing away; ``False``: back to the form."""
 
     CSS_PATH = "confirm.tcss"

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from screens.keys import key_label
+from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from tracker.labels import label, show
 from tracker.text import clean_line
@@ -37,7 +38,7 @@ def when(stamp: str, today: object = None) -> str:
     return f"{at:%H:%M}" if at.date() == today else f"{at:%-d %b %H:%M}"
 
 
-class ConflictScreen(ModalScreen[frozenset[str] | None]):
+class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
     """Dismisses with the paths where the person keeps their own value (the others keep
     theirs), once every clashing field has a choice."""
 
@@ -87,6 +88,7 @@ class ConflictScreen(ModalScreen[frozenset[str] | None]):
                 yield Button(f"{key_label(self.app, 'conflict.save')}  Save", id="save",
                              variant="primary", disabled=True)
 
+    @while_shown
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Field", key="field")

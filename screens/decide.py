@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from screens.editors import fee_kind_field
 from screens.forms import Field, FormScreen
 from screens.keys import key_label
+from screens.lifecycle import Shown
 from screens.notices import tell
 from tracker.dates import Sense
 from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
@@ -56,7 +57,7 @@ def summary(client: Client, cr: ChangeRequest, scope: list[ScopeItem],
     return grid
 
 
-class DecideScreen(ModalScreen[Answer | None]):
+class DecideScreen(Shown, ModalScreen[Answer | None]):
     CSS_PATH = "decide.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "answer('expand')", "Expand scope", id="decide.expand"),

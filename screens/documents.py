@@ -20,6 +20,7 @@ from screens.base import agency_app
 from screens.forms import Field, FormScreen, edit_in_editor
 from screens.keybar import KeyBar
 from screens.keys import key_label
+from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage.errors import StorageError
 from storage.paths import expand_user
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from storage.templates import Rendered, RenderJob
 
 
-class DocumentMenu(ModalScreen[str | None]):
+class DocumentMenu(Shown, ModalScreen[str | None]):
     """Which document to write for a client."""
 
     CSS_PATH = "documents.tcss"
@@ -67,9 +68,8 @@ class DocumentMenu(ModalScreen[str | None]):
         if refused:
             self.app.call_from_thread(self._mark_refused, refused)
 
+    @while_shown
     def _mark_refused(self, refused: dict[str, str]) -> None:
-        if not self.is_attached:
-            return
         menu = self.query_one("#document-list", OptionList)
         for n, (name, doc) in enumerate(DOCUMENTS.items()):
             if name in refused:
@@ -91,7 +91,7 @@ class DocumentMenu(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DocumentScreen(Screen[None]):
+class DocumentScreen(Shown, Screen[None]):
     """One document, rendered from its template, ready to send."""
 
     CSS_PATH = "documents.tcss"
@@ -133,6 +133,7 @@ class DocumentScreen(Screen[None]):
             yield Static(id="document-body")
         yield KeyBar()
 
+    @while_shown
     def on_mount(self) -> None:
         self.sub_title = self.doc.title
         self._start(builtin_only=False)
@@ -174,6 +175,7 @@ class DocumentScreen(Screen[None]):
         if not job.cancelled:
             app.call_from_thread(self._show, job, done)
 
+    @while_shown
     def _show(self, job: RenderJob, done: Rendered) -> None:
         if job is not self.render_job or job.cancelled:
             return  # cancelled, or another rendering was started
@@ -185,6 +187,7 @@ class DocumentScreen(Screen[None]):
         self.query_one("#document-body", Static).update(Text(self.text))
         self.refresh_bindings()
 
+    @while_shown
     def _failed(self, job: RenderJob, message: str, template: bool, folder: bool) -> None:
         """``template``: the agency's template is at fault (the built-in one may do);
         ``folder``: their templates directory cannot be read (also said in a notification)."""

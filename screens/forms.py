@@ -28,6 +28,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from screens.base import agency_app
 from screens.keys import key_label
+from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage import drafts
 from storage.errors import StorageError
@@ -161,7 +162,7 @@ class TickBox(Checkbox):
         super().watch_value()
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
     """A modal form; dismisses with ``{name: parsed value}`` or ``None`` when cancelled."""
 
     CSS_PATH = "forms.tcss"
@@ -235,6 +236,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         return Input(clean_line(f.value), id=wid, placeholder=_placeholder(f), compact=True,
                      select_on_focus=False)
 
+    @while_shown
     def on_mount(self) -> None:
         fields = self.query("Input, Select, TextArea, Checkbox")
         # now, not queued: the first key typed as the form opens goes to its first field

@@ -29,6 +29,7 @@ from screens.keys import (
     tabs_of,
     usable_now,
 )
+from screens.lifecycle import Shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ class HelpPanel(VerticalScroll):
     """The list of keys (named like Textual's help panel, which it replaces)."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Shown, ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark", "close", "Close", id="help.close"),

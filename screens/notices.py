@@ -1,4 +1,4 @@
-"""The one way the app tells people something in a toast.
+"""The one way the app tells people something in a toast (and its last words on a crash).
 
 Messages name clients, people, files and errors, any of which may hold what a colleague
 typed or imported: :func:`tell` puts them through the one cleaner (:mod:`tracker.text`) and
@@ -8,8 +8,9 @@ calls ``notify`` with anything but a literal.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
+from rich.text import Text
 from textual.notifications import SeverityLevel
 
 from tracker.text import clean_line, clean_text
@@ -26,3 +27,13 @@ def tell(where: _Notifies, message: str, *, title: str = "",
     control character, escape sequence or bidi override reaches the terminal."""
     where.notify(clean_text(message), title=clean_line(title), severity=severity,
                  timeout=timeout, markup=False)
+
+
+class _Prints(Protocol):
+    def print(self, *objects: Any, soft_wrap: bool | None = None) -> None: ...
+
+
+def last_words(console: _Prints, line: str) -> None:
+    """The one line the app leaves on the terminal as it stops on an error: cleaned, never
+    markup, never cut or wrapped by the console (a file's name in it must survive a copy)."""
+    console.print(Text(clean_line(line)), soft_wrap=True)

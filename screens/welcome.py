@@ -13,12 +13,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.keys import key_label
+from screens.lifecycle import Shown
 from tracker.text import clean_line
 
 Choice = Literal["demo", "empty"]
 
 
-class WelcomeScreen(ModalScreen[Choice]):
+class WelcomeScreen(Shown, ModalScreen[Choice]):
     CSS_PATH = "welcome.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "choose('demo')", "Demo agency", id="welcome.demo"),

@@ -72,3 +72,9 @@ def data_path(db: str | None, places: Places) -> Path:
 def drafts_dir(places: Places) -> Path:
     """Where open forms are kept on a hang-up: ``$XDG_STATE_HOME/scopekeeper/drafts``."""
     return places.xdg("XDG_STATE_HOME", ".local", "state") / "drafts"
+
+
+def state_dir(places: Places) -> Path:
+    """The person's own state: ``$XDG_STATE_HOME/scopekeeper`` or
+    ``~/.local/state/scopekeeper`` (crash reports; drafts live in ``drafts/`` below it)."""
+    return places.xdg("XDG_STATE_HOME", ".local", "state")

@@ -33,3 +33,6 @@ def today():
 def pytest_addoption(parser):
     parser.addoption("--fuzz-examples", type=int, default=40, dest="fuzz_examples",
                      help="command lines tests/cli/test_fuzz.py tries (make fuzz: thousands)")
+    parser.addoption("--burst-pairs", type=int, default=3, dest="burst_pairs",
+                     help="key pairs per screen tests/ui/test_key_bursts.py sends in one "
+                          "burst (0: every pair, several minutes)")
