@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -18,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
+from screens.lifeline import Lifeline, driver_for
 from screens.notices import tell
 from screens.review import ReviewScreen
 from storage.errors import StorageError
@@ -60,7 +60,7 @@ class ScopekeeperApp(App[None]):
                  snapshot: Snapshot | None = None, *, templates: Path | None = None,
                  agency_name: str = "", drafts: Path | None = None,
                  data_file: str = "", editor: str = "vi", home: Path | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, scratch: Path | None = None) -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
         ``snapshot``, the storage engine is then imported and opened after the first frame.
         ``editor`` edits notes, ``home`` is where documents are saved by default (else the
@@ -80,6 +80,10 @@ class ScopekeeperApp(App[None]):
         self.editor = editor
         self.home = home
         self._now = now
+        self.scratch = scratch  # a private folder for the editor's file (None: a new one)
+        self.lifeline = Lifeline(self.hang_up)  # the process ends once the terminal is lost
+        self.last_form: Any = None  # the form whose save is being attempted
+        self._unsettled: Any = None  # that form, while its save waits in the conflict dialog
 
     @property
     def workspace(self) -> Workspace:
@@ -117,25 +121,39 @@ class ScopekeeperApp(App[None]):
 
     # ------------------------------------------------------------ hang-up and drafts
 
+    def get_driver_class(self) -> Any:
+        return driver_for(super().get_driver_class())
+
     def _catch_hang_up(self) -> None:
-        """A dropped SSH connection sends SIGHUP, which would kill the app on the spot:
-        exit cleanly instead, keeping any open form as a draft (SIGTERM likewise)."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.hang_up)
+        """A dropped SSH connection (SIGHUP, or end-of-file on the terminal) or SIGTERM:
+        exit cleanly, keeping any open form as a draft, and end within seconds whatever
+        happens (screens/lifeline.py)."""
+        if not self.is_headless:
+            self.lifeline.install(asyncio.get_running_loop())
+
+    def terminal_lost(self) -> None:
+        """Called by the driver, from its thread, when the terminal hangs up."""
+        self.lifeline.lose()
 
     def hang_up(self) -> None:
+        """Keep every open form (and one waiting in the conflict dialog) as a draft, then
+        exit. Nothing here may stop the exit: the terminal is gone."""
+        from screens.conflict import ConflictScreen
         from screens.forms import FormScreen
 
-        clock = self._now or self.workspace.store.db.settings.now
-        now = clock().astimezone()  # the draft's time as the person reads it
-        for screen in self.screen_stack:
-            if isinstance(screen, FormScreen):
-                with contextlib.suppress(StorageError, OSError):
-                    screen.keep_draft(now)
-        self.hung_up = True
-        self.exit(return_code=0)
+        try:
+            clock = self._now or self.workspace.store.db.settings.now
+            now = clock().astimezone()  # the draft's time as the person reads it
+            forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
+            if self._unsettled is not None and any(
+                    isinstance(s, ConflictScreen) for s in self.screen_stack):
+                forms.append(self._unsettled)
+            for form in forms:
+                with contextlib.suppress(Exception):  # one form's trouble must not keep the others
+                    form.keep_draft(now)
+        finally:
+            self.hung_up = True
+            self.exit(return_code=0)
 
     def _offer_drafts(self) -> None:
         if self.drafts is None:
@@ -209,9 +227,11 @@ class ScopekeeperApp(App[None]):
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 
+        form, self.last_form = self.last_form, None  # kept as a draft if the save clashes
         try:
             result = action()
         except Unmerged as e:
+            self._unsettled = form
             self._choose(e)
             return None
         except Conflict as e:
@@ -231,10 +251,12 @@ class ScopekeeperApp(App[None]):
         from screens.conflict import ConflictScreen
 
         def chosen(keep: frozenset[str] | None) -> None:
+            form, self._unsettled = self._unsettled, None
             if keep is None:
                 tell(self, "Your change was not saved; the screen shows the latest data.")
                 self.action_reload()
                 return
+            self.last_form = form  # kept again should it clash once more
             self.attempt(lambda: self.act.settle(clash, keep), "Saved, with your choices.")
 
         snap = self.snapshot
@@ -296,10 +318,10 @@ def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str
         mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
         agency_name: str = "", drafts: Path | None = None, data_file: str = "",
         editor: str = "vi", home: Path | None = None,
-        now: Callable[[], datetime] | None = None) -> int:
+        now: Callable[[], datetime] | None = None, scratch: Path | None = None) -> int:
     app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
                          agency_name=agency_name, drafts=drafts, data_file=data_file,
-                         editor=editor, home=home, now=now)
+                         editor=editor, home=home, now=now, scratch=scratch)
     app.run(mouse=mouse)
     if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
         quiet = os.open(os.devnull, os.O_WRONLY)

@@ -272,11 +272,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             w.value = value
 
     def keep_draft(self, now: datetime) -> None:
-        """The app is being closed under the person (hang-up): keep what they typed."""
-        place = self._draft_place()
-        if place and self.dirty():
-            values = {k: v for k, v in self.raw_values().items() if isinstance(v, str | bool)}
-            drafts.save(*place, self.form_title, values, now)
+        """The app is being closed under the person (hang-up): keep what they typed (what
+        they sent, once the form is closed and its save waits in the conflict dialog)."""
+        sent: tuple[tuple[Path, str] | None, dict[str, Any]] | None = getattr(self, "_sent", None)
+        place, typed = sent or (self._draft_place(), self.raw_values())
+        if place and typed != getattr(self, "_initial", {}):
+            values = {k: v for k, v in typed.items() if isinstance(v, str | bool)}
+            drafts.save(place[0], place[1], self.form_title, values, now)
 
     def _forget_draft(self) -> None:
         place = self._draft_place()
@@ -376,6 +378,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             return
         self._forget_draft()
         self._submitted = True
+        self._sent = (self._draft_place(), self.raw_values())  # a draft again if the save clashes
+        with contextlib.suppress(AttributeError):
+            self.app.last_form = self  # type: ignore[attr-defined]
         self.dismiss(values)
 
     def action_cancel(self) -> None:
@@ -417,18 +422,32 @@ def _placeholder(f: Field) -> str:
 
 def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
     """Open ``text`` in ``editor`` (the composition root's $VISUAL, else $EDITOR, else vi);
-    None if the editor failed."""
-    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
-                                     encoding="utf-8") as f:
+    None if the editor failed. The file is private to the person (see :func:`_scratch`);
+    if the terminal is lost meanwhile, what the editor had saved is kept."""
+    try:
+        fd, name_ = tempfile.mkstemp(suffix=".md", dir=_scratch(app))  # 0600
+    except (OSError, StorageError) as e:
+        tell(app, clean_line(f"Could not make a file for the editor: {e}"), severity="error")
+        return None
+    path = Path(name_)
+    with open(fd, "w", encoding="utf-8") as f:
         f.write(text if not text or text.endswith("\n") else text + "\n")  # a file, not a terminal
-        path = Path(f.name)
     name = clean_line(editor)
+    life = getattr(app, "lifeline", None)
     try:
         with app.suspend():
-            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
-        if result.returncode != 0:
-            tell(app, f"{name} exited with {result.returncode}; note unchanged",
-                 severity="warning")
+            child = subprocess.Popen([*shlex.split(editor), str(path)])
+            if life is not None:
+                life.editor = child  # ended with the app should the terminal go
+            try:
+                code = child.wait()
+            finally:
+                if life is not None:
+                    life.editor = None
+        if life is not None and life.lost:  # the connection dropped: keep what it saved
+            return path.read_text(encoding="utf-8").rstrip("\n")
+        if code != 0:
+            tell(app, f"{name} exited with {code}; note unchanged", severity="warning")
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
     except SuspendNotSupported:
@@ -439,3 +458,18 @@ def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
         return None
     finally:
         path.unlink(missing_ok=True)
+        if getattr(app, "scratch", None) is None:  # the folder made for this file alone
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
+
+
+def _scratch(app: Any) -> str:
+    """A folder only this person can enter for the editor's file: the app's (under their
+    runtime or state directory, 0700), never the shared /tmp itself."""
+    folder = getattr(app, "scratch", None)
+    if folder is None:
+        return tempfile.mkdtemp(prefix="scopekeeper-")  # 0700; only for apps made in tests
+    from storage.files import make_dirs
+
+    make_dirs(folder)
+    return str(folder)

@@ -72,3 +72,13 @@ def data_path(db: str | None, places: Places) -> Path:
 def drafts_dir(places: Places) -> Path:
     """Where open forms are kept on a hang-up: ``$XDG_STATE_HOME/scopekeeper/drafts``."""
     return places.xdg("XDG_STATE_HOME", ".local", "state") / "drafts"
+
+
+def scratch_dir(places: Places) -> Path:
+    """A folder only this person can enter, for a note being written in their editor:
+    ``$XDG_RUNTIME_DIR/scopekeeper`` (private to the login, emptied at logout), else
+    ``$XDG_STATE_HOME/scopekeeper/editing``; never the shared ``/tmp``."""
+    runtime = places.var("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_absolute():
+        return Path(runtime) / APP
+    return places.xdg("XDG_STATE_HOME", ".local", "state") / "editing"
