@@ -129,7 +129,7 @@ class ScopekeeperApp(App[None]):
         exit cleanly, keeping any open form as a draft, and end within seconds whatever
         happens (screens/lifeline.py)."""
         if not self.is_headless:
-            self.lifeline.install(asyncio.get_running_loop())
+            self.lifeline.attach(asyncio.get_running_loop())
 
     def terminal_lost(self) -> None:
         """Called by the driver, from its thread, when the terminal hangs up."""
@@ -322,10 +322,20 @@ def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str
     app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
                          agency_name=agency_name, drafts=drafts, data_file=data_file,
                          editor=editor, home=home, now=now, scratch=scratch)
-    app.run(mouse=mouse)
-    if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
+    app.lifeline.catch_signals()
+    try:
+        app.run(mouse=mouse)
+    except OSError:
+        # once the terminal is gone, even a report of trouble on the way out cannot be
+        # written to it (Textual's own, e.g. a screen mounted during the exit): exit 0 all
+        # the same, as the person asked nothing more of it
+        if not app.lifeline.lost:
+            raise
+    if app.hung_up or app.lifeline.lost:  # the terminal is gone: flushing to it at exit
+        # would fail (status 120)
         quiet = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
             os.dup2(quiet, fd)
         os.close(quiet)
+        return 0
     return app.return_code or 0

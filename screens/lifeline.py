@@ -52,13 +52,18 @@ class Lifeline:
     def lost(self) -> bool:
         return self._lost
 
-    def install(self, loop: Any) -> None:
-        """Catch SIGHUP and SIGTERM with a plain handler: it runs even while the loop is
-        blocked (an editor running, a write stuck), unlike the loop's own handlers."""
-        self._loop = loop
+    def catch_signals(self) -> None:
+        """Catch SIGHUP and SIGTERM with a plain handler (before the app runs): it runs
+        even while the loop is blocked (an editor open, a write stuck), unlike the loop's."""
         for sig in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
                 signal.signal(sig, self._signalled)
+
+    def attach(self, loop: Any) -> None:
+        """The app's loop runs: drafts can be kept (at once if the terminal went already)."""
+        self._loop = loop
+        if self._lost:
+            loop.call_soon(self._hang_up)
 
     def _signalled(self, signum: int, frame: object) -> None:
         self.lose()

@@ -31,9 +31,9 @@ def today():
 
 
 def pytest_addoption(parser):
-    parser.addoption("--hangup-rounds", type=int, default=20, dest="hangup_rounds",
-                     help="terminals tests/ui/test_lifeline.py drops at random moments (the "
-                     "issue asks for 100)")
+    parser.addoption("--hangup-rounds", type=int, default=12, dest="hangup_rounds",
+                     help="terminals tests/ui/test_lifeline.py drops at random moments (make "
+                     "hangups: 100)")
     parser.addoption("--hangup-seed", type=int, default=14, dest="hangup_seed",
                      help="the first round's seed (a failure names its seed: pass it with "
                      "--hangup-rounds 1 to replay it)")

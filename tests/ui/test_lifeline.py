@@ -76,18 +76,17 @@ def _form(open_keys: list[Step], name: str, rng: random.Random, stay: bool) -> l
             *(Step(c) for c in more), Step(ESC), Step("y")]
 
 
-CLIENTS, REVIEW = b"/ filter", b"to review"
+CLIENTS, REVIEW = b"sorted by name", b"to review"
 #: Ways through every screen and dialog, each back where it started (no dialog open).
 MOVES: list[list[Step]] = [
     [Step("c", CLIENTS), Step("t", b"active clients"), Step("r", REVIEW)],
     [Step("?", b"esc or ? closes"), Step(ESC, settle=True)],
     [Step("\x10", b"earch for commands"), Step("email", b"email"), Step(ESC, settle=True)],
     [Step("s", b"Snooze"), Step(ESC, settle=True)],
-    [Step("c", CLIENTS), Step("o", b"Status"), Step("2", b"Success metric"),
+    [Step("c", CLIENTS), Step("o", b"8 History"), Step("2", b"Success metric"),
      Step("4", b"entries"), Step("\r", b"Correct:"), Step(ESC, settle=True),
      Step("r", REVIEW)],
-    [Step("c", CLIENTS), Step("o", b"Status"), Step("3", b"Asked"),
-     Step("d", b"Expand scope or stay focused?"), Step(ESC, settle=True),
+    [Step("c", CLIENTS), Step("o", b"8 History"), Step("3", b"Asked"),
      Step("w", b"Write a document for"), Step("1", b"Kickoff"), Step(ESC, settle=True),
      Step("r", REVIEW)],
     [Step("t", b"active clients"), Step("n", b"New team member"), Step(ESC, settle=True),
@@ -96,7 +95,8 @@ MOVES: list[list[Step]] = [
 #: Forms, typed into and left open (or discarded as fast as the issue's person did).
 FORMS: list[tuple[list[Step], str]] = [
     ([Step("c", CLIENTS), Step("n", b"Main contact")], "Wise Cafe {n}"),
-    ([Step("r", REVIEW), Step("l", b"Note (optional)")], "Called them {n}"),
+    ([Step("t", b"active clients"), Step("r", REVIEW), Step("l", b"Note (optional)")],
+     "Called them {n}"),
     ([Step("c", CLIENTS), Step("e", b"Name *"), Step("\x15", settle=True)],  # ctrl+u
      "Wise Cafe {n}"),
 ]
@@ -120,8 +120,11 @@ def _round(db: Path, home: Path, seed: int, n: int) -> None:
     typed: str | None = None
     try:
         session.wait_for(REVIEW)
-        for step in steps[:cut]:
-            session.press(step.keys, step.marker)
+        for i, step in enumerate(steps[:cut]):
+            try:
+                session.press(step.keys, step.marker)
+            except AssertionError as e:
+                raise AssertionError(f"{what}; at step {i} {step.keys!r}: {e}") from None
             if step.settle:
                 _settle(session)
             typed = step.typed or (None if step.closes else typed)
