@@ -115,8 +115,10 @@ def _round(db: Path, home: Path, seed: int, n: int) -> None:
     steps = _walk(rng, n)
     cut = rng.randrange(len(steps))
     pause = rng.uniform(0, 0.7)
-    what = f"seed {seed} (round {n}): cut at step {cut} {steps[cut].keys!r} +{pause:.2f} s"
-    session = Session(db, home)
+    env = {"PYTHONUNBUFFERED": "1"} if n % 2 else {}  # every other round
+    what = (f"seed {seed} (round {n}{', PYTHONUNBUFFERED=1' if env else ''}): cut at step "
+            f"{cut} {steps[cut].keys!r} +{pause:.2f} s")
+    session = Session(db, home, **env)
     typed: str | None = None
     try:
         session.wait_for(REVIEW)
