@@ -458,17 +458,15 @@ def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
         return None
     finally:
         path.unlink(missing_ok=True)
-        if getattr(app, "scratch", None) is None:  # the folder made for this file alone
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()
 
 
-def _scratch(app: Any) -> str:
+def _scratch(app: Any) -> str | None:
     """A folder only this person can enter for the editor's file: the app's (under their
-    runtime or state directory, 0700), never the shared /tmp itself."""
+    runtime or state directory, 0700), never the shared /tmp. None (the system's temporary
+    folder) only for an app made without one, in tests."""
     folder = getattr(app, "scratch", None)
     if folder is None:
-        return tempfile.mkdtemp(prefix="scopekeeper-")  # 0700; only for apps made in tests
+        return None
     from storage.files import make_dirs
 
     make_dirs(folder)

@@ -23,12 +23,12 @@ class Session:
 
     def __init__(self, db: Path, home: Path, stdin_fd: int | None = None, **env: str) -> None:
         self.home = home
-        environ = sealed_env(home=home, COLUMNS="80", LINES="24", **env)
+        self.env = sealed_env(home=home, COLUMNS="80", LINES="24", **env)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             if stdin_fd is not None:
                 os.dup2(stdin_fd, 0)
-            os.execve(str(BIN), [str(BIN), "--db", str(db)], environ)
+            os.execve(str(BIN), [str(BIN), "--db", str(db)], self.env)
         self.seen = bytearray()
         self.status: int | None = None
 
