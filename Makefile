@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-anyday fuzz check lint bench demo wheel clean
+.PHONY: run test test-anyday fuzz hangups check lint bench demo wheel clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ FUZZ ?= 3000
 fuzz: $(STAMP)  ## fuzz every command line (tests/cli/test_fuzz.py) with FUZZ examples
 	ulimit -v 6000000; $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_fuzz.py \
 		--fuzz-examples $(FUZZ)
+
+# The terminal dropped at 100 random moments (make test drops it at 12; ~2 s each).
+HANGUPS ?= 100
+hangups: $(STAMP)  ## tests/ui/test_lifeline.py's random hang-ups, HANGUPS rounds
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/ui/test_lifeline.py \
+		-k random --hangup-rounds $(HANGUPS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

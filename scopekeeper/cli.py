@@ -876,13 +876,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     prepare_terminal(cfg, os.environ)
     from screens.app import run  # Textual is imported only for the TUI
-    from storage.paths import drafts_dir, state_dir
+    from storage.paths import drafts_dir, scratch_dir, state_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
                templates=_templates_dir(args), agency_name=cfg.agency_name,
                drafts=drafts_dir(host.places), data_file=str(cfg.data_path),
                editor=host.editor, home=host.home, now=host.now,
-               crashes=state_dir(host.places))
+               crashes=state_dir(host.places), scratch=scratch_dir(host.places))
 
 
 def cmd_history(args: argparse.Namespace) -> int:

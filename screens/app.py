@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,6 +20,7 @@ from textual.worker import get_current_worker
 from screens.crash import ReportsCrashes
 from screens.key_order import KeysInOrder
 from screens.lifecycle import ClosesCleanly
+from screens.lifeline import Lifeline, driver_for
 from screens.notices import tell
 from screens.review import ReviewScreen
 from storage.errors import StorageError
@@ -66,7 +66,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
                  agency_name: str = "", drafts: Path | None = None,
                  data_file: str = "", editor: str = "vi", home: Path | None = None,
                  now: Callable[[], datetime] | None = None,
-                 crashes: Path | None = None) -> None:
+                 crashes: Path | None = None, scratch: Path | None = None) -> None:
         """``workspace`` may be a function that opens it: with a kept review to show as
         ``snapshot``, the storage engine is then imported and opened after the first frame.
         ``editor`` edits notes, ``home`` is where documents are saved by default (else the
@@ -88,6 +88,10 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self.home = home
         self._now = now
         self.crashes, self.crash_clock = crashes, now
+        self.scratch = scratch  # a private folder for the editor's file (None: a new one)
+        self.lifeline = Lifeline(self.hang_up)  # the process ends once the terminal is lost
+        self.last_form: Any = None  # the form whose save is being attempted
+        self._unsettled: Any = None  # that form, while its save waits in the conflict dialog
 
     @property
     def workspace(self) -> Workspace:
@@ -125,25 +129,39 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
 
     # ------------------------------------------------------------ hang-up and drafts
 
+    def get_driver_class(self) -> Any:
+        return driver_for(super().get_driver_class())
+
     def _catch_hang_up(self) -> None:
-        """A dropped SSH connection sends SIGHUP, which would kill the app on the spot:
-        exit cleanly instead, keeping any open form as a draft (SIGTERM likewise)."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.hang_up)
+        """A dropped SSH connection (SIGHUP, or end-of-file on the terminal) or SIGTERM:
+        exit cleanly, keeping any open form as a draft, and end within seconds whatever
+        happens (screens/lifeline.py)."""
+        if not self.is_headless:
+            self.lifeline.attach(asyncio.get_running_loop())
+
+    def terminal_lost(self) -> None:
+        """Called by the driver, from its thread, when the terminal hangs up."""
+        self.lifeline.lose()
 
     def hang_up(self) -> None:
+        """Keep every open form (and one waiting in the conflict dialog) as a draft, then
+        exit. Nothing here may stop the exit: the terminal is gone."""
+        from screens.conflict import ConflictScreen
         from screens.forms import FormScreen
 
-        clock = self._now or self.workspace.store.db.settings.now
-        now = clock().astimezone()  # the draft's time as the person reads it
-        for screen in self.screen_stack:
-            if isinstance(screen, FormScreen):
-                with contextlib.suppress(StorageError, OSError):
-                    screen.keep_draft(now)
-        self.hung_up = True
-        self.exit(return_code=0)
+        try:
+            clock = self._now or self.workspace.store.db.settings.now
+            now = clock().astimezone()  # the draft's time as the person reads it
+            forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
+            if self._unsettled is not None and any(
+                    isinstance(s, ConflictScreen) for s in self.screen_stack):
+                forms.append(self._unsettled)
+            for form in forms:
+                with contextlib.suppress(Exception):  # one form's trouble must not keep the others
+                    form.keep_draft(now)
+        finally:
+            self.hung_up = True
+            self.exit(return_code=0)
 
     def _offer_drafts(self) -> None:
         if self.drafts is None:
@@ -217,9 +235,11 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 
+        form, self.last_form = self.last_form, None  # kept as a draft if the save clashes
         try:
             result = action()
         except Unmerged as e:
+            self._unsettled = form
             self._choose(e)
             return None
         except Conflict as e:
@@ -239,10 +259,12 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         from screens.conflict import ConflictScreen
 
         def chosen(keep: frozenset[str] | None) -> None:
+            form, self._unsettled = self._unsettled, None
             if keep is None:
                 tell(self, "Your change was not saved; the screen shows the latest data.")
                 self.action_reload()
                 return
+            self.last_form = form  # kept again should it clash once more
             self.attempt(lambda: self.act.settle(clash, keep), "Saved, with your choices.")
 
         snap = self.snapshot
@@ -304,14 +326,25 @@ def run(workspace: Workspace | Callable[[], Workspace], keymap: Mapping[str, str
         mouse: bool = True, snapshot: Snapshot | None = None, *, templates: Path | None = None,
         agency_name: str = "", drafts: Path | None = None, data_file: str = "",
         editor: str = "vi", home: Path | None = None,
-        now: Callable[[], datetime] | None = None, crashes: Path | None = None) -> int:
+        now: Callable[[], datetime] | None = None, crashes: Path | None = None,
+        scratch: Path | None = None) -> int:
     app = ScopekeeperApp(workspace, keymap, snapshot, templates=templates,
                          agency_name=agency_name, drafts=drafts, data_file=data_file,
-                         editor=editor, home=home, now=now, crashes=crashes)
-    app.run(mouse=mouse)
-    if app.hung_up:  # the terminal is gone: flushing to it at exit would fail (status 120)
+                         editor=editor, home=home, now=now, crashes=crashes, scratch=scratch)
+    app.lifeline.catch_signals()
+    try:
+        app.run(mouse=mouse)
+    except OSError:
+        # once the terminal is gone, even a report of trouble on the way out cannot be
+        # written to it (Textual's own, e.g. a screen mounted during the exit): exit 0 all
+        # the same, as the person asked nothing more of it
+        if not app.lifeline.lost:
+            raise
+    if app.hung_up or app.lifeline.lost:  # the terminal is gone: flushing to it at exit
+        # would fail (status 120)
         quiet = os.open(os.devnull, os.O_WRONLY)
         for fd in (1, 2):
             os.dup2(quiet, fd)
         os.close(quiet)
+        return 0
     return app.return_code or 0

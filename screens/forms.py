@@ -283,12 +283,19 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
             w.value = value
 
     def keep_draft(self, now: datetime) -> None:
-        """The app is being closed under the person (hang-up): keep what they typed."""
-        place = self._draft_place()
-        if place and self.dirty():
-            values = {f.name: self._kept(f) for f in self.fields}
-            drafts.save(*place, self.form_title,
-                        {k: v for k, v in values.items() if isinstance(v, str | bool)}, now)
+        """The app is being closed under the person (hang-up): keep what they typed (what
+        they sent, once the form is closed and its save waits in the conflict dialog)."""
+        sent: tuple[tuple[Path, str] | None, dict[str, Any], dict[str, Any]] | None = \
+            getattr(self, "_sent", None)
+        place, typed, kept = sent or (self._draft_place(), self.raw_values(),
+                                      self.kept_values())
+        if place and typed != getattr(self, "_initial", {}):
+            values = {k: v for k, v in kept.items() if isinstance(v, str | bool)}
+            drafts.save(place[0], place[1], self.form_title, values, now)
+
+    def kept_values(self) -> dict[str, Any]:
+        """What a draft keeps of each field (see :meth:`_kept`)."""
+        return {f.name: self._kept(f) for f in self.fields}
 
     def _kept(self, f: Field) -> Any:
         """What a draft keeps of ``f``: as typed, but a date as the day it meant ("today"
@@ -412,6 +419,10 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
             return
         self._forget_draft()
         self._submitted = True
+        # a draft again if the save clashes
+        self._sent = (self._draft_place(), self.raw_values(), self.kept_values())
+        with contextlib.suppress(AttributeError):
+            self.app.last_form = self  # type: ignore[attr-defined]
         self.dismiss(values)
 
     def action_cancel(self) -> None:
@@ -453,18 +464,32 @@ def _placeholder(f: Field) -> str:
 
 def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
     """Open ``text`` in ``editor`` (the composition root's $VISUAL, else $EDITOR, else vi);
-    None if the editor failed."""
-    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False,
-                                     encoding="utf-8") as f:
+    None if the editor failed. The file is private to the person (see :func:`_scratch`);
+    if the terminal is lost meanwhile, what the editor had saved is kept."""
+    try:
+        fd, name_ = tempfile.mkstemp(suffix=".md", dir=_scratch(app))  # 0600
+    except (OSError, StorageError) as e:
+        tell(app, clean_line(f"Could not make a file for the editor: {e}"), severity="error")
+        return None
+    path = Path(name_)
+    with open(fd, "w", encoding="utf-8") as f:
         f.write(text if not text or text.endswith("\n") else text + "\n")  # a file, not a terminal
-        path = Path(f.name)
     name = clean_line(editor)
+    life = getattr(app, "lifeline", None)
     try:
         with app.suspend():
-            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
-        if result.returncode != 0:
-            tell(app, f"{name} exited with {result.returncode}; note unchanged",
-                 severity="warning")
+            child = subprocess.Popen([*shlex.split(editor), str(path)])
+            if life is not None:
+                life.editor = child  # ended with the app should the terminal go
+            try:
+                code = child.wait()
+            finally:
+                if life is not None:
+                    life.editor = None
+        if life is not None and life.lost:  # the connection dropped: keep what it saved
+            return path.read_text(encoding="utf-8").rstrip("\n")
+        if code != 0:
+            tell(app, f"{name} exited with {code}; note unchanged", severity="warning")
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
     except SuspendNotSupported:
@@ -475,3 +500,16 @@ def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
         return None
     finally:
         path.unlink(missing_ok=True)
+
+
+def _scratch(app: Any) -> str | None:
+    """A folder only this person can enter for the editor's file: the app's (under their
+    runtime or state directory, 0700), never the shared /tmp. None (the system's temporary
+    folder) only for an app made without one, in tests."""
+    folder = getattr(app, "scratch", None)
+    if folder is None:
+        return None
+    from storage.files import make_dirs
+
+    make_dirs(folder)
+    return str(folder)

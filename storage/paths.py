@@ -78,3 +78,13 @@ def state_dir(places: Places) -> Path:
     """The person's own state: ``$XDG_STATE_HOME/scopekeeper`` or
     ``~/.local/state/scopekeeper`` (crash reports; drafts live in ``drafts/`` below it)."""
     return places.xdg("XDG_STATE_HOME", ".local", "state")
+
+
+def scratch_dir(places: Places) -> Path:
+    """A folder only this person can enter, for a note being written in their editor:
+    ``$XDG_RUNTIME_DIR/scopekeeper`` (private to the login, emptied at logout), else
+    ``$XDG_STATE_HOME/scopekeeper/editing``; never the shared ``/tmp``."""
+    runtime = places.var("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_absolute():
+        return Path(runtime) / APP
+    return places.xdg("XDG_STATE_HOME", ".local", "state") / "editing"

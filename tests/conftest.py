@@ -31,6 +31,12 @@ def today():
 
 
 def pytest_addoption(parser):
+    parser.addoption("--hangup-rounds", type=int, default=12, dest="hangup_rounds",
+                     help="terminals tests/ui/test_lifeline.py drops at random moments (make "
+                     "hangups: 100)")
+    parser.addoption("--hangup-seed", type=int, default=14, dest="hangup_seed",
+                     help="the first round's seed (a failure names its seed: pass it with "
+                     "--hangup-rounds 1 to replay it)")
     parser.addoption("--fuzz-examples", type=int, default=40, dest="fuzz_examples",
                      help="command lines tests/cli/test_fuzz.py tries (make fuzz: thousands)")
     parser.addoption("--burst-pairs", type=int, default=3, dest="burst_pairs",

@@ -20,7 +20,8 @@ DROPPED = ("SCOPEKEEPER_", "XDG_", "TEXTUAL", "LC_", "COLORTERM", "NO_COLOR", "F
            "ESCDELAY", "COLUMNS", "LINES", "EDITOR", "VISUAL", "PAGER", "TMUX", "STY",
            "SSH_", "MAIL", "TZ", "LANGUAGE",
            # the interpreter's behaviour: a developer's PYTHONWARNINGS=error or
-           # PYTHONUNBUFFERED=1 (it changes how the app's output thread ends) is theirs only
+           # PYTHONUNBUFFERED=1 is theirs only (the app ends on a hang-up with it set too:
+           # tests/ui/test_lifeline.py sets it on purpose)
            "PYTHONUNBUFFERED", "PYTHONSTARTUP", "PYTHONWARNINGS", "PYTHONINSPECT",
            "PYTHONBREAKPOINT", "PYTHONASYNCIODEBUG", "PYTHONDEVMODE", "PYTHONIOENCODING",
            "PYTHONUTF8", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH")

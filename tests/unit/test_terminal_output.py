@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The calls that put text on a terminal (or may: a widget's write, a stream's write).
 OUT = {"print", "notify", "write"}
 #: The modules that are the way out: they clean what they are given.
-GATES = {"scopekeeper/output.py", "screens/notices.py"}
+GATES = {"scopekeeper/output.py", "screens/notices.py",
+         # Textual's own output thread's file: frames Textual drew from cleaned widgets,
+         # passed on as they are (dropped once the terminal is gone)
+         "screens/lifeline.py"}
 #: A write to a file (never shown) says so on its line.
 TO_A_FILE = "# a file, not a terminal"
 #: Keyword arguments that are not text shown to anyone.
