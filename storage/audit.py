@@ -21,7 +21,7 @@ import orjson
 
 from storage.codecs import encode
 from storage.errors import StorageError
-from storage.files import open_private
+from storage.files import open_private, os_problem
 
 NOT_SHOWN = frozenset({"rev"})
 
@@ -172,7 +172,7 @@ def read(path: Path, pending: Iterable[dict[str, Any]], client_id: str | None = 
     except FileNotFoundError:
         pass
     except OSError as e:
-        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
+        raise StorageError(os_problem(e, path, "read")) from None
     done = max(done, last_seq(path))
     for line in pending:
         if line["seq"] > done:

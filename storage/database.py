@@ -267,7 +267,7 @@ class Database:
         try:
             raw = read_regular(self.path)
         except OSError as e:
-            raise StorageError(f"{self.path}: cannot read: {e.strerror}") from None
+            raise StorageError(os_problem(e, self.path, "read")) from None
         return check_base(self.path, raw)
 
     def _decode_tables(self, data: dict[str, dict[str, Any]]) -> dict[type, dict[str, Any]]:
