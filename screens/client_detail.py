@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from screens.base import AgencyScreen
-from screens.cells import cell, day_cell, health_cell
+from screens.cells import cell, day_cell, health_cell, lines_of
 from screens.decide import open_decision
 from screens.editors import (
     acknowledge_sign,
@@ -224,11 +224,11 @@ class ClientScreen(AgencyScreen):
         yield KeyBar()
 
     def _tabbar(self) -> None:
-        bar = Text()
-        for n, tab in enumerate(TABS, start=1):  # eight tabs in 80 columns: one space apart
-            bar.append(" ")
-            bar.append(f"{n} {tab.title()}", style="reverse bold" if tab == self.tab else "")
-        self.query_one("#client-tabbar", Static).update(bar)
+        # eight tabs in 80 columns, one space apart; narrower, the last ones on a second line
+        labels = [Text(f"{n} {tab.title()}", style="reverse bold" if tab == self.tab else "")
+                  for n, tab in enumerate(TABS, start=1)]
+        self.query_one("#client-tabbar", Static).update(
+            lines_of(labels, self.app.size.width, sep=" ", lead=" "))
 
     @staticmethod
     def _widgets(tab: str) -> list[Widget]:
