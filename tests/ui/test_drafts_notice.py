@@ -3,7 +3,7 @@ it must not sit over it (a toast is drawn on top of every screen, for 20 seconds
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from screens.forms import FormScreen
 from storage import drafts
@@ -21,7 +21,7 @@ async def test_opening_a_form_takes_the_drafts_notice_off_it(tmp_path):
     db = demo_file(tmp_path / "agency.json")
     folder = tmp_path / "drafts"
     drafts.save(folder, str(db), "New client", {"name": "Half-typed Bakery"},
-                datetime(2026, 11, 22, 18, 5, tzinfo=timezone.utc))
+                datetime(2026, 11, 22, 18, 5, tzinfo=UTC))
     app = make_app(db)
     app.drafts, app.data_file = folder, str(db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
