@@ -76,7 +76,10 @@ def fee_cell(cents: int, kind: FeeKind, currency: str) -> str:
 
 
 def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
-    """Every interaction and signal event, newest first: (key, date, kind, by, detail)."""
+    """Every interaction and signal event, newest first: (key, date, kind, by, detail). The
+    entries of one day are newest first too: the one logged last comes first (each log keeps
+    the order in which its records were logged, see :class:`tracker.history.ClientHistory`;
+    the ids are random and say nothing of it)."""
     h = a.history
     rows: list[tuple[str, date, str, str, str]] = []
     rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
@@ -97,7 +100,8 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
               f"{x.title}" + (f": {x.result}" if x.result else "")
               + ("" if x.outcome is Outcome.OPEN else f" ({x.outcome.value})"))
              for x in h.activities]
-    rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
+    logged = {key: n for n, key in enumerate(r[0] for r in rows)}  # per log: oldest first
+    rows.sort(key=lambda r: (r[1], logged[r[0]]), reverse=True)
     return rows
 
 
