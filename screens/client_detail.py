@@ -82,7 +82,6 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
     the ids are random and say nothing of it)."""
     h = a.history
     rows: list[tuple[str, date, str, str, str]] = []
-    rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
     rows += [(r.id, r.on, "NPS response", "", f"{r.score}/10 {r.comment}".strip())
              for r in h.nps]
     cur = a.client.currency
@@ -100,6 +99,8 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
               f"{x.title}" + (f": {x.result}" if x.result else "")
               + ("" if x.outcome is Outcome.OPEN else f" ({x.outcome.value})"))
              for x in h.activities]
+    # (of one day, the interactions logged come above the other kinds of entry)
+    rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
     logged = {key: n for n, key in enumerate(r[0] for r in rows)}  # per log: oldest first
     rows.sort(key=lambda r: (r[1], logged[r[0]]), reverse=True)
     return rows
