@@ -35,6 +35,8 @@ T = TypeVar("T")
 #: How often the app looks for changes saved by other people (two stats of the files).
 POLL_SECONDS = 1.0
 FIRST_FRAME_SECONDS = 0.15
+#: How long the "Unsaved drafts" notice stays (unless a form is opened first).
+DRAFTS_NOTICE_SECONDS = 20
 
 
 # Keys are held in order (KeysInOrder) before the closing app drops them (ClosesCleanly):
@@ -172,7 +174,22 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         if kept:
             names = "; ".join(f"'{d.title}' ({d.saved})" for d in kept)
             tell(self, f"Kept when your connection dropped: {names}. Open the same form to "
-                 "carry on: it is filled in.", title="Unsaved drafts", timeout=20)
+                 "carry on: it is filled in.", title="Unsaved drafts",
+                 timeout=DRAFTS_NOTICE_SECONDS)
+            self.screen_change_signal.subscribe(self, self._hide_drafts_notice)
+            self.set_timer(DRAFTS_NOTICE_SECONDS, self._drafts_notice_gone)
+
+    def _hide_drafts_notice(self, screen: object) -> None:
+        """The notice says to open the form: once a form is open it would only cover it
+        (toasts are drawn over every screen, where the form's fields and buttons are)."""
+        from screens.forms import FormScreen
+
+        if isinstance(screen, FormScreen):
+            self._drafts_notice_gone()
+            self.clear_notifications()
+
+    def _drafts_notice_gone(self) -> None:
+        self.screen_change_signal.unsubscribe(self)
 
     def _first_run(self, choice: str | None) -> None:
         if choice == "demo":

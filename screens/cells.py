@@ -48,3 +48,19 @@ def day_cell(day: date | None, today: date, late_from: date | None = None) -> Te
     if delta <= 14:
         return Text(f"in {delta}d")
     return Text(f"{day:%d %b}")
+
+
+def lines_of(parts: list[Text], width: int, sep: str = "", lead: str = "") -> Text:
+    """``parts`` side by side, ``sep`` between them, each line starting with ``lead``; a
+    part that would cross ``width`` starts a new line instead of being cut off (a label or a
+    count is never split)."""
+    out, used = Text(lead), len(lead)
+    for n, part in enumerate(parts):
+        gap = sep if n else ""
+        if n and used + len(gap) + part.cell_len > width:
+            out.append("\n" + lead)
+            used, gap = len(lead), ""
+        out.append(gap)
+        out.append(part)
+        used += len(gap) + part.cell_len
+    return out

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from screens.base import AgencyScreen
-from screens.cells import cell, day_cell, health_cell
+from screens.cells import cell, day_cell, health_cell, lines_of
 from screens.decide import open_decision
 from screens.editors import (
     acknowledge_sign,
@@ -77,10 +77,12 @@ def fee_cell(cents: int, kind: FeeKind, currency: str) -> str:
 
 
 def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
-    """Every interaction and signal event, newest first: (key, date, kind, by, detail)."""
+    """Every interaction and signal event, newest first: (key, date, kind, by, detail). The
+    entries of one day are newest first too: the one logged last comes first (each log keeps
+    the order in which its records were logged, see :class:`tracker.history.ClientHistory`;
+    the ids are random and say nothing of it)."""
     h = a.history
     rows: list[tuple[str, date, str, str, str]] = []
-    rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
     rows += [(r.id, r.on, "NPS response", "", f"{r.score}/10 {r.comment}".strip())
              for r in h.nps]
     cur = a.client.currency
@@ -98,7 +100,10 @@ def timeline(a: ClientAssessment) -> list[tuple[str, date, str, str, str]]:
               f"{x.title}" + (f": {x.result}" if x.result else "")
               + ("" if x.outcome is Outcome.OPEN else f" ({x.outcome.value})"))
              for x in h.activities]
-    rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
+    # (of one day, the interactions logged come above the other kinds of entry)
+    rows += [(i.id, i.on, i.kind.label, i.author, i.notes) for i in h.interactions]
+    logged = {key: n for n, key in enumerate(r[0] for r in rows)}  # per log: oldest first
+    rows.sort(key=lambda r: (r[1], logged[r[0]]), reverse=True)
     return rows
 
 
@@ -225,11 +230,11 @@ class ClientScreen(AgencyScreen):
         yield KeyBar()
 
     def _tabbar(self) -> None:
-        bar = Text()
-        for n, tab in enumerate(TABS, start=1):  # eight tabs in 80 columns: one space apart
-            bar.append(" ")
-            bar.append(f"{n} {tab.title()}", style="reverse bold" if tab == self.tab else "")
-        self.query_one("#client-tabbar", Static).update(bar)
+        # eight tabs in 80 columns, one space apart; narrower, the last ones on a second line
+        labels = [Text(f"{n} {tab.title()}", style="reverse bold" if tab == self.tab else "")
+                  for n, tab in enumerate(TABS, start=1)]
+        self.query_one("#client-tabbar", Static).update(
+            lines_of(labels, self.app.size.width, sep=" ", lead=" "))
 
     @staticmethod
     def _widgets(tab: str) -> list[Widget]:

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from screens.base import AgencyScreen
-from screens.cells import cell, urgency_cell
+from screens.cells import cell, lines_of, urgency_cell
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
@@ -62,16 +62,16 @@ def document_for(item: ReviewItem) -> str | None:
     return None
 
 
-def counts_line(items: tuple[ReviewItem, ...], stale: bool = False) -> Text:
+def counts_line(items: tuple[ReviewItem, ...], stale: bool = False, width: int = 78) -> Text:
+    """``24 to review · 7 overdue · 2 due · …``; what does not fit in ``width`` goes on a
+    second line, never a count cut in half."""
     counts = counts_by_category(items)
-    line = Text.assemble((f"{len(items)} to review", "bold"))
+    head = Text.assemble((f"{len(items)} to review", "bold"))
     if stale:  # first, so that 80 columns never cut it off
-        line.append(" (updating…)", style="italic")
-    for key, word in COUNT_WORDS:
-        if counts[key]:
-            line.append(" · ")
-            line.append(f"{counts[key]} {word}", style="bold red" if key == "overdue" else "")
-    return line
+        head.append(" (updating…)", style="italic")
+    parts = [head, *(Text(f"{counts[key]} {word}", style="bold red" if key == "overdue" else "")
+                     for key, word in COUNT_WORDS if counts[key])]
+    return lines_of(parts, width, sep=" · ")
 
 
 #: What each of the Review's item actions needs of the selected item.
@@ -118,7 +118,7 @@ class ReviewScreen(AgencyScreen):
                 "All clear: nothing needs attention today.")
             counts.update(Text(empty, style="bold green"))
         else:
-            counts.update(counts_line(items, snapshot.stale))
+            counts.update(counts_line(items, snapshot.stale, self.app.size.width - 2))
         self._explain()
         self.update_bindings()
 

@@ -21,7 +21,7 @@ import orjson
 
 from storage.codecs import encode
 from storage.errors import StorageError
-from storage.files import open_private
+from storage.files import open_private, os_problem
 
 NOT_SHOWN = frozenset({"rev"})
 
@@ -172,7 +172,7 @@ def read(path: Path, pending: Iterable[dict[str, Any]], client_id: str | None = 
     except FileNotFoundError:
         pass
     except OSError as e:
-        raise StorageError(f"{path}: cannot read: {e.strerror}") from None
+        raise StorageError(os_problem(e, path, "read")) from None
     done = max(done, last_seq(path))
     for line in pending:
         if line["seq"] > done:
@@ -197,16 +197,79 @@ def _value(v: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+#: How a contact is shown: its fields in this order (an empty one is left out).
+CONTACT_FIELDS = ("name", "title", "email", "phone")
+CONTACT_WORDS = {"primary_contact": "main contact", "contacts": "other contacts"}
+#: Where the records of a "replace everything" came from, as the trail says it.
+SOURCE_WORDS = {"demo": "loaded the demo agency", "import": "replaced all data (import)"}
+
+
+def _contact(c: Any) -> str:
+    """``Dana Reyes (CMO, dana@example.com)``."""
+    if not isinstance(c, dict):
+        return _value(c) if c else "(none)"
+    rest = ", ".join(str(c[k]) for k in CONTACT_FIELDS[1:] if c.get(k))
+    return f"{c.get('name') or '(no name)'}" + (f" ({rest})" if rest else "")
+
+
+def _contact_change(old: Any, new: Any) -> str:
+    """One contact before and after: the fields that differ, ``name: A -> B; title: …``."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return f"{_contact(old)} -> {_contact(new)}"
+    return "; ".join(f"{k}: {old.get(k) or '(none)'} -> {new.get(k) or '(none)'}"
+                     for k in CONTACT_FIELDS if (old.get(k) or "") != (new.get(k) or ""))
+
+
+def _contacts_change(label: str, old: Any, new: Any) -> str:
+    """A client's contacts before and after, as people read it: the main contact's fields,
+    old -> new; other contacts added, removed or changed (never the stored JSON)."""
+    if label == "primary_contact" or not (isinstance(old, list) and isinstance(new, list)):
+        return f"{CONTACT_WORDS.get(label, label)}: {_contact_change(old, new)}"
+    before = {c.get("id"): c for c in old if isinstance(c, dict)}
+    after = {c.get("id"): c for c in new if isinstance(c, dict)}
+    parts = [f"added {_contact(c)}" for k, c in after.items() if k not in before]
+    parts += [f"removed {_contact(c)}" for k, c in before.items() if k not in after]
+    parts += [f"{before[k].get('name') or '(no name)'}: {_contact_change(before[k], c)}"
+              for k, c in after.items() if k in before and before[k] != c]
+    return f"{CONTACT_WORDS[label]}: " + ", ".join(parts or ["reordered"])
+
+
+def _created(label: str, value: Any) -> str:
+    if label == "primary_contact":
+        return f"main contact: {_contact(value)}"
+    if label == "contacts" and isinstance(value, list):
+        return "other contacts: " + ", ".join(_contact(c) for c in value)
+    return f"{label}: {_value(value)}"
+
+
+def _replaced(entry: AuditEntry) -> tuple[str, str]:
+    """One entry for the whole agency replaced (it is in every client's trail): where the
+    records came from, not a per-client "replaced everything"."""
+    fields = {c.field: c.new for c in entry.changes}
+    n = fields.get("records")
+    every = f"{n} records, every client's" if isinstance(n, int) else "every client's records"
+    if "restored" in fields:
+        extra = "".join(f"; {k}: {fields[k]}" for k in ("replayed", "not replayed")
+                        if k in fields)
+        return "replaced all data (restore)", f"from {fields['restored']}: {every}{extra}"
+    what = SOURCE_WORDS.get(str(fields.get("source", "")),
+                            "replaced all data (demo, import or restore)")
+    return what, every
+
+
 def describe(entry: AuditEntry) -> tuple[str, str]:
     """``("changed client", 'name: "Acme" -> "Acme Co"; fee_cents: 500000 -> 600000')``."""
+    if entry.op == "replace_all":
+        return _replaced(entry)
     what = OP_WORDS.get(entry.op, entry.op)
     if entry.table:
         what += " " + RECORD_WORDS.get(entry.table, entry.table)
     shown = [c for c in entry.changes if c.field != "client_id"]
     if entry.op == "update":
-        parts = [f"{c.field}: {_value(c.old)} -> {_value(c.new)}" for c in shown]
+        parts = [_contacts_change(c.field, c.old, c.new) if c.field in CONTACT_WORDS else
+                 f"{c.field}: {_value(c.old)} -> {_value(c.new)}" for c in shown]
     elif entry.op in ("create", "save"):
-        parts = [f"{c.field}: {_value(c.new)}" for c in shown
+        parts = [_created(c.field, c.new) for c in shown
                  if c.new not in (None, "", [], {}, False, 0)]
     elif entry.op == "delete":
         parts = [f"{c.field}: {_value(c.old)}" for c in shown

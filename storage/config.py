@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage.errors import StorageError
+from storage.files import os_problem
 from storage.keymap import Known, keymap_problems
 from storage.paths import Places, data_path, expand_user
 from tracker.settings import ThresholdError, Thresholds
@@ -201,7 +202,7 @@ def read_file(path: Path, home: Path, required: bool = False) -> dict[str, dict[
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a TOML file") from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+        raise ConfigError(os_problem(e, path, "read")) from None
     import tomllib
 
     try:

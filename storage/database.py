@@ -267,7 +267,7 @@ class Database:
         try:
             raw = read_regular(self.path)
         except OSError as e:
-            raise StorageError(f"{self.path}: cannot read: {e.strerror}") from None
+            raise StorageError(os_problem(e, self.path, "read")) from None
         return check_base(self.path, raw)
 
     def _decode_tables(self, data: dict[str, dict[str, Any]]) -> dict[type, dict[str, Any]]:
@@ -506,8 +506,9 @@ class Database:
         with self._locked():
             self._compact()
 
-    def replace_all(self, records: Iterable[Any], author: str = "") -> None:
-        """Make ``records`` the whole content (after backing up what was there)."""
+    def replace_all(self, records: Iterable[Any], author: str = "", source: str = "") -> None:
+        """Make ``records`` the whole content (after backing up what was there); the audit
+        trail says where they came from (``source``: "demo", "import")."""
         items = list(records)
         for r in items:
             validate(r)
@@ -525,7 +526,8 @@ class Database:
             audit.append(self.audit_path, [{
                 "seq": self._pos.seq, "at": _stamp(self.settings.now()), "by": author,
                 "table": "", "id": "", "client_id": "", "op": "replace_all",
-                "changes": {"records": [None, len(items)]}}], self.mode)
+                "changes": {"records": [None, len(items)],
+                            **({"source": [None, source]} if source else {})}}], self.mode)
 
     def restore(self, source: Path, records: dict[type, list[Any]], backup_seq: int,
                 author: str = "") -> Restored:

@@ -338,6 +338,9 @@ def denied(path: Path, verb: str) -> str:
 def denial(path: Path, verb: str) -> tuple[str, str]:
     """:func:`denied` as (what is refused, whom to ask for what)."""
     closed = _closed_folder(path)
+    if closed is not None and _owner(closed) == os.geteuid():  # narrowed by hand
+        return (f"{path}: you may not enter {closed}",
+                f"it is yours: chmod u+rwx -- {closed}")
     if closed is not None:
         return (f"{path}: you may not enter {closed}",
                 f"ask to be added to the group {_group_name(_stat_gid(closed))!r} that owns "
@@ -348,14 +351,28 @@ def denial(path: Path, verb: str) -> tuple[str, str]:
     except OSError:
         return f"{path}: cannot {verb}: permission denied", "ask whoever manages this server"
     group = _group_name(st.st_gid)
+    what = "it" if target == path else target
+    if st.st_uid == os.geteuid():  # one's own file, narrowed by hand
+        return (f"{path}: cannot {verb}: permission denied ({what} is "
+                f"{stat.filemode(st.st_mode)})",
+                f"it is yours: chmod u+rwX -- {target}")
     if st.st_gid in (os.getegid(), *os.getgroups()):
-        what = "it" if target == path else target
         return (f"{path}: cannot {verb}: permission denied ({what} is "
                 f"{stat.filemode(st.st_mode)})",
                 f"ask its owner to let the group {group!r} {verb} it: "
                 f"chmod g+rwX -- {target}")
+    if st.st_gid == 0:  # the system's: no group to join
+        return (f"{path}: cannot {verb}: permission denied",
+                f"ask whoever manages this server to let you {verb} {target}")
     return (f"{path}: cannot {verb}: permission denied",
             f"ask to be added to the group {group!r} that owns {target} (then log in again)")
+
+
+def _owner(path: Path) -> int:
+    try:
+        return os.stat(path).st_uid
+    except OSError:
+        return -1
 
 
 def _stat_gid(path: Path) -> int:

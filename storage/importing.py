@@ -208,7 +208,7 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
         if ws.store.is_empty():
             report.restored = report.rows
             if not dry_run:
-                ws.store.replace_all(incoming)
+                ws.store.replace_all(incoming, source="import")
                 ws.renew_digest()
                 report.written = True
             return report

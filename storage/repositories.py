@@ -115,10 +115,11 @@ class Store:
         self.db.refresh()
         return not any(self.db.tables.values())
 
-    def replace_all(self, agency: Agency) -> None:
-        """Make ``agency`` the whole content, in one write (the old content is backed up)."""
+    def replace_all(self, agency: Agency, source: str = "") -> None:
+        """Make ``agency`` the whole content, in one write (the old content is backed up);
+        ``source`` ("demo", "import") is what the audit trail says it was."""
         self.db.replace_all((r for name in TABLES.values() for r in getattr(agency, name)),
-                            author=self.author)
+                            author=self.author, source=source)
 
     def compact(self) -> None:
         self.db.compact()

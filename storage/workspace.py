@@ -157,7 +157,7 @@ class Workspace:
         from tracker.demo import make_demo
 
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
-        self.store.replace_all(agency)
+        self.store.replace_all(agency, source="demo")
         self.renew_digest()
         return agency
 

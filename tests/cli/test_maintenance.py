@@ -189,7 +189,7 @@ def test_restore_latest_works_from_the_damage_it_exists_for(logged, kind):
         assert notes(logged) == set(NOTES)
     assert sk("doctor", db=logged).returncode == 0
     history = sk("history", "lumen", db=logged, check=True).stdout.splitlines()
-    assert "replaced everything  restored: \"agency." in history[-1]
+    assert "replaced all data (restore)  from agency." in history[-1]
 
 
 def test_restore_without_backups_says_there_is_nothing_to_restore(logged):

@@ -38,7 +38,13 @@ COMMANDS = {"review": ("review",), "log": ("log", "Lumen", "--kind", "email"),
             "compact": ("compact",), "export": ("export", "--format", "json"),
             "history": ("history", "Lumen"), "restore": ("restore", "latest"),
             "render": ("render", "kickoff", "--client", "Lumen"), "requests": ("requests", "Lumen"),
-            "the-app": ()}
+            "the-app": (),
+            # every other command that reads or writes the data file
+            "demo": ("demo", "--force"), "nps": ("nps", "Lumen", "8"),
+            "budget": ("budget", "Lumen", "7000", "--from", "8000"),
+            "access": ("access", "Lumen", "Orbit Media"),
+            "contact": ("contact", "Lumen", "Dana Reyes"), "calls": ("calls", "Lumen"),
+            "export-ics": ("export", "--format", "ics")}
 
 
 @needs_accounts
@@ -52,6 +58,72 @@ def test_a_colleague_not_yet_in_the_group_is_told_whom_to_ask(place, command):
     assert out.stderr == (f"scopekeeper: error: {db}: you may not enter {srv}: ask to be added "
                           f"to the group '{GROUP}' that owns {srv} (then log in again)\n")
     assert sorted((p.name, p.stat().st_size) for p in srv.iterdir()) == before
+
+
+#: Commands told so when they cannot read the data file (the app, in a terminal, likewise).
+READERS = ("review", "log", "history", "export", "render", "demo", "compact")
+
+
+@needs_accounts
+@pytest.mark.parametrize("command", READERS)
+def test_a_colleague_who_may_enter_the_folder_but_not_read_the_file_is_told_whom_to_ask(
+        place, command):
+    """The folder is open to everyone (2775), its files to the group only (0660): not a bare
+    "Permission denied" but whom to ask."""
+    db = _shared_data(place)
+    os.chmod(db.parent, 0o2775)
+    before = sorted((p.name, p.stat().st_size) for p in db.parent.iterdir())
+    out = run_as(NEWCOMER, place, *COMMANDS[command], "--db", str(db))
+    assert (out.returncode, out.stdout) == (1, ""), out.stderr
+    assert out.stderr == (f"scopekeeper: error: {db}: cannot read: permission denied: ask to "
+                          f"be added to the group '{GROUP}' that owns {db} (then log in "
+                          "again)\n")
+    assert sorted((p.name, p.stat().st_size) for p in db.parent.iterdir()) == before
+
+
+@needs_accounts
+@pytest.mark.parametrize("command", [c for c in READERS if c != "review"])  # (kept review)
+def test_a_data_file_narrowed_by_hand_is_named_with_the_chmod(place, command):
+    db = _shared_data(place)
+    os.chown(db, 0, GROUP)  # another member's file...
+    os.chmod(db, 0o600)  # ... narrowed to them
+    out = run_as(MEMBER, place, *COMMANDS[command], "--db", str(db))
+    assert (out.returncode, out.stdout) == (1, ""), out.stderr
+    assert out.stderr == (f"scopekeeper: error: {db}: cannot read: permission denied (it is "
+                          f"-rw-------): ask its owner to let the group '{GROUP}' read it: "
+                          f"chmod g+rwX -- {db}\n")
+
+
+@needs_accounts
+def test_history_names_an_audit_trail_narrowed_by_hand(place):
+    db = _shared_data(place)
+    assert run_as(MEMBER, place, "compact", "--db", str(db)).returncode == 0
+    audit = db.with_name("agency.json.audit")
+    os.chown(audit, 0, GROUP)
+    os.chmod(audit, 0o600)
+    out = run_as(MEMBER, place, "history", "Lumen", "--db", str(db))
+    assert (out.returncode, out.stdout) == (1, ""), out.stderr
+    assert out.stderr == (f"scopekeeper: error: {audit}: cannot read: permission denied (it "
+                          f"is -rw-------): ask its owner to let the group '{GROUP}' read it: "
+                          f"chmod g+rwX -- {audit}\n")
+
+
+@needs_accounts
+@pytest.mark.parametrize("closed", ["file", "folder"])
+@pytest.mark.parametrize("command", ["review", "config", "the-app"])
+def test_ones_own_configuration_closed_by_hand_says_the_chmod(place, closed, command):
+    db = _shared_data(place)
+    folder = place / "home" / str(MEMBER) / ".config" / "scopekeeper"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text("[ui]\n")
+    give(place / "home" / str(MEMBER), MEMBER)
+    os.chmod(folder / "config.toml" if closed == "file" else folder, 0)
+    out = run_as(MEMBER, place, *COMMANDS.get(command, (command,)), "--db", str(db))
+    assert (out.returncode, out.stdout) == (1, ""), out.stderr
+    says = (f"cannot read: permission denied (it is ----------): it is yours: chmod u+rwX -- "
+            f"{folder / 'config.toml'}" if closed == "file" else
+            f"you may not enter {folder}: it is yours: chmod u+rwx -- {folder}")
+    assert out.stderr == f"scopekeeper: error: {folder / 'config.toml'}: {says}\n"
 
 
 @needs_accounts
