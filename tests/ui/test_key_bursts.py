@@ -12,6 +12,7 @@ tries every pair of every screen (a few thousand, several minutes).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 from collections.abc import Awaitable, Callable
@@ -250,3 +251,24 @@ async def test_keys_right_after_a_form_opens_do_not_crash(tmp_path, opener):
                 burst(app, *opener, *typed)  # the form opens and is typed into at once
             await settle(pilot, app)
         assert app.return_code in (0, None), (opener, typed)
+
+
+@pytest.mark.parametrize("mode", ["clients", "team", "review"])
+async def test_the_background_load_landing_as_a_screen_opens_does_not_crash(tmp_path, mode):
+    """Seen 2 of issue 14: logging in again, the records finish loading in the background
+    just as ``c`` switches to Clients; the refresh redrew the Clients screen before its
+    widgets existed (NoMatches '#clients-trend-label') and the app died. Here the refresh is
+    made to land at exactly that moment: the switch is asked for, and before the new screen
+    is mounted the loaded snapshot arrives."""
+    app = make_app(demo_file(tmp_path / "agency.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if mode == "review":
+            await app.switch_mode("clients")
+            await pilot.pause()
+        switching = asyncio.ensure_future(app.switch_mode(mode))
+        app._use(app.snapshot)  # the background load finishing now
+        await switching
+        app._use(app.snapshot)
+        await pilot.pause()
+        assert app.current_mode == mode and app.is_running
