@@ -18,14 +18,15 @@ import errno
 import os
 import re
 import stat
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from storage.errors import StorageError
 from storage.files import (
     MAX_DATA_BYTES,
+    Privacy,
     copy_file,
     fsync_dir,
     journal_of,
@@ -34,15 +35,29 @@ from storage.files import (
     read_regular,
 )
 
-if TYPE_CHECKING:
-    from storage.database import Database
-
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 DAMAGED = "damaged"
 
 
 class NoSuchBackup(StorageError):
     """The backup a person named is not there: bad input (exit 2), not a bad store."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Place:
+    """What backups need to know of a data file: where it and its trail are, how its files
+    are written, how many backups to keep and the store's clock (never the store itself)."""
+
+    data_file: Path
+    audit_file: Path
+    mode: int
+    privacy: Privacy
+    keep: int
+    now: Callable[[], datetime]
+
+    @property
+    def folder(self) -> Path:
+        return folder(self.data_file)
 
 
 def folder(data_file: Path) -> Path:
@@ -137,9 +152,9 @@ def read(backup: Path) -> bytes:
         raise StorageError(os_problem(e, backup, "read")) from None
 
 
-def _target(db: Database, tag: str = "", suffix: str = ".json", stamp: str = "") -> Path:
-    stamp = stamp or db.settings.now().astimezone(UTC).strftime(_STAMP)
-    return db.backup_dir / f"{db.path.stem}.{stamp}{'.' + tag if tag else ''}{suffix}"
+def _target(place: Place, tag: str = "", suffix: str = ".json", stamp: str = "") -> Path:
+    stamp = stamp or place.now().astimezone(UTC).strftime(_STAMP)
+    return place.folder / f"{place.data_file.stem}.{stamp}{'.' + tag if tag else ''}{suffix}"
 
 
 def taken_at(backup: Path, data_file: Path) -> datetime | None:
@@ -151,88 +166,81 @@ def taken_at(backup: Path, data_file: Path) -> datetime | None:
         return None  # not one of ours by name
 
 
-def due(db: Database, every: timedelta) -> bool:
-    """True when the newest backup is older than ``every`` (checked at most once a minute).
-    Its age is read from its name, not the file's time: both come from the same clock."""
-    now = time.monotonic()
-    checked = getattr(db, "_backup_checked", None)
-    if checked is not None and now - checked[0] < 60:
-        return bool(checked[1])
-    found = listing(db.path)
-    taken = taken_at(found[-1], db.path) if found else None
+def due(place: Place, every: timedelta) -> bool:
+    """True when the newest backup is older than ``every``. Its age is read from its name,
+    not the file's time: both come from the same clock."""
+    found = listing(place.data_file)
+    taken = taken_at(found[-1], place.data_file) if found else None
     newest = taken.timestamp() if taken else found[-1].stat().st_mtime if found else 0.0
-    result = db.settings.now().timestamp() - newest > every.total_seconds()
-    db._backup_checked = (now, result)  # type: ignore[attr-defined]
-    return result
+    return place.now().timestamp() - newest > every.total_seconds()
 
 
-def _make_folder(db: Database) -> None:
-    check_folder(db.path)
-    make_dirs(db.backup_dir, db.privacy)
+def _make_folder(place: Place) -> None:
+    check_folder(place.data_file)
+    make_dirs(place.folder, place.privacy)
 
 
-def keep(db: Database) -> Path:
+def keep(place: Place) -> Path:
     """Keep a copy of the current base as a backup, then drop all but the newest N."""
-    _make_folder(db)
-    target = _target(db)
-    copy_file(db.path, target, db.mode)
-    _keep_trail(db, target)
-    prune(db)
-    db._backup_checked = (time.monotonic(), False)  # type: ignore[attr-defined]
+    _make_folder(place)
+    target = _target(place)
+    copy_file(place.data_file, target, place.mode)
+    _keep_trail(place, target)
+    prune(place)
     return target
 
 
-def copy_before(db: Database, tag: str) -> Path:
+def copy_before(place: Place, tag: str) -> Path:
     """A copy of the data file as it is now, before something changes it in place."""
-    _make_folder(db)
-    target = _target(db, tag)
-    copy_file(db.path, target, db.mode)
-    prune(db)
+    _make_folder(place)
+    target = _target(place, tag)
+    copy_file(place.data_file, target, place.mode)
+    prune(place)
     return target
 
 
-def keep_damaged(db: Database) -> tuple[Path, ...]:
+def keep_damaged(place: Place) -> tuple[Path, ...]:
     """Keep the data file and journal exactly as they are (see the module doc), before a
     restore replaces them. Both are about to be replaced by a rename, never written in
     place, so a hard link keeps their bytes at no cost; a copy where a link is refused."""
-    _make_folder(db)
+    _make_folder(place)
     kept = []
-    stamp = db.settings.now().astimezone(UTC).strftime(_STAMP)  # one name for the pair
-    for source, suffix in ((db.path, ""), (journal_of(db.path), ".journal")):
+    stamp = place.now().astimezone(UTC).strftime(_STAMP)  # one name for the pair
+    for source, suffix in ((place.data_file, ""), (journal_of(place.data_file), ".journal")):
         if not source.is_file():
             continue  # missing (or not a file at all: nothing to keep of it)
-        target = _target(db, DAMAGED, suffix, stamp)
+        target = _target(place, DAMAGED, suffix, stamp)
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError as e:
             if e.errno == errno.EEXIST:
                 raise
-            copy_file(source, target, db.mode)
+            copy_file(source, target, place.mode)
         kept.append(target)
     if kept:
-        fsync_dir(db.backup_dir)
+        fsync_dir(place.folder)
     return tuple(kept)
 
 
-def _keep_trail(db: Database, backup: Path) -> None:
+def _keep_trail(place: Place, backup: Path) -> None:
     """A copy of the audit trail as it is now, beside the backup (``<backup>.audit``)."""
-    if db.audit_path.exists():
-        copy_file(db.audit_path, backup.with_name(backup.name + ".audit"), db.mode)
+    if place.audit_file.exists():
+        copy_file(place.audit_file, backup.with_name(backup.name + ".audit"), place.mode)
 
 
-def prune(db: Database) -> None:
+def prune(place: Place) -> None:
     """Drop all but the newest N backups, and copies a killed writer left half made (only
     called under the store's lock, so no copy is being made now). Only regular files with
     the names this app gives them, in a real folder: nothing else is ever removed."""
-    check_folder(db.path)
-    found = [p for p in listing(db.path) if _regular(p)]
-    for old in found[: max(0, len(found) - db.settings.backups)]:
+    check_folder(place.data_file)
+    found = [p for p in listing(place.data_file) if _regular(p)]
+    for old in found[: max(0, len(found) - place.keep)]:
         old.unlink(missing_ok=True)
         trail = old.with_name(old.name + ".audit")
         if _regular(trail):
             trail.unlink(missing_ok=True)
-    half_made = re.compile(r"\." + re.escape(db.path.stem)
+    half_made = re.compile(r"\." + re.escape(place.data_file.stem)
                            + r"\.\d{8}T\d{12}Z(\.[a-z0-9]+)*\.[a-z0-9_]+\.tmp")
-    for tmp in db.backup_dir.iterdir():
+    for tmp in place.folder.iterdir():
         if half_made.fullmatch(tmp.name) and _regular(tmp):
             tmp.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ import contextlib
 import gc
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -157,11 +158,15 @@ class Database:
             refuse_network_fs(self.path.parent, mounts)
         self.journal_path = journal_of(self.path)
         self.lock_path = lock_of(self.path)
-        self.backup_dir = backups.folder(self.path)
         self.audit_path = audit.audit_path(self.path)
         #: who may read the store's files (and the documents and exports made from them)
         self.privacy = privacy_of(self.path.parent, self.settings.shared)
         self.mode = self.privacy.file_mode
+        #: what backups need of this file (never the store itself)
+        self.backup_place = backups.Place(
+            data_file=self.path, audit_file=self.audit_path, mode=self.mode,
+            privacy=self.privacy, keep=self.settings.backups, now=self.settings.now)
+        self._backup_checked: tuple[float, bool] | None = None  # (monotonic time, due)
         self.tables: dict[type, dict[str, Any]] = {cls: {} for cls in TABLES}
         self._pos = _Position()
         self._loaded = False
@@ -440,7 +445,21 @@ class Database:
         entries += self._pos.seq - self._pos.base_seq
         return (entries >= self.settings.compact_entries
                 or self._pos.offset + size >= self.settings.compact_bytes
-                or backups.due(self, self.settings.backup_every))
+                or self._backup_due())
+
+    def _backup_due(self) -> bool:
+        """Is a backup due? Asked at every save: the folder is looked at once a minute."""
+        now = time.monotonic()
+        if self._backup_checked is None or now - self._backup_checked[0] >= 60:
+            self._backup_checked = (now, backups.due(self.backup_place,
+                                                     self.settings.backup_every))
+        return self._backup_checked[1]
+
+    def keep_backup(self) -> Path:
+        """A backup of the data file as it is now (the last N are kept)."""
+        kept = backups.keep(self.backup_place)
+        self._backup_checked = (time.monotonic(), False)
+        return kept
 
     def _write_base_and_journal(self, folded: Callable[[], None] | None = None) -> None:
         """Write every record as a new base (including all changes) and start a new journal;
@@ -472,7 +491,7 @@ class Database:
         # (a reader skips entries the base holds; one cut short is redone, never doubled).
         self._write_base_and_journal(
             lambda: audit.fold(self.audit_path, entries, self.mode))
-        return backups.keep(self)
+        return self.keep_backup()
 
     def _journal_entries(self, strict: bool = False) -> list[dict[str, Any]]:
         """Every complete change set in the current journal (not its header). ``strict``:
@@ -550,7 +569,7 @@ class Database:
             version = data[META]["1"]["schema"]
             if version >= SCHEMA_VERSION:
                 return  # someone else migrated it meanwhile
-            backups.copy_before(self, f"schema{version}")
+            backups.copy_before(self.backup_place, f"schema{version}")
             new = migrate(data, version, SCHEMA_VERSION)
             atomic_write(self.path, orjson.dumps(new), self.mode)
 

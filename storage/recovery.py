@@ -246,7 +246,7 @@ def restore(db: Database, source: Path, records: dict[type, list[Any]], backup_s
             db._pos.seq += 1
             done = Restored(source=source, records=0, kept=kept)
         db._write_base_and_journal()
-        backups.keep(db)
+        db.keep_backup()
         count = sum(len(t) for t in db.tables.values())
         changes: dict[str, list[Any]] = {"restored": [None, source.name],
                                          "records": [None, count]}
@@ -262,7 +262,7 @@ def restore(db: Database, source: Path, records: dict[type, list[Any]], backup_s
 def _over_damage(db: Database, source: Path, records: dict[type, list[Any]],
                  backup_seq: int) -> Restored:
     """Keep the damaged files, take the backup, replay what applies of the journal."""
-    kept = backups.keep_damaged(db)
+    kept = backups.keep_damaged(db.backup_place)
     raw, unread = _journal_bytes(db)
     found = salvage(raw, db.journal_path.name)
     tables = _tables(records, None)

@@ -135,7 +135,8 @@ def test_a_command_that_hits_a_bug_says_one_line_and_logs_it(tmp_path):
     db = demo_file(tmp_path / "agency.json")
     state = tmp_path / "state"
     code = ("import sys\nimport scopekeeper.cli as cli\n"
-            "def boom(args):\n    clients = cli._workspace(args).store.load_agency().clients\n"
+            "from scopekeeper.commands.common import workspace_of\n"
+            "def boom(args):\n    clients = workspace_of(args).store.load_agency().clients\n"
             "    raise KeyError('a bug on purpose')\n"
             "cli.COMMANDS['review'] = boom\nsys.exit(cli.main())\n")
     done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "review"],

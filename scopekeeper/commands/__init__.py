@@ -1,0 +1,1 @@
+"""The subcommands of ``scopekeeper``, by noun (see ``scopekeeper.cli.COMMANDS``)."""
