@@ -44,6 +44,7 @@ hangups: $(STAMP)  ## tests/ui/test_lifeline.py's random hang-ups, HANGUPS round
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache  # .importlinter: the layers, no circle inside one
 
 check: lint test  ## ruff + mypy + tests
 
