@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -67,13 +67,10 @@ from storage.formats import (  # re-exported: the format is the database's
     check_base,
     load_records,
 )
+from storage.journal_lines import ChangeSet, change_set
 from storage.migrations import META, migrate
-from storage.recovery import ChangeSet, change_set
 from storage.tables import TABLES
 from tracker.validation import validate
-
-if TYPE_CHECKING:
-    from storage.recovery import Restored
 
 __all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Conflict", "Damaged",
            "Database", "NewerSchema", "Settings", "check_base", "load_records", "utc_now"]
@@ -547,14 +544,6 @@ class Database:
                 "table": "", "id": "", "client_id": "", "op": "replace_all",
                 "changes": {"records": [None, len(items)],
                             **({"source": [None, source]} if source else {})}}], self.mode)
-
-    def restore(self, source: Path, records: dict[type, list[Any]], backup_seq: int,
-                author: str = "") -> Restored:
-        """Make a backup's ``records`` the whole content, from whatever state the files are
-        in (see :func:`storage.recovery.restore`); returns a ``Restored``."""
-        from storage import recovery
-
-        return recovery.restore(self, source, records, backup_seq, author)
 
     def exclusive(self) -> Any:
         """The writers' lock, without reading the files first (they may be damaged)."""

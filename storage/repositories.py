@@ -144,6 +144,8 @@ class Store:
             raise StorageError(f"nothing to restore: no backup in {backups.folder(self.path)} "
                                f"can be read (the newest: {passed_over[0]})")
         seq = meta.get("seq", 0)
-        done = self.db.restore(source, records, seq if isinstance(seq, int) else 0,
-                               author=self.author)
+        from storage import recovery
+
+        done = recovery.restore(self.db, source, records, seq if isinstance(seq, int) else 0,
+                                self.author)
         return replace(done, passed_over=tuple(passed_over))

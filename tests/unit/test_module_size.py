@@ -13,7 +13,7 @@ PACKAGES = ("tracker", "storage", "screens", "scopekeeper", "templates", "bench"
 #: Still to be split (issue 15), at most this many lines each.
 NOT_YET = {
     "screens/client_detail.py": 615,
-    "storage/database.py": 603,
+    "storage/database.py": 592,
     "screens/forms.py": 515,
     "storage/workspace.py": 475,
     "tracker/demo.py": 435,
