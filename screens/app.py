@@ -28,7 +28,8 @@ from storage.snapshot import Snapshot
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
-    from storage.workspace import Unmerged, Workspace
+    from screens.forms import FormScreen
+    from storage.workspace import Actions, Unmerged, Workspace
 
 T = TypeVar("T")
 
@@ -92,8 +93,8 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self.crashes, self.crash_clock = crashes, now
         self.scratch = scratch  # a private folder for the editor's file (None: a new one)
         self.lifeline = Lifeline(self.hang_up)  # the process ends once the terminal is lost
-        self.last_form: Any = None  # the form whose save is being attempted
-        self._unsettled: Any = None  # that form, while its save waits in the conflict dialog
+        self.last_form: FormScreen | None = None  # the form whose save is being attempted
+        self._unsettled: FormScreen | None = None  # it, while its save waits in the dialog
 
     @property
     def workspace(self) -> Workspace:
@@ -110,7 +111,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         return self._snapshot
 
     @property
-    def act(self) -> Any:
+    def act(self) -> Actions:
         return self.workspace.act
 
     def on_mount(self) -> None:

@@ -163,7 +163,8 @@ def _focus(app: ScopekeeperApp, cr: ChangeRequest) -> None:
 
     def save(v: dict[str, Any] | None) -> None:
         if v is not None and app.attempt(lambda: app.act.stay_focused(cr, v["reason"]),
-                                         "Parked: staying focused on the agreed scope."):
+                                         "Parked: staying focused on the agreed scope."
+                                         ) is not None:
             from screens.documents import open_document
 
             open_document(app, cr.client_id, "stay_focused", request_id=cr.id)
