@@ -18,7 +18,7 @@ NOT_YET = {
     "storage/workspace.py": 475,
     "tracker/demo.py": 435,
     "storage/files.py": 402,
-    "screens/app.py": 367,
+    "screens/app.py": 368,
 }
 
 
