@@ -19,9 +19,10 @@ from typing import Any
 
 import orjson
 
+from storage.access import os_problem
 from storage.codecs import encode
 from storage.errors import StorageError
-from storage.files import open_private, os_problem
+from storage.files import open_private
 
 NOT_SHOWN = frozenset({"rev"})
 

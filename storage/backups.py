@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storage.access import os_problem
 from storage.errors import StorageError
 from storage.files import (
     MAX_DATA_BYTES,
@@ -31,7 +32,6 @@ from storage.files import (
     fsync_dir,
     journal_of,
     make_dirs,
-    os_problem,
     read_regular,
 )
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage.access import os_problem
 from storage.errors import StorageError
-from storage.files import os_problem
 from storage.keymap import Known, keymap_problems
 from storage.paths import Places, data_path, expand_user
 from tracker.settings import ThresholdError, Thresholds

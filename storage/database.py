@@ -39,11 +39,11 @@ from typing import Any
 import orjson
 
 from storage import audit, backups
+from storage.access import check_reachable, os_problem
 from storage.codecs import DecodeError, decode_fast, fast_decoder
 from storage.errors import StorageError
 from storage.files import (
     atomic_write,
-    check_reachable,
     data_token,
     file_lock,
     identity,
@@ -52,7 +52,6 @@ from storage.files import (
     make_dirs,
     open_private,
     orphan_temp_files,
-    os_problem,
     privacy_of,
     read_regular,
     refuse_network_fs,

@@ -21,16 +21,10 @@ from typing import Any
 import orjson
 
 from storage import backups
+from storage.access import check_reachable, denial
 from storage.codecs import DecodeError, dates_out_of_range, decode_fast
 from storage.errors import StorageError
-from storage.files import (
-    check_reachable,
-    denial,
-    journal_of,
-    lock_of,
-    orphan_temp_files,
-    read_regular,
-)
+from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
 from storage.formats import (
     JOURNAL_FORMAT,
     SCHEMA_VERSION,

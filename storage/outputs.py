@@ -15,8 +15,9 @@ import os
 import stat
 from pathlib import Path
 
+from storage.access import os_problem
 from storage.errors import StorageError
-from storage.files import Privacy, atomic_write, make_dirs, os_problem, shared_mode
+from storage.files import Privacy, atomic_write, make_dirs, shared_mode
 
 
 class OutputError(StorageError):

@@ -45,7 +45,7 @@ def prepare_terminal(cfg: Config, env: MutableMapping[str, str]) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from storage.files import check_reachable
+    from storage.access import check_reachable
     from storage.review_cache import peek
 
     cfg = config_of(args)

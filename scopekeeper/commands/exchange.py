@@ -75,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import stat
 
-    from storage.files import os_problem
+    from storage.access import os_problem
     from storage.importing import count_rows, import_file
 
     path = args.host.expand(args.file)
