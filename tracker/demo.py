@@ -9,10 +9,11 @@ hundreds of clients and a hundred thousand interactions in a few seconds.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
-from tracker.kinds import CALL_KINDS
+from tracker.demo_builder import Builder
+from tracker.demo_words import ACTIVITIES, CITIES, FIRST, PEOPLE, REQUESTS, SCOPE, SECOND
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -27,7 +28,6 @@ from tracker.models import (
     ClientStatus,
     Contact,
     ContactChange,
-    Interaction,
     InteractionKind,
     NpsResponse,
     Outcome,
@@ -41,132 +41,22 @@ from tracker.models import (
 
 K = InteractionKind
 
-_FIRST = (
-    "Northwind", "Harbor", "Copperline", "Lumen", "Greenleaf", "Atlas", "Pinecrest",
-    "Riverbend", "Bright Smile", "Summit", "Bayview", "Oakridge", "Bluewater", "Redwood",
-    "Silverline", "Maple", "Ironclad", "Sunrise", "Evergreen", "Granite", "Horizon", "Juniper",
-    "Keystone", "Lakeside", "Meridian", "Nimbus", "Orchard", "Prairie", "Quarry", "Saffron",
-    "Tidewater", "Upland", "Vantage", "Willow", "Yellowstone", "Zephyr", "Aurora", "Beacon",
-    "Cedar", "Driftwood",
-)
-_SECOND = (
-    "Outdoor", "Dental Group", "Coffee", "Solar", "Pets", "Freight", "Realty", "Clinics",
-    "Ortho", "Legal", "Hotels", "Bakery", "Fitness", "Insurance", "Motors", "Apparel",
-    "Software", "Vineyards", "Home Care", "Academy", "Logistics", "Cosmetics", "Roofing",
-    "Plumbing", "Eyewear", "Brewing", "Furniture", "Travel", "Pharmacy", "Florists",
-    "Bikes", "Kitchens", "Labs", "Tiles", "Audio", "Marine", "Games", "Garden Supply",
-    "Spa", "Printing",
-)
-_PEOPLE = (
-    "Maria Lopez", "Tom Reed", "Aisha Khan", "Jonas Berg", "Mei Chen", "Luca Rossi",
-    "Sara Nilsson", "Omar Haddad", "Grace Kim", "Pedro Alves", "Nina Petrova", "Sam Carter",
-    "Yuki Tanaka", "Ravi Patel", "Emma Dubois", "Kofi Mensah", "Lena Fischer", "Diego Ruiz",
-    "Hana Novak", "Ian Walsh",
-)
-_CITIES = ("Denver", "Miami", "Seattle", "Austin", "Chicago", "Boston", "Toronto", "Phoenix")
-_SCOPE = (
-    ("Google Ads account restructure", "new campaign structure", "CPA -20% in 90 days"),
-    ("SEO technical audit", "audit report and fix list", "crawl errors < 50"),
-    ("Landing page A/B tests", "2 tests a month", "conversion rate +15%"),
-    ("Monthly content plan", "4 articles a month", "organic sessions +25%"),
-    ("Meta Ads prospecting", "3 audiences, 6 creatives", "ROAS >= 3"),
-    ("Conversion tracking setup", "GA4 + tag manager", "all key events tracked"),
-)
-#: (title, is a test, result, outcome) of work reported in the monthly report
-_ACTIVITIES = (
-    ("Landing page headline A/B test", True, "Variant B: +12% form fills (95% confidence)",
-     Outcome.WIN),
-    ("Target CPA bidding trial on brand campaigns", True,
-     "CPA rose 9% during the learning phase; back to manual CPC", Outcome.LEARNING),
-    ("Negative keyword clean-up", False, "212 wasted search terms excluded", Outcome.WIN),
-    ("Checkout page trust badges test", True, "No significant difference after 3 weeks",
-     Outcome.LEARNING),
-    ("Internal linking on the top 20 blog posts", False, "Done; rankings to be re-checked",
-     Outcome.OPEN),
-    ("Retargeting audience refresh", False, "Audiences rebuilt from GA4 events", Outcome.OPEN),
-    ("Product feed title rewrite", True, "Shopping CTR +0.8 pt on rewritten items",
-     Outcome.WIN),
-    ("Call-tracking number on landing pages", False,
-     "Phone leads now counted as conversions", Outcome.WIN),
-)
-_REQUESTS = (
-    "Add TikTok ads for the spring launch",
-    "Build a landing page for the trade show",
-    "Weekly instead of monthly reporting",
-    "Audit the Bing account too",
-    "Write product descriptions for 40 SKUs",
-    "Set up an email nurture sequence",
-)
 
 
-@dataclass
-class _Builder:
-    rng: random.Random
-    today: date
-    clients: list[Client] = field(default_factory=list)
-    members: list[TeamMember] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
-    scope: list[ScopeItem] = field(default_factory=list)
-    requests: list[ChangeRequest] = field(default_factory=list)
-    interactions: list[Interaction] = field(default_factory=list)
-    nps: list[NpsResponse] = field(default_factory=list)
-    budgets: list[BudgetChange] = field(default_factory=list)
-    access: list[AccessGrant] = field(default_factory=list)
-    contact_changes: list[ContactChange] = field(default_factory=list)
-    states: list[SignState] = field(default_factory=list)
-    activities: list[Activity] = field(default_factory=list)
-
-    def id(self, prefix: str) -> str:
-        return f"{prefix}_{self.rng.getrandbits(40):010x}"
-
-    def update(self, client: Client) -> None:
-        self.clients = [client if c.id == client.id else c for c in self.clients]
-
-    def ago(self, days: int) -> date:
-        return self.today - timedelta(days=days)
-
-    def log(self, client: Client, kind: InteractionKind, on: date, notes: str = "") -> None:
-        if on <= self.today:
-            author = self.rng.choice(self.members).login if self.members else ""
-            self.interactions.append(Interaction(id=self.id("int"), client_id=client.id,
-                                                 kind=kind, on=on, author=author, notes=notes))
-
-    def attended(self) -> list[Interaction]:
-        """Recent calls with who attended (the people covering the client, its contact)."""
-        names = {m.id: m.name for m in self.members}
-        ours: dict[str, list[str]] = {}
-        for a in self.assignments:
-            ours.setdefault(a.client_id, []).append(names.get(a.member_id, ""))
-        theirs = {c.id: (c.primary_contact.name,) if c.primary_contact else ()
-                  for c in self.clients}
-        since = self.ago(90)
-        return [replace(i, attendees_ours=tuple(n for n in ours.get(i.client_id, ()) if n),
-                        attendees_theirs=theirs.get(i.client_id, ()))
-                if i.kind in CALL_KINDS and i.on >= since else i for i in self.interactions]
-
-    def agency(self) -> Agency:
-        return Agency(
-            clients=tuple(self.clients), members=tuple(self.members),
-            assignments=tuple(self.assignments), scope_items=tuple(self.scope),
-            change_requests=tuple(self.requests), interactions=tuple(self.attended()),
-            nps=tuple(self.nps), budget_changes=tuple(self.budgets),
-            access_grants=tuple(self.access), contact_changes=tuple(self.contact_changes),
-            sign_states=tuple(self.states), activities=tuple(self.activities),
-        )
 
 
 def _names(rng: random.Random, n: int) -> list[str]:
-    first = [f"{a} {b}" for a, b in zip(_FIRST, _SECOND, strict=True)]
+    first = [f"{a} {b}" for a, b in zip(FIRST, SECOND, strict=True)]
     taken = set(first) | {"Vantage Games"}  # the churned client's name (see below)
-    rest = [f"{a} {b}" for a in _FIRST for b in _SECOND if f"{a} {b}" not in taken]
+    rest = [f"{a} {b}" for a in FIRST for b in SECOND if f"{a} {b}" not in taken]
     rng.shuffle(rest)
     names = first + rest
     while len(names) < n:  # beyond 1,600 clients number them
-        names.append(f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} {len(names) + 1}")
+        names.append(f"{rng.choice(FIRST)} {rng.choice(SECOND)} {len(names) + 1}")
     return names[:n]
 
 
-def _team(b: _Builder, n_clients: int) -> tuple[list[TeamMember], list[TeamMember]]:
+def _team(b: Builder, n_clients: int) -> tuple[list[TeamMember], list[TeamMember]]:
     b.members.append(TeamMember(id=b.id("mem"), name="Olivia Grant", role=Role.OWNER,
                                 login="olivia"))
     pms = [TeamMember(id=b.id("mem"), name=p, role=Role.PM,
@@ -187,19 +77,19 @@ def _team(b: _Builder, n_clients: int) -> tuple[list[TeamMember], list[TeamMembe
     return pms, analysts
 
 
-def _client(b: _Builder, name: str, i: int, *, remote: bool = False, days_old: int | None = None,
+def _client(b: Builder, name: str, i: int, *, remote: bool = False, days_old: int | None = None,
             freq: CallFrequency | None = None) -> Client:
     rng = b.rng
-    contact = Contact(id=b.id("con"), name=_PEOPLE[i % len(_PEOPLE)], title="Marketing Director",
-                      email=f"{_PEOPLE[i % len(_PEOPLE)].split()[0].lower()}@example.com")
-    other = Contact(id=b.id("con"), name=_PEOPLE[(i + 7) % len(_PEOPLE)], title="CEO")
+    contact = Contact(id=b.id("con"), name=PEOPLE[i % len(PEOPLE)], title="Marketing Director",
+                      email=f"{PEOPLE[i % len(PEOPLE)].split()[0].lower()}@example.com")
+    other = Contact(id=b.id("con"), name=PEOPLE[(i + 7) % len(PEOPLE)], title="CEO")
     fee = rng.choice((2_500, 4_000, 6_500, 9_000, 12_000, 25_000)) * 100
     if freq is None:
         freq = rng.choice((CallFrequency.WEEKLY, CallFrequency.BIWEEKLY, CallFrequency.BIWEEKLY))
     slug = name.lower().replace(" ", "-")
     return Client(
         id=b.id("cli"), name=name, status=ClientStatus.ACTIVE, remote=remote,
-        location=rng.choice(_CITIES) if remote else "", fee_cents=fee, currency="USD",
+        location=rng.choice(CITIES) if remote else "", fee_cents=fee, currency="USD",
         start_date=b.ago(days_old if days_old is not None else rng.randint(200, 720)),
         primary_contact=contact, contacts=(other,), channel_url=f"https://agency.slack.com/archives/{slug}",
         comm_rules="No unscheduled calls: questions go to the channel." if
@@ -211,7 +101,7 @@ def _client(b: _Builder, name: str, i: int, *, remote: bool = False, days_old: i
 _FREQ_DAYS = {CallFrequency.WEEKLY: 7, CallFrequency.BIWEEKLY: 14, CallFrequency.MONTHLY: 30}
 
 
-def _history(b: _Builder, c: Client, budget: int, *, quiet_days: int = 0,
+def _history(b: Builder, c: Client, budget: int, *, quiet_days: int = 0,
              skip_call_days: int = 0, question_rate: float = 0.05) -> None:
     """A steady past: calls with summaries, monthly reports, some email and questions.
 
@@ -254,8 +144,8 @@ def _history(b: _Builder, c: Client, budget: int, *, quiet_days: int = 0,
         ]
 
 
-def _scope(b: _Builder, c: Client) -> None:
-    for title, deliverable, metric in b.rng.sample(_SCOPE, 2):
+def _scope(b: Builder, c: Client) -> None:
+    for title, deliverable, metric in b.rng.sample(SCOPE, 2):
         b.scope.append(ScopeItem(
             id=b.id("scp"), client_id=c.id, title=title, deliverable=deliverable,
             due=c.start_date + timedelta(days=90), success_metric=metric,
@@ -263,14 +153,14 @@ def _scope(b: _Builder, c: Client) -> None:
             fee_cents=c.fee_cents // 2))
 
 
-def _request(b: _Builder, c: Client, days_ago: int, status: ChangeStatus = ChangeStatus.PENDING,
+def _request(b: Builder, c: Client, days_ago: int, status: ChangeStatus = ChangeStatus.PENDING,
              text: str | None = None) -> ChangeRequest:
     on = b.ago(days_ago)
     decided = status is not ChangeStatus.PENDING
     cr = ChangeRequest(
         id=b.id("chg"), client_id=c.id, requested_on=on,
         requested_by=c.primary_contact.name if c.primary_contact else "client",
-        description=text or b.rng.choice(_REQUESTS), estimated_hours=b.rng.choice((2, 4, 8, 16)),
+        description=text or b.rng.choice(REQUESTS), estimated_hours=b.rng.choice((2, 4, 8, 16)),
         fee_cents=b.rng.choice((0, 50_000, 120_000, 300_000)), status=status,
         decided_on=on + timedelta(days=1) if decided else None,
         decided_by="priya" if decided else "",
@@ -279,7 +169,7 @@ def _request(b: _Builder, c: Client, days_ago: int, status: ChangeStatus = Chang
     return cr
 
 
-def _scenarios(b: _Builder, per: int) -> None:
+def _scenarios(b: Builder, per: int) -> None:
     """Give the first clients the situations the review must surface."""
     rng = b.rng
     def first(name: str) -> Client:
@@ -364,7 +254,7 @@ def _scenarios(b: _Builder, per: int) -> None:
             b.log(c, K.IN_PERSON_VISIT, b.ago(rng.randint(5, 38)), "Visit")
 
 
-def _assign(b: _Builder, clients: list[Client], pms: list[TeamMember],
+def _assign(b: Builder, clients: list[Client], pms: list[TeamMember],
             analysts: list[TeamMember]) -> None:
     thin = next(c for c in clients if c.name == "Riverbend Clinics")
     queue = [c for c in clients if c is not thin]
@@ -387,7 +277,7 @@ def make_demo(today: date, clients: int = 25, events: int | None = None,
     """The demo agency as of ``today``: ``clients`` clients and about ``events`` interactions."""
     if clients < 16:
         raise ValueError("the demo needs at least 16 clients to show every situation")
-    b = _Builder(rng=random.Random(seed), today=today)
+    b = Builder(rng=random.Random(seed), today=today)
     names = _names(b.rng, clients)
     pms, analysts = _team(b, clients)
     special_remote = {"Summit Legal", "Bayview Hotels"}
@@ -408,13 +298,13 @@ def make_demo(today: date, clients: int = 25, events: int | None = None,
     return b.agency()
 
 
-def _activities(b: _Builder, rng: random.Random) -> None:
+def _activities(b: Builder, rng: random.Random) -> None:
     """Two or three activities or tests a month over the last three months, per client."""
     for c in b.clients:
         if c.status is not ClientStatus.ACTIVE:
             continue
         for month_back in range(3):
-            for title, test, result, outcome in rng.sample(_ACTIVITIES, rng.randint(2, 3)):
+            for title, test, result, outcome in rng.sample(ACTIVITIES, rng.randint(2, 3)):
                 on = b.ago(month_back * 30 + rng.randint(1, 28))
                 if on < c.start_date:
                     continue
@@ -425,7 +315,7 @@ def _activities(b: _Builder, rng: random.Random) -> None:
                     outcome=Outcome.OPEN if recent else outcome))
 
 
-def _paused_and_churned(b: _Builder) -> None:
+def _paused_and_churned(b: Builder) -> None:
     """A prospect and a churned client, so every status appears."""
     prospect = replace(_client(b, "Willow Spa (prospect)", 3, days_old=5),
                        status=ClientStatus.PROSPECT, fee_cents=0)
