@@ -68,7 +68,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     import os  # Textual reads its settings from the process environment
 
     prepare_terminal(cfg, os.environ)
-    from screens.app import run  # Textual is imported only for the TUI
+    from screens.launch import run  # Textual is imported only for the TUI
     from storage.paths import drafts_dir, scratch_dir, state_dir
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
