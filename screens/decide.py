@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from screens.editors import fee_kind_field
-from screens.forms import Field, FormScreen
+from screens.fields import Field
+from screens.forms import FormScreen
 from screens.keys import key_label
 from screens.lifecycle import Shown
 from screens.notices import tell

@@ -17,7 +17,9 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import agency_app
-from screens.forms import Field, FormScreen, edit_in_editor
+from screens.editor import edit_in_editor
+from screens.fields import Field
+from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.keys import key_label
 from screens.lifecycle import Shown, while_shown

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from screens.forms import Field, FormScreen
+from screens.fields import Field
+from screens.forms import FormScreen
 from screens.keys import key_label
 from screens.notices import tell
 from storage.ids import new_id

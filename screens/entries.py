@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from screens.forms import Field, FormScreen
+from screens.fields import Field
+from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.dates import Sense
 from tracker.models import (

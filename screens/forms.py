@@ -8,18 +8,15 @@ note in ``$EDITOR``.
 from __future__ import annotations
 
 import contextlib
-import shlex
-import subprocess
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.actions import SkipAction
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -27,126 +24,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from screens.base import agency_app
+from screens.editor import edit_in_editor
+from screens.fields import Field, FieldError, parse, placeholder
 from screens.keys import key_label
 from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage import drafts
 from storage.errors import StorageError
-from tracker.dates import DateParseError, Sense, parse_day
 from tracker.money import (
     ISO_CODES,
-    MoneyError,
-    currency,
-    example,
-    format_money,
-    parse_money,
 )
 from tracker.text import clean_line, clean_text
-from tracker.validation import MAX_LINE, MAX_TEXT, is_email
-
-Kind = Literal["text", "note", "date", "money", "int", "nps", "hours", "choice", "bool",
-               "month", "names", "currency", "email"]
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    label: str
-    kind: Kind = "text"
-    value: str = ""  # initial text (for bool: "1" or ""; for choice: the value)
-    required: bool = False
-    choices: tuple[tuple[str, str], ...] = ()  # (label, value)
-    hint: str = ""
-    minimum: int | None = None
-    # date: what it is the date of (PAST: something that happened, never in the future)
-    sense: Sense = Sense.ANY
-    after_today: bool = False  # a date that must come after today (a snooze's end)
-    # money: the client's currency, or the name of the field of this form that holds it
-    currency: str = ""
-    currency_field: str = ""
-
-
-class FieldError(ValueError):
-    pass
-
-
-def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
-    """``(value, what it understood)``; FieldError with a message a person can act on."""
-    text = raw.strip()
-    if not text:
-        if field.required:
-            raise FieldError("required")
-        return ({"int": None, "nps": None, "money": 0, "hours": 0.0, "date": None, "names": ()}
-                .get(field.kind, ""), "")
-    if field.kind == "date":
-        try:
-            day = parse_day(text, today, field.sense)
-        except DateParseError as e:  # it quotes what was typed: cleaned for the terminal
-            raise FieldError(clean_line(str(e))) from None
-        if field.after_today and day <= today:
-            raise FieldError(f"{day:%a %d %b %Y}: give a day after today")
-        return day, f"= {day:%a %d %b %Y}"
-    if field.kind == "month":
-        from tracker.documents import DocumentError, parse_month
-
-        try:
-            first = parse_month(text)
-        except DocumentError as e:
-            raise FieldError(str(e)) from None
-        return first, f"= {first:%B %Y}"
-    if field.kind == "money":
-        if not field.currency:  # the currency field of the form is not valid yet
-            raise FieldError("give the currency first (a 3-letter code like USD)")
-        try:
-            cents = parse_money(text, field.currency)
-        except MoneyError as e:
-            raise FieldError(clean_line(str(e))) from None
-        return cents, f"= {format_money(cents, field.currency)}"
-    if field.kind in ("int", "nps"):
-        try:
-            n = int(text)
-        except ValueError:
-            raise FieldError("a whole number") from None
-        if field.kind == "nps" and not 0 <= n <= 10:
-            raise FieldError("NPS is a score from 0 to 10")
-        if field.minimum is not None and n < field.minimum:
-            raise FieldError(f"at least {field.minimum}")
-        return n, ""
-    if field.kind == "hours":
-        try:
-            h = float(text)
-        except ValueError:
-            raise FieldError("a number of hours, like 4 or 2.5") from None
-        if h < 0:
-            raise FieldError("must not be negative")
-        return h, ""
-    if field.kind == "email":
-        if not is_email(text):
-            raise FieldError(f"{clean_line(text)!r} is not an email address (like "
-                             "ana@client.com)")
-        return text, ""
-    if field.kind == "currency":
-        code = text.upper()
-        try:
-            currency(code)
-        except MoneyError as e:
-            raise FieldError(str(e)) from None
-        return code, ""
-    if field.kind == "note":
-        if len(raw) > MAX_TEXT:
-            raise FieldError(f"{len(raw):,} characters: at most {MAX_TEXT:,} fit")
-        return clean_text(raw).strip(), ""
-    if field.kind == "names":
-        from tracker.attendance import NamesError, parse_names
-
-        try:
-            names = parse_names(clean_line(text))
-        except NamesError as e:
-            raise FieldError(str(e)) from None
-        return names, f"= {len(names)} {'person' if len(names) == 1 else 'people'}"
-    if len(text) > MAX_LINE:
-        raise FieldError(f"{len(text):,} characters: at most {MAX_LINE} fit on a line")
-    return clean_line(text), ""
 
 
 class TickBox(Checkbox):
@@ -233,7 +121,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
             return TextArea(clean_text(f.value), id=wid, soft_wrap=True,
                             show_line_numbers=False, classes="form-note", compact=True)
         # a field filled in is typed on at its end, not replaced by the first key
-        return Input(clean_line(f.value), id=wid, placeholder=_placeholder(f), compact=True,
+        return Input(clean_line(f.value), id=wid, placeholder=placeholder(f), compact=True,
                      select_on_focus=False)
 
     @while_shown
@@ -455,61 +343,3 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
             area.load_text(clean_text(edited))
 
 
-def _placeholder(f: Field) -> str:
-    if f.kind == "money" and f.currency:
-        return example(f.currency)
-    return {"date": "e.g. 2026-12-01, Dec 1, next fri", "money": "e.g. 1,200 or 25k",
-            "nps": "0-10", "hours": "e.g. 4"}.get(f.kind, "")
-
-
-def edit_in_editor(app: Any, text: str, editor: str) -> str | None:
-    """Open ``text`` in ``editor`` (the composition root's $VISUAL, else $EDITOR, else vi);
-    None if the editor failed. The file is private to the person (see :func:`_scratch`);
-    if the terminal is lost meanwhile, what the editor had saved is kept."""
-    try:
-        fd, name_ = tempfile.mkstemp(suffix=".md", dir=_scratch(app))  # 0600
-    except (OSError, StorageError) as e:
-        tell(app, clean_line(f"Could not make a file for the editor: {e}"), severity="error")
-        return None
-    path = Path(name_)
-    with open(fd, "w", encoding="utf-8") as f:
-        f.write(text if not text or text.endswith("\n") else text + "\n")  # a file, not a terminal
-    name = clean_line(editor)
-    life = getattr(app, "lifeline", None)
-    try:
-        with app.suspend():
-            child = subprocess.Popen([*shlex.split(editor), str(path)])
-            if life is not None:
-                life.editor = child  # ended with the app should the terminal go
-            try:
-                code = child.wait()
-            finally:
-                if life is not None:
-                    life.editor = None
-        if life is not None and life.lost:  # the connection dropped: keep what it saved
-            return path.read_text(encoding="utf-8").rstrip("\n")
-        if code != 0:
-            tell(app, f"{name} exited with {code}; note unchanged", severity="warning")
-            return None
-        return path.read_text(encoding="utf-8").rstrip("\n")
-    except SuspendNotSupported:
-        tell(app, "This terminal cannot hand the screen to an editor.", severity="warning")
-        return None
-    except (OSError, ValueError) as e:  # ValueError: unbalanced quotes in $EDITOR
-        tell(app, clean_line(f"Could not run {name}: {e}"), severity="error")
-        return None
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _scratch(app: Any) -> str | None:
-    """A folder only this person can enter for the editor's file: the app's (under their
-    runtime or state directory, 0700), never the shared /tmp. None (the system's temporary
-    folder) only for an app made without one, in tests."""
-    folder = getattr(app, "scratch", None)
-    if folder is None:
-        return None
-    from storage.files import make_dirs
-
-    make_dirs(folder)
-    return str(folder)

@@ -168,7 +168,8 @@ class ReviewScreen(AgencyScreen):
         return a.client if a else None
 
     def action_log(self) -> None:
-        from screens.forms import Field, FormScreen
+        from screens.fields import Field
+        from screens.forms import FormScreen
         from tracker.dates import Sense
 
         item = self.selected()
@@ -224,7 +225,8 @@ class ReviewScreen(AgencyScreen):
             resolve_sign(self.sk_app, sign, item.client)
 
     def action_snooze(self) -> None:
-        from screens.forms import Field, FormScreen
+        from screens.fields import Field
+        from screens.forms import FormScreen
         from tracker.dates import Sense
 
         item = self.selected()

@@ -12,7 +12,8 @@ from screens.client_detail import ClientScreen
 from screens.confirm import DiscardScreen
 from screens.conflict import ConflictScreen
 from screens.decide import DecideScreen
-from screens.forms import FormScreen, edit_in_editor
+from screens.editor import edit_in_editor
+from screens.forms import FormScreen
 from screens.tables import KeyTable
 from storage.repositories import Store
 from storage.workspace import Workspace

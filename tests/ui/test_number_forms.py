@@ -186,7 +186,8 @@ async def test_health_words_numbers_and_sort_agree_and_7_is_not_low(tmp_path):
 async def test_a_ticked_box_is_told_from_an_empty_one_without_colour(tmp_path):
     """With NO_COLOR (or 16 colours) Textual's checkbox shows the same X either way: ours
     shows X only when ticked, so the state reads without colour."""
-    from screens.forms import Field, TickBox
+    from screens.fields import Field
+    from screens.forms import TickBox
 
     def shown(box: TickBox) -> str:
         return box.render().plain[:3]  # the box, before its label
