@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from screens.client_detail import TABS, ClientScreen
+from screens.client_detail import ClientScreen
+from screens.client_views import TABS
 from screens.documents import open_document
 from screens.review import log_kind
 from screens.tables import KeyTable
