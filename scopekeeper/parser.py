@@ -9,9 +9,6 @@ from typing import NoReturn
 from scopekeeper import __version__
 from tracker.kinds import InteractionKind
 
-# The storage engine and the domain rules are imported by the commands that use them: the
-# app shows the kept review before either is imported (see cmd_tui).
-
 PROG = "scopekeeper"
 #: How far ahead a calendar export may reach (two years of status calls is plenty).
 MAX_DAYS_AHEAD = 730

@@ -133,24 +133,33 @@ def atomic_write(path: Path, data: bytes, mode: int, group: int | None = None) -
     """Write ``data`` to a temp file beside ``path``, fsync it, rename it over ``path``,
     fsync the directory. Readers see the old or the new file, never a mix. ``group``: the
     group the file is given (a ``0660`` file we cannot give it stays ``0600``)."""
-    import tempfile  # only writers need it; the app's first frame reads files only
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+    with _beside(path) as fd:
         os.fchmod(fd, _with_group(fd, mode, group))
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+
+
+@contextmanager
+def _beside(target: Path) -> Iterator[int]:
+    """An open temp file beside ``target``; once the block is done it is fsynced and renamed
+    over ``target`` (and the directory fsynced), so a half-made file is never taken for a
+    whole one. If the block fails, the temp file is removed."""
+    import tempfile  # only writers need it; the app's first frame reads files only
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        yield fd
         os.fsync(fd)
         os.close(fd)
         fd = -1
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if fd >= 0:
             os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    fsync_dir(target.parent)
 
 
 def _with_group(fd: int, mode: int, group: int | None) -> int:
@@ -184,30 +193,16 @@ def read_regular(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
 
 
 def copy_file(source: Path, target: Path, mode: int) -> None:
-    """A durable copy of ``source`` at ``target`` with ``mode``: a temp file beside the
-    target, fsynced, then renamed, so a half-made copy is never taken for a whole one."""
-    import tempfile
-
+    """A durable copy of ``source`` at ``target`` with ``mode`` (see :func:`_beside`)."""
     src = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         if not stat.S_ISREG(os.fstat(src).st_mode):
             raise StorageError(f"{source}: is not a regular file")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
+        with _beside(target) as fd:
             os.fchmod(fd, mode)
             _copy_bytes(src, fd)
-            os.fsync(fd)
-            os.close(fd)
-            fd = -1
-            os.replace(tmp, target)
-        except BaseException:
-            if fd >= 0:
-                os.close(fd)
-            Path(tmp).unlink(missing_ok=True)
-            raise
     finally:
         os.close(src)
-    fsync_dir(target.parent)
 
 
 def _copy_bytes(src: int, dst: int) -> None:

@@ -4,19 +4,30 @@ new outside access, a new main contact."""
 from __future__ import annotations
 
 import argparse
+from datetime import date
+from typing import TYPE_CHECKING
 
 from scopekeeper.commands.common import client_arg, day_arg, money_arg, workspace_of
 from scopekeeper.output import say
 from scopekeeper.parser import UsageError
 from tracker.text import clean_line
 
+if TYPE_CHECKING:
+    from storage.workspace import Workspace
+    from tracker.models import Client
+
+
+def _about(args: argparse.Namespace) -> tuple[Workspace, date, Client]:
+    """What every record starts from: the data, the day it happened (``--on``, never in
+    the future) and the client it is about."""
+    ws = workspace_of(args)
+    return ws, day_arg(args.on, ws.clock(), "past"), client_arg(ws, args.client)
+
 
 def cmd_log(args: argparse.Namespace) -> int:
     from tracker.kinds import CALL_KINDS
 
-    ws = workspace_of(args)
-    on = day_arg(args.on, ws.clock(), "past")
-    client = client_arg(ws, args.client)
+    ws, on, client = _about(args)
     if (args.ours or args.theirs) and args.kind not in CALL_KINDS:
         raise UsageError(f"--ours and --theirs are for calls and meetings, not {args.kind.label}")
     ws.log(client, args.kind, on, args.note, args.ours, args.theirs)
@@ -25,9 +36,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_nps(args: argparse.Namespace) -> int:
-    ws = workspace_of(args)
-    on = day_arg(args.on, ws.clock(), "past")
-    client = client_arg(ws, args.client)
+    ws, on, client = _about(args)
     ws.act.nps(client, args.score, args.comment, on)
     band = ws.thresholds.nps_band(args.score)  # the one band definition, as configured
     say(f"recorded NPS {args.score}/10 ({band}) for {clean_line(client.name)} on "
@@ -38,9 +47,7 @@ def cmd_nps(args: argparse.Namespace) -> int:
 def cmd_budget(args: argparse.Namespace) -> int:
     from tracker.money import format_money
 
-    ws = workspace_of(args)
-    on = day_arg(args.on, ws.clock(), "past")
-    client = client_arg(ws, args.client)
+    ws, on, client = _about(args)
     amount = money_arg(args.amount, client.currency, "AMOUNT")
     old = None if args.old is None else money_arg(args.old, client.currency, "--from")
     if old is None:
@@ -59,9 +66,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
 
 
 def cmd_access(args: argparse.Namespace) -> int:
-    ws = workspace_of(args)
-    on = day_arg(args.on, ws.clock(), "past")
-    client = client_arg(ws, args.client)
+    ws, on, client = _about(args)
     ws.act.access(client, args.who, args.account, on)
     where = f" to {clean_line(args.account)}" if args.account else ""
     say(f"recorded access{where} for {clean_line(args.who)} at {clean_line(client.name)} "
@@ -70,9 +75,7 @@ def cmd_access(args: argparse.Namespace) -> int:
 
 
 def cmd_contact(args: argparse.Namespace) -> int:
-    ws = workspace_of(args)
-    on = day_arg(args.on, ws.clock(), "past")
-    client = client_arg(ws, args.client)
+    ws, on, client = _about(args)
     ws.act.contact_change(client, args.new_name, args.title, on)
     if client.primary_contact is None:
         say(f"set the first main contact of {clean_line(client.name)}: "
