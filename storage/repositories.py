@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from storage import backups
-from storage.database import Database, Settings
+from storage.engine.database import Database
+from storage.engine.formats import NewerSchema, load_records
+from storage.engine.recovery import Restored
+from storage.engine.settings import Settings
 from storage.errors import NotFound, StorageError
-from storage.formats import NewerSchema, load_records
-from storage.recovery import Restored
 from storage.tables import TABLES
 from tracker.models import (
     AccessGrant,
@@ -144,7 +145,7 @@ class Store:
             raise StorageError(f"nothing to restore: no backup in {backups.folder(self.path)} "
                                f"can be read (the newest: {passed_over[0]})")
         seq = meta.get("seq", 0)
-        from storage import recovery
+        from storage.engine import recovery
 
         done = recovery.restore(self.db, source, records, seq if isinstance(seq, int) else 0,
                                 self.author)

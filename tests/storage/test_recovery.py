@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from storage import backups
-from storage.database import Settings
 from storage.doctor import diagnose
+from storage.engine.settings import Settings
 from storage.errors import StorageError
 from storage.repositories import Store
 from tests.factories import make_client

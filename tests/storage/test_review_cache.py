@@ -99,7 +99,7 @@ def test_the_digest_is_not_used_after_the_file_was_replaced_or_for_an_earlier_da
 
 
 def test_a_save_that_compacts_renews_the_digest(tmp_path):
-    from storage.database import Settings
+    from storage.engine.settings import Settings
     from storage.review_digest import digest_path
 
     db = demo_file(tmp_path / "a.json")
