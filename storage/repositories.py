@@ -128,7 +128,7 @@ class Store:
     def restore(self, backup: str) -> Restored:
         """Bring back a backup (a path, a name in backups/, or ``latest``) as the whole
         content, from whatever state the data file and journal are in (see
-        ``storage/recovery.py``): what was there is kept first, even damaged. ``latest`` is
+        ``storage/engine/recovery.py``): what was there is kept first, even damaged. ``latest`` is
         the newest backup that can be read; the unreadable ones it passed over are named."""
         passed_over: list[str] = []
         for source in backups.candidates(self.path, backup):
