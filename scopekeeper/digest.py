@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from tracker.review_items import ReviewItem, category
+from tracker.review_items import ReviewItem
 from tracker.text import clean_line, clip, pad, wrap
 
 TITLES = {
@@ -39,7 +39,7 @@ def review_text(day: date, items: Sequence[ReviewItem], person: str = "") -> str
         return f"{heading}: all clear."
     groups: dict[str, list[ReviewItem]] = {}
     for item in items:
-        groups.setdefault(category(item.kind), []).append(item)
+        groups.setdefault(item.kind.category, []).append(item)
     counts = " · ".join(f"{len(groups[k])} {WORDS[k][len(groups[k]) != 1]}"
                         for k in ORDER if k in groups)
     lines = [f"{heading}: {_plural(len(items), 'item')} ({counts})"]

@@ -247,7 +247,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         """Run one save; explain any refusal. A save over someone else's change meanwhile
         is merged by the workspace; fields both changed differently are put to the person
         (:class:`screens.conflict.ConflictScreen`), field by field."""
-        from storage.database import Conflict
+        from storage.errors import Conflict
         from storage.workspace import Unmerged
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError

@@ -17,19 +17,13 @@ from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
 from tracker.kinds import CALL_KINDS, InteractionKind
-from tracker.review_items import (
-    CALL_SUMMARY,
-    CHANGE_REQUEST,
-    ReviewItem,
-    category,
-    counts_by_category,
-    kind_label,
-)
+from tracker.review_items import ReviewCategory, ReviewItem, ReviewKind, counts_by_category
 from tracker.text import clean_line
 
 K = InteractionKind
-COUNT_WORDS = (("overdue", "overdue"), ("due", "due"), ("sign", "signs"),
-               ("request", "requests"), ("summary", "summaries"))
+C = ReviewCategory
+COUNT_WORDS = ((C.OVERDUE, "overdue"), (C.DUE, "due"), (C.SIGN, "signs"),
+               (C.REQUEST, "requests"), (C.SUMMARY, "summaries"))
 COLUMNS = [("Urg", "urgency", 3), ("Client", "client", 20), ("Why", "why", 0)]
 
 #: What logging an item means: the interaction that satisfies it.
@@ -38,26 +32,26 @@ LOG_KIND = {
     "monthly_report": K.MONTHLY_REPORT_SENT,
     "contact": K.EMAIL,
     "visit": K.IN_PERSON_VISIT,
-    CALL_SUMMARY: K.CALL_SUMMARY_SENT,
+    ReviewKind.CALL_SUMMARY: K.CALL_SUMMARY_SENT,
 }
 
 
 def log_kind(item: ReviewItem) -> InteractionKind | None:
-    if item.kind == CALL_SUMMARY:
-        return LOG_KIND[CALL_SUMMARY]
-    if category(item.kind) in ("overdue", "due"):
-        return LOG_KIND[item.kind.rsplit("_", 1)[0]]
+    if item.kind is ReviewKind.CALL_SUMMARY:
+        return LOG_KIND[ReviewKind.CALL_SUMMARY]
+    if item.kind.cadence is not None:
+        return LOG_KIND[item.kind.cadence]
     return None
 
 
 def document_for(item: ReviewItem) -> str | None:
     """The document an item asks for: the call summary, the two options for a request,
     the conversation prep for a warning sign."""
-    if item.kind == CALL_SUMMARY:
+    if item.kind is ReviewKind.CALL_SUMMARY:
         return "call_summary"
-    if item.kind == CHANGE_REQUEST:
+    if item.kind is ReviewKind.CHANGE_REQUEST:
         return "stay_focused"
-    if category(item.kind) == "sign":
+    if item.kind.category is ReviewCategory.SIGN:
         return "save_mode_prep"
     return None
 
@@ -69,7 +63,7 @@ def counts_line(items: tuple[ReviewItem, ...], stale: bool = False, width: int =
     head = Text.assemble((f"{len(items)} to review", "bold"))
     if stale:  # first, so that 80 columns never cut it off
         head.append(" (updating…)", style="italic")
-    parts = [head, *(Text(f"{counts[key]} {word}", style="bold red" if key == "overdue" else "")
+    parts = [head, *(Text(f"{counts[key]} {word}", style="bold red" if key is C.OVERDUE else "")
                      for key, word in COUNT_WORDS if counts[key])]
     return lines_of(parts, width, sep=" · ")
 
@@ -77,9 +71,9 @@ def counts_line(items: tuple[ReviewItem, ...], stale: bool = False, width: int =
 #: What each of the Review's item actions needs of the selected item.
 ITEM_ACTIONS: dict[str, Callable[[ReviewItem], bool]] = {
     "log": lambda i: log_kind(i) is not None,
-    "decide": lambda i: i.kind == CHANGE_REQUEST,
-    "acknowledge": lambda i: category(i.kind) == "sign",
-    "resolve": lambda i: category(i.kind) == "sign",
+    "decide": lambda i: i.kind is ReviewKind.CHANGE_REQUEST,
+    "acknowledge": lambda i: i.kind.category is ReviewCategory.SIGN,
+    "resolve": lambda i: i.kind.category is ReviewCategory.SIGN,
     "snooze": lambda i: True,
     "write": lambda i: document_for(i) is not None,
     "open": lambda i: True,
@@ -142,7 +136,7 @@ class ReviewScreen(AgencyScreen):
             why.update("")
             return
         due = f" · since {item.due:%d %b %Y}" if item.due else ""
-        label = kind_label(item.kind)
+        label = item.kind.label
         # a sign's reason starts with its name already ("budget cut: ..."): not twice
         named = () if item.why.startswith(label) else ((label, "italic"), ": ")
         why.update(Text.assemble((clean_line(item.client), "bold"), " — ", *named,
@@ -178,11 +172,11 @@ class ReviewScreen(AgencyScreen):
         if item is None or kind is None or client is None:
             return
         fields = [Field("note", "Note (optional)")]
-        if item.kind.startswith("contact"):
+        if item.kind.cadence == "contact":
             fields.append(Field("kind", "How", "choice", kind.value, choices=tuple(
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
                                              K.MEETING, K.IN_PERSON_VISIT))))
-        if kind in CALL_KINDS or item.kind.startswith("contact"):
+        if kind in CALL_KINDS or item.kind.cadence == "contact":
             from screens.entries import attendee_fields
 
             fields += attendee_fields(self.sk_app, client)
@@ -240,7 +234,7 @@ class ReviewScreen(AgencyScreen):
                                     f"Snoozed until {values['until']:%a %d %b}.")
 
         self.app.push_screen(FormScreen(
-            f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
+            f"Snooze · {clean_line(item.client)}: {item.kind.label}",
             [Field("until", "Show it again on", "date",
                    (today + timedelta(days=7)).isoformat(), required=True, sense=Sense.DUE,
                    after_today=True)],
@@ -249,7 +243,7 @@ class ReviewScreen(AgencyScreen):
 
     def action_decide(self) -> None:
         item = self.selected()
-        if item is not None and item.kind == CHANGE_REQUEST:
+        if item is not None and item.kind is ReviewKind.CHANGE_REQUEST:
             from screens.decide import open_decision
 
             open_decision(self.sk_app, item.client_id, item.subject)
@@ -268,6 +262,6 @@ class ReviewScreen(AgencyScreen):
     def action_open(self) -> None:
         item = self.selected()
         if item is not None:
-            tab = ("signs" if category(item.kind) == "sign" else "requests"
-                   if item.kind == CHANGE_REQUEST else "cadence")
+            tab = ("signs" if item.kind.category is ReviewCategory.SIGN else "requests"
+                   if item.kind is ReviewKind.CHANGE_REQUEST else "cadence")
             self.sk_app.open_client(item.client_id, tab)

@@ -8,6 +8,8 @@ import errno
 import grp
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from storage.errors import StorageError
@@ -92,6 +94,16 @@ def os_problem(error: OSError, path: Path, verb: str) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return denied(where, verb)
     return f"{where}: cannot {verb}: {error.strerror or error}"
+
+
+@contextmanager
+def os_errors(path: Path, verb: str) -> Iterator[None]:
+    """Turn a failing system call into one line naming the file at fault (the one the
+    error names: the journal, the lock... else ``path``) and what to do."""
+    try:
+        yield
+    except OSError as e:
+        raise StorageError(os_problem(e, path, verb)) from None
 
 
 def check_reachable(path: Path) -> None:

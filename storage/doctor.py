@@ -23,15 +23,15 @@ import orjson
 from storage import backups
 from storage.access import check_reachable, denial
 from storage.codecs import DecodeError, dates_out_of_range, decode_fast
-from storage.errors import StorageError
-from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
-from storage.formats import (
+from storage.engine.formats import (
     JOURNAL_FORMAT,
     SCHEMA_VERSION,
     NewerSchema,
     check_base,
     load_records,
 )
+from storage.errors import StorageError
+from storage.files import journal_of, lock_of, orphan_temp_files, read_regular
 from storage.tables import TABLE_OF, TABLES
 from tracker.labels import count
 

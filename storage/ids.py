@@ -14,12 +14,11 @@ from __future__ import annotations
 import os
 import re
 
-PREFIX = {
-    "Client": "cli", "Contact": "con", "TeamMember": "mem", "Assignment": "asg",
-    "ScopeItem": "scp", "ChangeRequest": "chg", "Interaction": "int", "NpsResponse": "nps",
-    "BudgetChange": "bud", "AccessGrant": "acc", "ContactChange": "cch", "SignState": "sgn",
-    "Snooze": "snz",
-}
+from tracker.record_types import RECORD_TYPES
+
+#: Class name -> prefix of its ids: every record type's, and a client's contact (not a
+#: record of its own, but it carries an id).
+PREFIX = {t.cls.__name__: t.prefix for t in RECORD_TYPES} | {"Contact": "con"}
 MAX_ID = 64
 MAX_KEY = 200
 _ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_ID - 1}}}")

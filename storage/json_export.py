@@ -32,7 +32,7 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 
 
 def export_json(agency: Agency, exported: str) -> bytes:
-    from storage.database import SCHEMA_VERSION
+    from storage.engine.formats import SCHEMA_VERSION
 
     doc = {"format": EXPORT_FORMAT, "version": 1, "schema": SCHEMA_VERSION,
            "exported": exported,
@@ -92,7 +92,7 @@ def _too_deep(source: str) -> str:
 def _read_doc(doc: Any, raw: bytes, source: str, limits: ImportLimits) -> ExportRead:
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         return ExportRead(problems=[f"{source}: not a scopekeeper export"])
-    from storage.database import SCHEMA_VERSION
+    from storage.engine.formats import SCHEMA_VERSION
 
     problems = [f"{source}: unknown field {_shown(key)}" for key in doc if key not in _FIELDS]
     for key, (kind, what, required) in _FIELDS.items():

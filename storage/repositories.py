@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from storage import backups
-from storage.database import Database, Settings
+from storage.engine.database import Database
+from storage.engine.formats import NewerSchema, load_records
+from storage.engine.recovery import Restored
+from storage.engine.settings import Settings
 from storage.errors import NotFound, StorageError
-from storage.formats import NewerSchema, load_records
-from storage.recovery import Restored
 from storage.tables import TABLES
 from tracker.models import (
     AccessGrant,
@@ -127,7 +128,7 @@ class Store:
     def restore(self, backup: str) -> Restored:
         """Bring back a backup (a path, a name in backups/, or ``latest``) as the whole
         content, from whatever state the data file and journal are in (see
-        ``storage/recovery.py``): what was there is kept first, even damaged. ``latest`` is
+        ``storage/engine/recovery.py``): what was there is kept first, even damaged. ``latest`` is
         the newest backup that can be read; the unreadable ones it passed over are named."""
         passed_over: list[str] = []
         for source in backups.candidates(self.path, backup):
@@ -144,7 +145,7 @@ class Store:
             raise StorageError(f"nothing to restore: no backup in {backups.folder(self.path)} "
                                f"can be read (the newest: {passed_over[0]})")
         seq = meta.get("seq", 0)
-        from storage import recovery
+        from storage.engine import recovery
 
         done = recovery.restore(self.db, source, records, seq if isinstance(seq, int) else 0,
                                 self.author)

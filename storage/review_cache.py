@@ -21,7 +21,7 @@ import orjson
 from storage.errors import StorageError
 from storage.files import atomic_write, data_token
 from storage.snapshot import Cover, Snapshot
-from tracker.review_items import ReviewItem
+from tracker.review_items import ReviewItem, ReviewKind
 
 VERSION = 4
 
@@ -53,7 +53,8 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
         if stale and not stale_ok:
             return None
         items = tuple(ReviewItem(key=i["key"], client_id=i["client_id"], client=i["client"],
-                                 kind=i["kind"], urgency=int(i["urgency"]), why=i["why"],
+                                 kind=ReviewKind(i["kind"]), urgency=int(i["urgency"]),
+                                 why=i["why"],
                                  due=date.fromisoformat(i["due"]) if i["due"] else None,
                                  subject=i["subject"]) for i in day)
         team = tuple(Cover(name=str(t["name"]), login=str(t["login"]),

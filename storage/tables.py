@@ -1,38 +1,11 @@
-"""Which table of the data file holds which record type."""
+"""Which table of the data file holds which record type (from :mod:`tracker.record_types`,
+where the record types are listed once)."""
 
 from __future__ import annotations
 
-from tracker.models import (
-    AccessGrant,
-    Activity,
-    Assignment,
-    BudgetChange,
-    ChangeRequest,
-    Client,
-    ContactChange,
-    Interaction,
-    NpsResponse,
-    ScopeItem,
-    SignState,
-    Snooze,
-    TeamMember,
-)
+from tracker.record_types import RECORD_TYPES
 
 #: record type -> table name (also the matching field of tracker.models.Agency)
-TABLES: dict[type, str] = {
-    Client: "clients",
-    TeamMember: "members",
-    Assignment: "assignments",
-    ScopeItem: "scope_items",
-    ChangeRequest: "change_requests",
-    Interaction: "interactions",
-    NpsResponse: "nps",
-    BudgetChange: "budget_changes",
-    AccessGrant: "access_grants",
-    ContactChange: "contact_changes",
-    SignState: "sign_states",
-    Snooze: "snoozes",
-    Activity: "activities",
-}
+TABLES: dict[type, str] = {t.cls: t.table for t in RECORD_TYPES}
 
 TABLE_OF: dict[str, type] = {name: cls for cls, name in TABLES.items()}

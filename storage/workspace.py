@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import review_cache, review_digest
-from storage.database import Conflict, Database, Settings
-from storage.errors import StorageError
+from storage.engine.database import Database
+from storage.engine.settings import Settings
+from storage.errors import Conflict, StorageError
 from storage.ids import new_id
 from storage.repositories import Store
 from storage.snapshot import Snapshot
@@ -123,8 +124,7 @@ class Workspace:
         if kept is not None:
             return kept
         token = self.store.db.token()
-        agency = review_digest.read(self.path, day, self.thresholds,
-                                    self.store.db.changes_since)
+        agency = review_digest.read(self.path, day, self.thresholds, self.store.db.changes_since)
         if agency is None:
             return self.snapshot(day)
         review = build_review(agency, day, self.thresholds)

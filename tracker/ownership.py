@@ -6,18 +6,8 @@ from collections import Counter
 from dataclasses import fields
 from typing import Any
 
-from tracker.models import Agency
-
-#: Record type -> what people call it, singular and plural.
-WORDS = {"Assignment": ("assignment", "assignments"), "ScopeItem": ("scope item", "scope items"),
-         "ChangeRequest": ("change request", "change requests"),
-         "Interaction": ("interaction", "interactions"),
-         "NpsResponse": ("NPS response", "NPS responses"),
-         "BudgetChange": ("budget change", "budget changes"),
-         "AccessGrant": ("access grant", "access grants"),
-         "ContactChange": ("contact change", "contact changes"),
-         "SignState": ("warning-sign note", "warning-sign notes"),
-         "Snooze": ("snooze", "snoozes"), "Activity": ("activity", "activities")}
+from tracker.models import Agency, Client
+from tracker.record_types import BY_CLASS
 
 
 def records_of(agency: Agency, client_id: str) -> list[Any]:
@@ -36,8 +26,9 @@ def records_of(agency: Agency, client_id: str) -> list[Any]:
 
 def counted(records: list[Any]) -> str:
     """``"120 interactions, 3 scope items and 1 change request"`` (the client left out)."""
-    counts = Counter(type(r).__name__ for r in records if type(r).__name__ in WORDS)
-    parts = [f"{n} {WORDS[k][0] if n == 1 else WORDS[k][1]}" for k, n in counts.most_common()]
+    counts = Counter(BY_CLASS[type(r)] for r in records
+                     if type(r) in BY_CLASS and type(r) is not Client)
+    parts = [f"{n} {t.singular if n == 1 else t.plural}" for t, n in counts.most_common()]
     if not parts:
         return "no other records"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

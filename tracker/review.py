@@ -11,7 +11,7 @@ from tracker.codes import SignCode
 from tracker.health import Health, health
 from tracker.history import ClientHistory, histories
 from tracker.models import Agency, ChangeStatus, Client, InteractionKind
-from tracker.review_items import CALL_SUMMARY, CHANGE_REQUEST, ReviewItem
+from tracker.review_items import ReviewItem, ReviewKind
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.warning_signs import (
     Severity,
@@ -80,8 +80,8 @@ def cadence_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
             why = f"{c.kind.label} due {when} ({detail})"
         out.append(ReviewItem(
             key=f"{a.client.id}:{c.kind.value}:{c.deadline}", client_id=a.client.id,
-            client=a.client.name, kind=f"{c.kind.value}_{c.state.value}", urgency=urgency,
-            why=why, due=c.deadline))
+            client=a.client.name, kind=ReviewKind.of_cadence(c.kind.value, c.state.value),
+            urgency=urgency, why=why, due=c.deadline))
     return out
 
 
@@ -96,7 +96,8 @@ def sign_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
             continue
         weeks = max(0, (today - s.since).days) // 7
         out.append(ReviewItem(
-            key=s.key, client_id=a.client.id, client=a.client.name, kind=s.code.value,
+            key=s.key, client_id=a.client.id, client=a.client.name,
+            kind=ReviewKind(s.code.value),
             urgency=_clamp(_SIGN_BASE[s.severity] + min(9, weeks)),
             why=f"{s.code.label}: {s.evidence}", due=s.since, subject=s.key))
     return out
@@ -110,8 +111,9 @@ def request_items(a: ClientAssessment, today: date) -> list[ReviewItem]:
         age = max(0, (today - cr.requested_on).days)
         text = cr.description if len(cr.description) <= 60 else cr.description[:59] + "…"
         out.append(ReviewItem(
-            key=f"{a.client.id}:{CHANGE_REQUEST}:{cr.id}", client_id=a.client.id,
-            client=a.client.name, kind=CHANGE_REQUEST, urgency=_clamp(55 + min(20, age)),
+            key=f"{a.client.id}:{ReviewKind.CHANGE_REQUEST}:{cr.id}", client_id=a.client.id,
+            client=a.client.name, kind=ReviewKind.CHANGE_REQUEST,
+            urgency=_clamp(55 + min(20, age)),
             why=f"expand scope or stay focused? waiting {age} days: {text}",
             due=cr.requested_on, subject=cr.id))
     return out
@@ -131,8 +133,9 @@ def summary_items(a: ClientAssessment, today: date, t: Thresholds) -> list[Revie
     if any(i.kind is InteractionKind.CALL_SUMMARY_SENT for i in log[calls[-1] + 1:]):
         return []
     return [ReviewItem(
-        key=f"{a.client.id}:{CALL_SUMMARY}:{call.id}", client_id=a.client.id,
-        client=a.client.name, kind=CALL_SUMMARY, urgency=_clamp(50 + min(20, 2 * age)),
+        key=f"{a.client.id}:{ReviewKind.CALL_SUMMARY}:{call.id}", client_id=a.client.id,
+        client=a.client.name, kind=ReviewKind.CALL_SUMMARY,
+        urgency=_clamp(50 + min(20, 2 * age)),
         why=f"{call.kind.label} on {call.on:%Y-%m-%d} has no call summary sent yet",
         due=call.on, subject=call.id)]
 

@@ -46,7 +46,7 @@ def config_of(args: argparse.Namespace) -> Config:
 
 
 def workspace_of(args: argparse.Namespace, lazy: bool = False) -> Workspace:
-    from storage.database import Settings
+    from storage.engine.settings import Settings
     from storage.workspace import Workspace
 
     cfg = config_of(args)

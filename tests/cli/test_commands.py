@@ -226,7 +226,7 @@ def test_the_app_shows_the_kept_review_before_importing_storage_or_the_rules(dem
         "from scopekeeper.commands import app as opening\n"
         "sa.FIRST_FRAME_SECONDS = 30\n"
         "opening.terminal_problem = lambda term, tty: None  # no terminal: Pilot drives it\n"
-        "heavy = ('storage.database', 'storage.workspace', 'storage.repositories', "
+        "heavy = ('storage.engine.database', 'storage.workspace', 'storage.repositories', "
         "'tracker.models', 'tracker.review', 'tracker.warning_signs', 'tinydb')\n"
         "seen = []\n"
         "def run(self, **kw):\n"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from scopekeeper.digest import review_text
-from tracker.review_items import ReviewItem
+from tracker.review_items import ReviewItem, ReviewKind
 
 DAY = date(2026, 11, 23)
 
 
 def item(client: str, kind: str, urgency: int, why: str) -> ReviewItem:
-    return ReviewItem(key=f"{client}:{kind}", client_id=client.lower(), client=client, kind=kind,
-                      urgency=urgency, why=why, due=None)
+    return ReviewItem(key=f"{client}:{kind}", client_id=client.lower(), client=client,
+                      kind=ReviewKind(kind), urgency=urgency, why=why, due=None)
 
 
 def test_digest_text():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Settings
+from storage.engine.settings import Settings
 from storage.repositories import Store
 from tests.factories import agency_of, make_client
 from tests.ui.helpers import demo_file, make_app

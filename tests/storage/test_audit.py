@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage.audit import audit_path
-from storage.database import Settings
+from storage.engine.settings import Settings
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY, make_client
@@ -105,7 +105,7 @@ def test_two_processes_saving_at_once_all_appear_in_the_trail(path):
     code = (
         "import sys\n"
         "from storage.workspace import Workspace\n"
-        "from storage.database import Settings\n"
+        "from storage.engine.settings import Settings\n"
         "from tests.factories import TODAY\n"
         "from tracker.models import InteractionKind\n"
         "w = Workspace(sys.argv[1], user=sys.argv[2], clock=lambda: TODAY,\n"

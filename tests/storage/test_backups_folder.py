@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Settings
+from storage.engine.settings import Settings
 from storage.errors import StorageError
 from storage.repositories import Store
 from tests.cli.test_commands import sk

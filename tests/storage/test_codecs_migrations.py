@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from storage.codecs import DecodeError, decode, decode_fast, encode
-from storage.migrations import migrate, migrate_1_to_2, migrate_2_to_3
+from storage.engine.migrations import migrate, migrate_1_to_2, migrate_2_to_3
 from tests.storage.test_repositories import ONE_OF_EACH
 from tracker.models import ChangeRequest, Client, Interaction
 
@@ -45,7 +45,7 @@ def test_migration_2_to_3_adds_activities_and_request_documents():
 
 
 def test_migration_3_to_4_makes_old_fees_monthly_and_calls_without_attendees():
-    from storage.migrations import migrate_3_to_4
+    from storage.engine.migrations import migrate_3_to_4
     from tracker.models import FeeKind
 
     v3 = migrate(V1, 1, 3)

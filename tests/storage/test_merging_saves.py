@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Conflict
+from storage.errors import Conflict
 from storage.workspace import Unmerged, Workspace
 from tests.cli.test_commands import BIN
 from tests.factories import TODAY

@@ -1,4 +1,4 @@
-"""Restore works from the damage it exists for, on real files (storage/recovery.py).
+"""Restore works from the damage it exists for, on real files (storage/engine/recovery.py).
 
 Damage is done the way it happens: *in place*, through the data file's own inode, as
 ``> agency.json``, ``cp other.json agency.json``, an editor or stock TinyDB would write it.
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from storage import backups
-from storage.database import Settings
 from storage.doctor import diagnose
+from storage.engine.settings import Settings
 from storage.errors import StorageError
 from storage.repositories import Store
 from tests.factories import make_client

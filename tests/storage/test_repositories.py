@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from storage.database import SCHEMA_VERSION
+from storage.engine.formats import SCHEMA_VERSION
 from storage.errors import NotFound, StorageError
 from storage.paths import Places, data_path
 from storage.repositories import TABLES, Store

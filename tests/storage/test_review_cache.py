@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import orjson
+
 from storage.review_cache import cache_path
 from storage.workspace import Workspace
 from tests.factories import TODAY
@@ -99,7 +101,7 @@ def test_the_digest_is_not_used_after_the_file_was_replaced_or_for_an_earlier_da
 
 
 def test_a_save_that_compacts_renews_the_digest(tmp_path):
-    from storage.database import Settings
+    from storage.engine.settings import Settings
     from storage.review_digest import digest_path
 
     db = demo_file(tmp_path / "a.json")
@@ -128,3 +130,19 @@ def test_compact_restore_and_demo_leave_a_digest_for_the_next_cold_review(tmp_pa
         assert cold.review_snapshot().review == Workspace(
             db, user="x", clock=lambda: today).snapshot().review
         assert cold.store.db._loaded is False, args
+
+
+def test_the_kept_review_names_each_kind_as_the_file_format_says(tmp_path):
+    db = demo_file(tmp_path / "a.json")
+    full = Workspace(db, user="t", clock=lambda: TODAY).snapshot()
+    doc = orjson.loads(cache_path(db).read_bytes())
+    kept = [i["kind"] for i in doc["days"][TODAY.isoformat()]]
+    assert kept == [str(i.kind) for i in full.review]
+    # <cadence>_<due|overdue>, the sign codes, change_request, call_summary: as ever
+    assert {"status_call_overdue", "monthly_report_overdue", "contact_overdue",
+            "visit_overdue", "low_nps", "budget_cut", "change_request",
+            "call_summary"} <= set(kept)
+    # a kind this version does not know (a newer one wrote it): computed afresh, no error
+    doc["days"][TODAY.isoformat()][0]["kind"] = "some_newer_kind"
+    cache_path(db).write_bytes(orjson.dumps(doc))
+    assert Workspace(db, user="t", clock=lambda: TODAY, lazy=True).cached_snapshot() is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from storage.database import Settings
+from storage.engine.settings import Settings
 from storage.errors import StorageError
 from storage.repositories import Store
 from storage.store_files import StoreFile, refuse_store_file, store_file_at

@@ -11,7 +11,8 @@ import sys
 import time
 from datetime import date
 
-from storage.database import Database, Settings
+from storage.engine.database import Database
+from storage.engine.settings import Settings
 from storage.files import file_lock
 from storage.repositories import Store
 from tracker.models import Client, Interaction, InteractionKind

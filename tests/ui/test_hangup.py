@@ -62,7 +62,7 @@ def test_hang_up_exits_cleanly_keeps_the_form_and_offers_it_back(tmp_path):
     assert draft["values"]["name"] == "Half-typed Bakery" and draft["data_file"] == str(db)
     assert oct(kept.stat().st_mode & 0o777) == "0o600"
     # nothing is left held: another person saves at once (the lock waits up to 10 s)
-    from storage.database import Settings
+    from storage.engine.settings import Settings
     from storage.workspace import Workspace
     from tests.factories import TODAY
     from tracker.models import InteractionKind

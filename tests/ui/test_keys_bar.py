@@ -16,7 +16,7 @@ from screens.tables import KeyTable
 from tests.ui.helpers import demo_file, make_app
 from tests.ui.keys_helpers import bar_of, expected_call, labelled, recording
 from tracker.models import ChangeStatus
-from tracker.review_items import CALL_SUMMARY, CHANGE_REQUEST, category
+from tracker.review_items import ReviewKind
 
 SIZE = (80, 24)
 
@@ -67,10 +67,10 @@ async def test_every_review_item_kind(db):
         await pilot.pause()
         items = app.screen.shown.review
         kinds = {
-            "cadence": lambda i: log_kind(i) is not None and i.kind != CALL_SUMMARY,
-            "call summary": lambda i: i.kind == CALL_SUMMARY,
-            "change request": lambda i: i.kind == CHANGE_REQUEST,
-            "warning sign": lambda i: category(i.kind) == "sign",
+            "cadence": lambda i: log_kind(i) is not None and i.kind != ReviewKind.CALL_SUMMARY,
+            "call summary": lambda i: i.kind == ReviewKind.CALL_SUMMARY,
+            "change request": lambda i: i.kind == ReviewKind.CHANGE_REQUEST,
+            "warning sign": lambda i: i.kind.category == "sign",
         }
         for name, wanted in kinds.items():
             row = next(n for n, i in enumerate(items) if wanted(i))
@@ -144,7 +144,7 @@ async def test_review_shows_resolve_on_a_warning_sign(db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         row = next(n for n, i in enumerate(app.screen.shown.review)
-                   if category(i.kind) == "sign")
+                   if i.kind.category == "sign")
         app.screen.query_one(KeyTable).move_cursor(row=row)
         await pilot.pause()
         await pilot.pause()

@@ -21,7 +21,6 @@ from storage.repositories import Store
 from tests.factories import agency_of, make_client
 from tests.ui.helpers import demo_file, make_app
 from tracker.models import ChangeStatus
-from tracker.review_items import category
 
 SIZE = (80, 24)
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -100,7 +99,7 @@ async def test_a_key_entry_runs_the_keys_action_and_only_when_it_could(db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         row = next(n for n, i in enumerate(app.screen.shown.review)
-                   if category(i.kind) == "sign")
+                   if i.kind.category == "sign")
         app.screen.query_one(KeyTable).move_cursor(row=row)
         await pilot.pause()
         assert "review: decide" not in await search(pilot, "review: decide")  # not a request

@@ -6,7 +6,6 @@ from tests.factories import TODAY
 from tracker.demo import make_demo
 from tracker.models import ClientStatus, Role
 from tracker.review import assess, build_review
-from tracker.review_items import category
 from tracker.warning_signs import SignCode
 
 
@@ -38,7 +37,7 @@ def test_demo_review_shows_every_sign_and_every_cadence_kind(demo):
     assert {s.value for s in signs} <= kinds
     for cadence in ("status_call", "monthly_report", "contact", "visit"):
         assert f"{cadence}_overdue" in kinds
-    assert {category(k) for k in kinds} == {"overdue", "due", "sign", "request", "summary"}
+    assert {k.category for k in kinds} == {"overdue", "due", "sign", "request", "summary"}
 
 
 def test_demo_has_one_analyst_over_capacity_and_an_acknowledged_sign(demo):

@@ -105,11 +105,11 @@ def test_every_process_a_test_starts_gets_the_sealed_environment():
 
 # --- the same rule from the program's side: only scopekeeper/ reads the machine ------------
 
-#: What the layers below the composition root never do. ``storage.database.utc_now`` is the
+#: What the layers below the composition root never do. ``storage.engine.settings.utc_now`` is the
 #: one default clock (of the audit trail and backups, for library use); the root passes its own.
 MACHINE = {("os", "environ"), ("os", "getenv"), ("os", "getlogin"), ("Path", "home"),
            ("getpass", "getuser"), ("pwd", "getpwuid")}
-ALLOWED = {("storage/database.py", "utc_now")}
+ALLOWED = {("storage/engine/settings.py", "utc_now")}
 
 
 def machine_reads(path: Path, tree: ast.Module) -> Iterator[tuple[ast.AST, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from storage.codecs import DecodeError, decode_fast
-from storage.formats import JOURNAL_FORMAT
+from storage.engine.formats import JOURNAL_FORMAT
 from storage.tables import TABLE_OF
 
 

@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage import audit, backups
+from storage.engine.formats import Damaged, NewerSchema
+from storage.engine.journal_lines import ChangeSet, Salvage, salvage
+from storage.engine.settings import stamp
 from storage.errors import StorageError
 from storage.files import read_regular
-from storage.formats import Damaged, NewerSchema
-from storage.journal_lines import ChangeSet, Salvage, salvage
 from storage.tables import TABLES
 
 if TYPE_CHECKING:
-    from storage.database import Database
+    from storage.engine.database import Database
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,8 +150,6 @@ def _tables(records: dict[type, list[Any]], before: dict[type, dict[str, Any]] |
 def restore(db: Database, source: Path, records: dict[type, list[Any]], backup_seq: int,
             author: str = "") -> Restored:
     """Make a backup's ``records`` the whole content (see the module doc)."""
-    from storage.database import _stamp
-
     with db.exclusive():
         db._clean_up_locked()
         damage = _damage(db)
@@ -171,7 +170,7 @@ def restore(db: Database, source: Path, records: dict[type, list[Any]], backup_s
             changes |= {"replayed": [None, done.replayed],
                         "not replayed": [None, len(done.not_replayed)]}
         audit.append(db.audit_path, [{
-            "seq": db.position[1], "at": _stamp(db.settings.now()), "by": author, "table": "",
+            "seq": db.position[1], "at": stamp(db.settings.now()), "by": author, "table": "",
             "id": "", "client_id": "", "op": "replace_all", "changes": changes}], db.mode)
     return replace(done, records=count, damage=damage)
 

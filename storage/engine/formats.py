@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 
 from storage.codecs import DecodeError, decode_fast
+from storage.engine.migrations import META, migrate
 from storage.errors import StorageError
-from storage.migrations import META, migrate
 from storage.tables import TABLES
 
 FORMAT = "scopekeeper"
