@@ -1,5 +1,6 @@
-"""A client's ad budget, as its budget changes tell it: the budget now, and one change in
-words (the command line, the entry form, the overview and the timeline all ask the same)."""
+"""A client's ad budget, as its budget changes tell it: which change is the latest, the
+budget now, and one change in words (the command line, the entry form, the overview and the
+timeline all ask the same)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from tracker.models import BudgetChange
 from tracker.money import format_money
 
 
+def newest_first(changes: Iterable[BudgetChange]) -> list[BudgetChange]:
+    """Budget changes, the latest first: by date, then by id (one rule for which change is
+    the latest, so the overview's budget history and "the budget now" agree)."""
+    return sorted(changes, key=lambda b: (b.on, b.id), reverse=True)
+
+
 def last_budget(changes: Iterable[BudgetChange], client_id: str) -> int | None:
-    """The client's budget now, in cents: what its latest change (by date, then id) set it
-    to; None while none is recorded (nobody can guess the budget before the first)."""
-    known = [b for b in changes if b.client_id == client_id]
-    return max(known, key=lambda b: (b.on, b.id)).new_cents if known else None
+    """The client's budget now, in cents: what its latest change set it to; None while none
+    is recorded (nobody can guess the budget before the first)."""
+    known = newest_first(b for b in changes if b.client_id == client_id)
+    return known[0].new_cents if known else None
 
 
 def change_words(b: BudgetChange, currency: str) -> str:

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from storage.snapshot import Snapshot
-from tracker.budget import change_words
+from tracker.budget import change_words, newest_first
 from tracker.money import format_money
 from tracker.review import ClientAssessment
 from tracker.text import clean_line
@@ -43,7 +43,7 @@ def overview(a: ClientAssessment, snap: Snapshot) -> Group:
     grid.add_row("Cadence", Text(f"status call {cad.status_call.value}; monthly report "
                                  f"{'yes' if cad.monthly_report else 'no'}; contact at least "
                                  f"every {cad.min_contact_days} days"))
-    budgets = sorted(a.history.budget_changes, key=lambda b: (b.on, b.id), reverse=True)
+    budgets = newest_first(a.history.budget_changes)
     for n, b in enumerate(budgets[:6]):
         grid.add_row("Budget history" if n == 0 else "", Text(clean_line(
             f"{b.on:%d %b %Y}: {change_words(b, c.currency)}")))

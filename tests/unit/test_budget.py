@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tests.factories import make_budget, make_client
-from tracker.budget import change_words, last_budget
+from tracker.budget import change_words, last_budget, newest_first
 
 CLIENT = make_client(currency="USD")
 OTHER = make_client()
@@ -40,3 +40,11 @@ def test_of_one_day_the_change_with_the_greater_id_is_the_latest():
 def test_a_change_in_words(savings, reason, words):
     b = replace(make_budget(CLIENT, 700_000, 500_000, savings=savings), reason=reason)
     assert change_words(b, "USD") == words
+
+
+def test_the_budget_history_starts_with_the_change_that_set_the_budget_now():
+    changes = [make_budget(CLIENT, 100, 300, days_ago=2), make_budget(CLIENT, 300, 250, 9),
+               replace(make_budget(CLIENT, 300, 400, days_ago=2), id="bud_zzz")]
+    history = newest_first(changes)
+    assert [b.new_cents for b in history] == [400, 300, 250]
+    assert history[0].new_cents == last_budget(changes, CLIENT.id)
