@@ -57,6 +57,8 @@ from tracker.warning_signs import Sign
 
 
 class ClientScreen(AgencyScreen):
+    """One client, one tab shown at a time (keys 1-8); a tab is drawn when first shown."""
+
     CSS_PATH = "screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings.BINDINGS
     ACTIONS_BY_TAB: ClassVar[dict[str, tuple[str, ...]]] = bindings.ACTIONS_BY_TAB
