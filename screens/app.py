@@ -309,7 +309,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
             await self.pop_screen()
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
-        ClientScreen = _screen("client_detail", "ClientScreen")
+        ClientScreen = _screen("client.screen", "ClientScreen")
         self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:

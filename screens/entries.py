@@ -17,6 +17,7 @@ from rich.text import Text
 from screens.fields import Field
 from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
+from tracker.budget import last_budget
 from tracker.dates import Sense
 from tracker.models import (
     AccessGrant,
@@ -120,8 +121,7 @@ ACTIVITY = EntryForm(
 
 
 def _budget_fields(app: ScopekeeperApp, client: Client, e: BudgetChange | None) -> list[Field]:
-    history = [b for b in app.snapshot.agency.budget_changes if b.client_id == client.id]
-    last = max(history, key=lambda b: (b.on, b.id)).new_cents if history else 0
+    last = last_budget(app.snapshot.agency.budget_changes, client.id) or 0
     return [Field("old", "Budget before", "money", money_text(e.old_cents if e else last),
                   required=True, currency=client.currency),
             Field("new", "Budget now", "money", money_text(e.new_cents) if e else "",

@@ -37,7 +37,7 @@ class Owner:
 def owners() -> tuple[Owner, ...]:
     # imported here: the screens import this module
     from screens.app import ScopekeeperApp
-    from screens.client_detail import ClientScreen
+    from screens.client.screen import ClientScreen
     from screens.clients import ClientsScreen
     from screens.confirm import DiscardScreen
     from screens.conflict import ConflictScreen

@@ -45,17 +45,17 @@ def cmd_nps(args: argparse.Namespace) -> int:
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
+    from tracker.budget import last_budget
     from tracker.money import format_money
 
     ws, on, client = _about(args)
     amount = money_arg(args.amount, client.currency, "AMOUNT")
     old = None if args.old is None else money_arg(args.old, client.currency, "--from")
     if old is None:
-        known = [b for b in ws.store.budget_changes.all() if b.client_id == client.id]
-        if not known:
+        old = last_budget(ws.store.budget_changes.all(), client.id)
+        if old is None:
             raise UsageError(f"no budget recorded yet for {client.name}: give the one before "
                              "with --from AMOUNT")
-        old = max(known, key=lambda b: (b.on, b.id)).new_cents
     ws.act.budget(client, old, amount, args.reason, args.savings, on)
     change = "no change" if old == amount else (
         f"{(amount - old) / old:+.0%}" if old else "new")

@@ -39,7 +39,8 @@ def installed(tmp_path_factory) -> Path:
                    "screens/app.tcss", "screens/documents.tcss", "templates/README.md",
                    "templates/kickoff.md.j2", "templates/save_mode_prep.md.j2",
                    "tracker/models.py", "tracker/documents/letters.py",
-                   "storage/render_worker.py"):
+                   "storage/render_worker.py", "screens/client/screen.py",
+                   "screens/client/screen.tcss"):
         assert needed in names
     assert not any(n.startswith("tests/") for n in names)
     site = work / "site"

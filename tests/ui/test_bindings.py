@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from screens.app import ScopekeeperApp
-from screens.client_detail import ClientScreen
+from screens.client.screen import ClientScreen
 from screens.clients import ClientsScreen
 from screens.keys import all_bindings, binding_ids
 from screens.review import ReviewScreen

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screens.client_detail import ClientScreen
+from screens.client.screen import ClientScreen
 from screens.confirm import DiscardScreen
 from screens.conflict import ConflictScreen
 from screens.decide import DecideScreen

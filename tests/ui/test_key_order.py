@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from screens.client_detail import ClientScreen
+from screens.client.screen import ClientScreen
 from screens.forms import FormScreen
 from storage.repositories import Store
 from tests.ui.helpers import demo_file, make_app

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from screens.client_detail import ClientScreen
-from screens.client_views import TABS
+from screens.client.screen import ClientScreen
+from screens.client.tab import TABS
 from screens.documents import open_document
 from screens.review import log_kind
 from screens.tables import KeyTable

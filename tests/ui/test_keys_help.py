@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from screens.client_detail import ClientScreen
+from screens.client.screen import ClientScreen
 from screens.review import ReviewScreen
 from screens.tables import KeyTable
 from tests.ui.helpers import demo_file, make_app

@@ -10,8 +10,8 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
-from screens.client_detail import ClientScreen
-from screens.client_views import TABS
+from screens.client.screen import ClientScreen
+from screens.client.tab import TABS
 from screens.clients import ClientsScreen
 from screens.forms import FormScreen
 from screens.review import ReviewScreen

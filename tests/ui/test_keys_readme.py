@@ -44,7 +44,7 @@ def test_keys_where_and_label_match_the_bindings():
 
 def test_where_says_which_tabs_a_key_works_on():
     """A key limited to some tabs says so (the Signs tab's `a` is not the Scope tab's)."""
-    from screens.client_detail import ClientScreen
+    from screens.client.screen import ClientScreen
 
     rows = table()
     limited = {b.id: ClientScreen.ACTIONS_BY_TAB[b.action] for b in ClientScreen.BINDINGS
