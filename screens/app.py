@@ -28,7 +28,8 @@ from tracker.text import clean_line
 
 if TYPE_CHECKING:
     from screens.forms import FormScreen
-    from storage.workspace import Actions, Unmerged, Workspace
+    from storage.actions import Actions, Unmerged
+    from storage.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -247,8 +248,8 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         """Run one save; explain any refusal. A save over someone else's change meanwhile
         is merged by the workspace; fields both changed differently are put to the person
         (:class:`screens.conflict.ConflictScreen`), field by field."""
+        from storage.actions import Unmerged
         from storage.database import Conflict
-        from storage.workspace import Unmerged
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 
