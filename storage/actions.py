@@ -15,8 +15,8 @@ from storage.database import Conflict, Database
 from storage.errors import StorageError
 from storage.ids import new_id
 from storage.repositories import Store
+from tracker import attention, entries, roster
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
-from tracker.lookup import member_twin, twin_of
 from tracker.merge import Merged, merge, settle
 from tracker.models import (
     AccessGrant,
@@ -26,8 +26,6 @@ from tracker.models import (
     ChangeRequest,
     Client,
     ClientStatus,
-    Contact,
-    ContactChange,
     FeeKind,
     Interaction,
     InteractionKind,
@@ -40,7 +38,6 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.ownership import records_of
-from tracker.validation import ValidationError
 from tracker.warning_signs import Sign
 
 R = TypeVar("R")
@@ -159,48 +156,30 @@ class Actions:
 
     def contact_change(self, client: Client, new_name: str, title: str = "",
                        on: date | None = None) -> Client:
-        """The main contact changed: record the change (a warning sign) and make the
-        successor primary. The first main contact of a client is simply set: nobody left."""
-        former = (client.primary_contact,) if client.primary_contact else ()
-        updated = replace(client, primary_contact=Contact(id=new_id("Contact"), name=new_name,
-                                                          title=title),
-                          contacts=tuple(c for c in (*former, *client.contacts)))
-        if client.primary_contact is None:
+        """The main contact changed (see :func:`tracker.roster.contact_change`)."""
+        updated, change = roster.contact_change(client, new_name, title, on or self.today(),
+                                                new_id)
+        if change is None:
             return self.save(updated, base=client)
-        change = ContactChange(id=new_id("ContactChange"), client_id=client.id,
-                               on=on or self.today(), old_name=client.primary_contact.name,
-                               new_name=new_name)
         saved = self._save(updated, change, bases=(client,))
         return saved[0]  # type: ignore[no-any-return]
 
     # --- warning signs and review items ---------------------------------------------
 
     def _state(self, sign: Sign) -> SignState:
-        current = sign.state or next(
-            (s for s in self.store.sign_states.all() if s.sign_key == sign.key), None)
-        return current or SignState(id=new_id("SignState"), client_id=sign.client_id,
-                                    sign_key=sign.key)
+        return attention.sign_state(sign, self.store.sign_states.all(), new_id)
 
     def acknowledge(self, sign: Sign, note: str) -> SignState:
-        if not note.strip():
-            raise ValidationError("note", "say what was done about it")
         base = self._state(sign)
-        state = replace(base, acknowledged_on=self.today(), acknowledged_by=self.user,
-                        note=note.strip())
-        return self.save(state, base=base)
+        return self.save(attention.acknowledge(base, note, self.today(), self.user), base=base)
 
     def resolve(self, sign: Sign, note: str = "") -> SignState:
-        state = self._state(sign)
-        text = "\n".join(t for t in (state.note, note.strip()) if t)
-        return self.save(replace(state, resolved_on=self.today(), resolved_by=self.user,
-                                 note=text), base=state)
+        base = self._state(sign)
+        return self.save(attention.resolve(base, note, self.today(), self.user), base=base)
 
     def snooze(self, item_key: str, until: date) -> Snooze:
-        if until <= self.today():
-            raise ValidationError("until", "must be after today")
-        current = next((s for s in self.store.snoozes.all() if s.item_key == item_key), None)
-        record = replace(current, until=until, by=self.user) if current else Snooze(
-            id=new_id("Snooze"), item_key=item_key, until=until, by=self.user)
+        current = attention.snoozed(self.store.snoozes.all(), item_key)
+        record = attention.snooze(current, item_key, until, self.today(), self.user, new_id)
         return self.save(record, base=current)
 
     # --- change requests ------------------------------------------------------------
@@ -252,20 +231,13 @@ class Actions:
     def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
         """The change order or stay-focused reply that was sent, kept on its request (once:
         the same text marked sent again the same day changes nothing)."""
-        if not text.strip():
-            raise ValidationError("document", "is empty")
-        if (cr.document_kind, cr.document, cr.document_on) == (kind, text, self.today()):
-            return cr
-        return self.save(replace(cr, document_kind=kind, document=text,
-                                 document_on=self.today()), base=cr)
+        kept = entries.kept_document(cr, kind, text, self.today())
+        return cr if kept is cr else self.save(kept, base=cr)
 
     def summary_sent(self, client: Client, text: str) -> Interaction:
         """The call summary went out: logged with its text (clears the Review item). The
         same summary marked sent again the same day is not logged twice."""
-        today = self.today()
-        same = next((i for i in self.store.interactions.all()
-                     if i.client_id == client.id and i.kind is InteractionKind.CALL_SUMMARY_SENT
-                     and i.on == today and i.notes == text), None)
+        same = entries.summary_logged(self.store.interactions.all(), client, text, self.today())
         return same or self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
 
     # --- clients, scope, team -------------------------------------------------------
@@ -278,14 +250,9 @@ class Actions:
         """Create or update one record; ``base``: the version the change was made from
         (a save over someone else's meanwhile is then merged, see :class:`Actions`)."""
         if isinstance(record, Client):
-            twin = twin_of(self.store.clients.all(), record)
-            if twin is not None:
-                raise ValidationError("name", f"{twin.name!r} ({twin.id}) is already a client: "
-                                      "give this one a name that tells them apart")
+            roster.check_client_name(record, self.store.clients.all())
         if isinstance(record, TeamMember):
-            why = member_twin(self.store.members.all(), record)
-            if why:
-                raise ValidationError("name", why)
+            roster.check_member_name(record, self.store.members.all())
         (saved,) = self._save(record, bases=(base,) if base is not None else ())
         return saved  # type: ignore[no-any-return]
 
@@ -303,7 +270,7 @@ class Actions:
     def remove_member(self, member: TeamMember) -> int:
         """Take a person off the team (added by mistake, or gone): with their assignments,
         in one change; the clients they covered show as thinly covered. How many went."""
-        doomed = [a for a in self.store.assignments.all() if a.member_id == member.id]
+        doomed = roster.leaving(member, self.store.assignments.all())
         self._save(deletes=[*doomed, member])
         return len(doomed)
 
@@ -314,12 +281,8 @@ class Actions:
         return self.save(replace(item, status=status), base=item)
 
     def assign(self, client: Client, member: TeamMember) -> Assignment:
-        existing = [a for a in self.store.assignments.all()
-                    if a.client_id == client.id and a.member_id == member.id]
-        if existing:
-            raise ValidationError("member", f"{member.name} already covers {client.name}")
-        return self.save(Assignment(id=new_id("Assignment"), client_id=client.id,
-                                    member_id=member.id, since=self.today()))
+        return self.save(roster.assignment(client, member, self.store.assignments.all(),
+                                           self.today(), new_id))
 
     def unassign(self, assignment: Assignment) -> None:
         self._save(deletes=[assignment])
