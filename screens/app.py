@@ -153,7 +153,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         from screens.forms import FormScreen
 
         try:
-            clock = self._now or self.workspace.store.db.settings.now
+            clock = self._now or self.workspace.store.now
             now = clock().astimezone()  # the draft's time as the person reads it
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
             if self._unsettled is not None and any(
@@ -249,7 +249,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         is merged by the workspace; fields both changed differently are put to the person
         (:class:`screens.conflict.ConflictScreen`), field by field."""
         from storage.actions import Unmerged
-        from storage.database import Conflict
+        from storage.errors import Conflict
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from storage.database import Conflict, Database
-from storage.errors import StorageError
+from storage.errors import Conflict, StorageError
 from storage.ids import new_id
-from storage.repositories import Store
 from tracker import attention, entries, roster
 from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
 from tracker.merge import Merged, merge, settle
@@ -40,6 +38,9 @@ from tracker.models import (
 from tracker.ownership import records_of
 from tracker.warning_signs import Sign
 
+if TYPE_CHECKING:
+    from storage.contract import Storage
+
 R = TypeVar("R")
 
 
@@ -61,21 +62,15 @@ MERGE_ROUNDS = 5
 
 
 class Actions:
-    """Every change ``user`` makes to ``store``, as one atomic save each, on the day
-    ``clock`` says; ``compacted`` runs after a save that compacted the data file.
+    """Every change ``user`` makes to ``store``, as one atomic save each (through its one
+    :meth:`storage.contract.Storage.save`), on the day ``clock`` says.
 
     A save of a record that someone else saved meanwhile is merged (:mod:`tracker.merge`):
     what this person changed since ``bases`` (the versions they started from) goes on top of
     what is stored now; only fields both changed differently raise :class:`Unmerged`."""
 
-    def __init__(self, store: Store, user: str, clock: Callable[[], date],
-                 compacted: Callable[[], None]) -> None:
+    def __init__(self, store: Storage, user: str, clock: Callable[[], date]) -> None:
         self.store, self.user, self.clock = store, user, clock
-        self._compacted = compacted
-
-    @property
-    def _db(self) -> Database:
-        return self.store.db
 
     def _save(self, *records: Any, deletes: Sequence[Any] = (),
               bases: Sequence[Any] = ()) -> list[Any]:
@@ -105,17 +100,12 @@ class Actions:
         return self._save(record, *clash.others, deletes=clash.deletes, bases=(clash.theirs,))
 
     def _commit(self, records: list[Any], deletes: Sequence[Any]) -> list[Any]:
-        base = self._db.position[0]
-        saved = self._db.commit(records, list(deletes), author=self.user)
-        if self._db.position[0] != base:  # this save compacted: a new data file, and every
-            # record is in memory, so the review digest is renewed here at little cost
-            self._compacted()
-        return saved
+        return self.store.save(records, list(deletes))
 
     def _last_change(self, record: Any) -> tuple[str, str]:
         """Who saved ``record`` last, and when (UTC ISO), from the audit trail."""
         owner = record.id if isinstance(record, Client) else getattr(record, "client_id", "")
-        trail = self._db.history(owner or None)
+        trail = self.store.history(owner or None)
         last = next((e for e in reversed(trail) if e.record_id == record.id), None)
         return (last.by, last.at) if last else ("", "")
 

@@ -41,7 +41,7 @@ import orjson
 from storage import audit, backups
 from storage.access import check_reachable, os_problem
 from storage.codecs import DecodeError, decode_fast, fast_decoder
-from storage.errors import StorageError
+from storage.errors import Conflict, StorageError
 from storage.files import (
     atomic_write,
     data_token,
@@ -71,25 +71,8 @@ from storage.migrations import META, migrate
 from storage.tables import TABLES
 from tracker.validation import validate
 
-__all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Conflict", "Damaged",
+__all__ = ["FORMAT", "JOURNAL_FORMAT", "RESTORE_HINT", "SCHEMA_VERSION", "Damaged",
            "Database", "NewerSchema", "Settings", "check_base", "load_records", "utc_now"]
-
-
-class Conflict(StorageError):
-    """Someone else saved (or deleted) the record since it was loaded."""
-
-    def __init__(self, mine: Any, theirs: Any | None) -> None:
-        kind = type(mine).__name__
-        if theirs is None and mine.rev:
-            what = "was deleted by someone else"
-        elif theirs is not None and not mine.rev:
-            what = "already exists"
-        else:
-            now = theirs.rev if theirs is not None else 0
-            what = f"was changed by someone else (now rev {now}, yours rev {mine.rev})"
-        super().__init__(f"{kind} {mine.id} {what}")
-        self.mine = mine
-        self.theirs = theirs
 
 
 def utc_now() -> datetime:

@@ -209,7 +209,6 @@ def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
             report.restored = report.rows
             if not dry_run:
                 ws.store.replace_all(incoming, source="import")
-                ws.renew_digest()
                 report.written = True
             return report
     else:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from storage import review_cache, review_digest
 from storage.actions import Actions
-from storage.database import Settings
-from storage.repositories import Store
+from storage.backends import open_storage
 from storage.snapshot import Snapshot
 from tracker.lookup import resolve_client
 from tracker.models import (
@@ -20,11 +18,11 @@ from tracker.models import (
     Interaction,
     InteractionKind,
 )
-from tracker.review import assess, build_review
-from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
 if TYPE_CHECKING:  # documents and the demo are imported by the commands that use them
+    from storage.contract import Storage
+    from storage.database import Settings  # the TinyDB engine's, passed through
     from storage.templates import Rendered, RenderJob
     from tracker.documents import Sender
 
@@ -36,93 +34,64 @@ class NotEmpty(Exception):
 
 
 class Workspace:
-    """One data file, the person using it and the clock, as the app and the CLI see them."""
+    """One data file, the person using it and the clock, as the app and the CLI see them:
+    what is read (changes: ``act``, :class:`storage.actions.Actions`). ``store`` is the
+    backend, seen only through :class:`storage.contract.Storage`."""
 
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  settings: Settings | None = None, lazy: bool = False,
                  cadence: CadenceSettings | None = None) -> None:
-        self.store = Store(path, settings, author=user, lazy=lazy)
+        self.store: Storage = open_storage(path, author=user, clock=clock,
+                                           thresholds=thresholds, settings=settings, lazy=lazy)
         self.new_client_cadence = cadence or CadenceSettings()  # the agency's defaults
-        self.act = Actions(self.store, user, clock, compacted=self.renew_digest)
+        self.act = Actions(self.store, user, clock)
         self.user = user
         self.clock = clock
         self.thresholds = thresholds
         self._seen: object = None
-        self._digest_of: object = None  # the data file whose review digest is known current
 
     @property
     def path(self) -> Path:
         return self.store.path
 
     def snapshot(self, today: date | None = None, ahead: bool = False) -> Snapshot:
-        """Everything as of ``today``; the review is kept for the next start. ``ahead``:
+        """Everything as of ``today``; the review is then kept for the next start. ``ahead``:
         keep tomorrow's review too (the app does, in the background: the next morning's
         first start and digest then find it ready if nobody saved overnight)."""
         day = today or self.clock()
-        token = self._seen = self.store.db.token()
-        agency = self.store.load_agency()
-        found = assess(agency, day, self.thresholds)
-        snap = Snapshot(today=day, loaded=agency, assessments=found,
-                        review=build_review(agency, day, self.thresholds, found),
-                        team=Snapshot.team_of(agency))
-        days = {day: snap.review}
-        if ahead:
-            tomorrow = day + timedelta(days=1)
-            days[tomorrow] = build_review(agency, tomorrow, self.thresholds)
-        if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
-            review_cache.write(self.path, token, self.thresholds, days, len(agency.clients),
-                               self.store.db.mode, snap.team)
-            self._keep_digest(agency, day)
+        token = self._seen = self.store.token()
+        snap = self.store.snapshot(day)
+        self.store.keep(snap, token, ahead)
         return snap
 
-    def _keep_digest(self, agency: Agency, day: date) -> None:
-        """After the data file was replaced, keep what reviews need from it (see
-        storage.review_digest); while it stays, the journal's changes are replayed."""
-        base, seq = self.store.db.position
-        if base == self._digest_of:
-            return  # checked (or written) for this data file already: nothing to read
-        if not review_digest.current(self.path, self.thresholds, base):
-            review_digest.write(self.path, for_review(agency, day, self.thresholds), day, seq,
-                                base, self.thresholds, self.store.db.mode)
-        self._digest_of = base
-
-    def renew_digest(self) -> None:
-        """After the data file was replaced whole (compact, restore, demo, a full import):
-        the records are in memory, so keep what cold reviews need."""
-        self._keep_digest(self.store.load_agency(), self.clock())
-
     def review_snapshot(self, day: date | None = None) -> Snapshot:
-        """Today's review for the command line, as cheaply as it can be had: kept, else from
-        the digest plus the journal, else from every record."""
+        """Today's review for the command line, as cheaply as it can be had: kept, else as
+        the storage gives it (the TinyDB engine: from the digest plus the journal, else from
+        every record), then kept."""
         day = day or self.clock()
         kept = self.cached_snapshot(day)
         if kept is not None:
             return kept
-        token = self.store.db.token()
-        agency = review_digest.read(self.path, day, self.thresholds,
-                                    self.store.db.changes_since)
-        if agency is None:
-            return self.snapshot(day)
-        review = build_review(agency, day, self.thresholds)
-        team = Snapshot.team_of(agency)
-        if self.store.db.token() == token:
-            review_cache.write(self.path, token, self.thresholds, {day: review},
-                               len(agency.clients), self.store.db.mode, team)
-        return Snapshot(today=day, review=review, clients=len(agency.clients), team=team)
+        token = self.store.token()
+        snap = self.store.review(day)
+        if not snap.partial:
+            self._seen = token
+        self.store.keep(snap, token)
+        return snap
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
         """Today's review from the cache, without reading the records; None if stale."""
         day = today or self.clock()
-        token = self.store.db.token()
-        snap = review_cache.peek(self.path, day, self.thresholds)
+        token = self.store.token()
+        snap = self.store.kept_review(day)
         if snap is not None:
             self._seen = token
         return snap
 
     def changed(self) -> bool:
         """Did anyone (this process included) save since the last snapshot? Two stats."""
-        return self.store.db.token() != self._seen
+        return self.store.token() != self._seen
 
     def is_empty(self) -> bool:
         return self.store.is_empty()
@@ -135,7 +104,6 @@ class Workspace:
 
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
         self.store.replace_all(agency, source="demo")
-        self.renew_digest()
         return agency
 
     # --- documents --------------------------------------------------------------------

@@ -18,8 +18,8 @@ import pytest
 from tinydb import TinyDB
 
 from storage import backups
-from storage.database import SCHEMA_VERSION, Conflict, Database, Settings
-from storage.errors import StorageError
+from storage.database import SCHEMA_VERSION, Database, Settings
+from storage.errors import Conflict, StorageError
 from storage.files import LockTimeout
 from storage.repositories import Store
 from tests.factories import TODAY, make_client, make_interaction

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage.actions import Unmerged
-from storage.database import Conflict
+from storage.errors import Conflict
 from storage.workspace import Workspace
 from tests.cli.test_commands import BIN
 from tests.factories import TODAY
