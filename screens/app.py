@@ -28,7 +28,8 @@ from tracker.text import clean_line
 
 if TYPE_CHECKING:
     from screens.forms import FormScreen
-    from storage.workspace import Actions, Unmerged, Workspace
+    from storage.actions import Actions, Unmerged
+    from storage.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -152,7 +153,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         from screens.forms import FormScreen
 
         try:
-            clock = self._now or self.workspace.store.db.settings.now
+            clock = self._now or self.workspace.store.now
             now = clock().astimezone()  # the draft's time as the person reads it
             forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
             if self._unsettled is not None and any(
@@ -247,8 +248,8 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         """Run one save; explain any refusal. A save over someone else's change meanwhile
         is merged by the workspace; fields both changed differently are put to the person
         (:class:`screens.conflict.ConflictScreen`), field by field."""
+        from storage.actions import Unmerged
         from storage.errors import Conflict
-        from storage.workspace import Unmerged
         from tracker.decisions import DecisionError
         from tracker.validation import ValidationError
 

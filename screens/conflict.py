@@ -24,7 +24,7 @@ from tracker.labels import label, show
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
-    from storage.workspace import Unmerged
+    from storage.actions import Unmerged
 
 Side = Literal["mine", "theirs"]
 

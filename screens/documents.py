@@ -244,7 +244,7 @@ class DocumentScreen(Shown, Screen[None]):
         folder = self.sk_app.home or Path.cwd()
         default = folder / f"{slug}-{self.doc.name}-{self.sk_app.snapshot.today}.md"
         fields = [Field("path", "Save to", value=str(default), required=True)]
-        readers = ("you and the data's group" if self.sk_app.workspace.store.db.privacy.shared
+        readers = ("you and the data's group" if self.sk_app.workspace.store.privacy.shared
                    else "you only")
         intro = Text(f"A file name alone goes in {clean_line(str(folder))} (your home); the "
                      f"file is readable by {readers}.")
@@ -289,7 +289,7 @@ class DocumentScreen(Shown, Screen[None]):
                 lambda v: self._write(path, replace=True) if v is not None else None)
             return
         try:
-            write_output(path, self.text.encode("utf-8"), self.sk_app.workspace.store.db.privacy)
+            write_output(path, self.text.encode("utf-8"), self.sk_app.workspace.store.privacy)
         except StorageError as e:  # one line saying what to do (the text stays on screen)
             tell(self.app, clean_line(str(e)), title="Not saved", severity="error", timeout=10)
             return

@@ -17,8 +17,8 @@ class NotFound(StorageError, KeyError):
 
 
 class Conflict(StorageError):
-    """Someone else saved (or deleted) the record since it was loaded. Not the engine's
-    own: any way of keeping the data refuses a stale save with it (the app then merges)."""
+    """Someone else saved (or deleted) the record since it was loaded: ``mine`` is what was
+    to be saved, ``theirs`` what is stored now (None: deleted). Every backend raises it."""
 
     def __init__(self, mine: Any, theirs: Any | None) -> None:
         kind = type(mine).__name__

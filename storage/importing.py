@@ -11,6 +11,11 @@ What is read is bounded (:mod:`storage.import_limits`): regular files only, the 
 every file together -- a zip's once uncompressed, by the sizes it declares before anything
 is inflated and by counting while inflating, since those sizes can lie -- the number of
 files, rows and JSON values, and the length of a cell.
+
+It stays in storage/ beside ``exchange.py`` and ``sheets.py``: nearly all of it is reading
+untrusted files within limits, which is storage's job (the rules it applies, the plan and
+the row checks, are already in ``tracker.imports``); the write is one call to the person's
+:class:`storage.actions.Actions` (or a replace of an empty store), never the workspace.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from storage.actions import Actions
 from storage.errors import StorageError
 from storage.ids import new_id
 from storage.import_limits import LIMITS, ImportLimits, TooLarge, size, stopped
 from storage.json_export import is_export, read_export
 from storage.sheets import Intake, read_csv, sheet_kind
-from storage.workspace import Workspace
 from tracker.imports import Duplicates, ImportPlan, plan_import
 from tracker.models import Agency
 
@@ -193,37 +198,36 @@ def _inflate(f: IO[bytes], where: str, budget: _Budget, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def import_file(ws: Workspace, path: Path, *, duplicates: Duplicates = "skip",
+def import_file(act: Actions, path: Path, *, duplicates: Duplicates = "skip",
                 dry_run: bool = False, tick: Callable[[int], None] | None = None,
                 limits: ImportLimits = LIMITS) -> ImportReport:
     report = ImportReport()
     raw = b"" if path.is_dir() else _read(path, _Budget(limits.bytes))
-    existing = ws.store.load_agency()
+    existing = act.store.load_agency()
     if is_export(raw):
         got = read_export(raw, str(path), limits)
         incoming, report.problems, origins = got.agency, got.problems, got.origins
         report.rows = sum(len(getattr(incoming, f)) for f in Agency.__dataclass_fields__)
         if report.problems:
             return report
-        if ws.store.is_empty():
+        if act.store.is_empty():
             report.restored = report.rows
             if not dry_run:
-                ws.store.replace_all(incoming, source="import")
-                ws.renew_digest()
+                act.store.replace_all(incoming, source="import")
                 report.written = True
             return report
     else:
-        incoming, origins = _read_sheets(ws, path, raw, existing, report, tick, limits)
+        incoming, origins = _read_sheets(act, path, raw, existing, report, tick, limits)
         if report.problems:
             return report
     report.plan = plan_import(existing, incoming, duplicates, new_id, origins)
     if not dry_run and report.plan.records:
-        ws.act.save_all(report.plan.records)
+        act.save_all(report.plan.records)
         report.written = True
     return report
 
 
-def _read_sheets(ws: Workspace, path: Path, raw: bytes, existing: Agency,
+def _read_sheets(act: Actions, path: Path, raw: bytes, existing: Agency,
                  report: ImportReport, tick: Callable[[int], None] | None,
                  limits: ImportLimits) -> tuple[Agency, dict[str, str]]:
     clients: list[Any] = []
@@ -236,7 +240,7 @@ def _read_sheets(ws: Workspace, path: Path, raw: bytes, existing: Agency,
         if len(report.problems) >= limits.problems:
             report.problems.append(stopped(str(path), limits.problems))
             break
-        got = read_csv(data, name, ws.clock(), intake, tick)
+        got = read_csv(data, name, act.today(), intake, tick)
         report.problems += got.problems
         report.notes += [f"{name}: column not used: {c}" for c in got.ignored]
         report.rows += got.rows

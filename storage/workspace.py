@@ -1,54 +1,28 @@
-"""Use cases shared by the command line and the TUI: load, assess, log, fill with the demo."""
+"""The read side shared by the command line and the TUI: a snapshot, the review, a client, documents (changes go through :mod:`storage.actions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from storage import review_cache, review_digest
-from storage.engine.database import Database
-from storage.engine.settings import Settings
-from storage.errors import Conflict, StorageError
-from storage.ids import new_id
-from storage.repositories import Store
+from storage.actions import Actions
+from storage.backends import open_storage
 from storage.snapshot import Snapshot
-from tracker.decisions import Expansion, ScopeDraft, expand, small_favour, stay_focused
-from tracker.lookup import member_twin, resolve_client, twin_of
-from tracker.merge import Merged, merge, settle
+from tracker.lookup import resolve_client
 from tracker.models import (
-    AccessGrant,
-    Activity,
     Agency,
-    Assignment,
-    BudgetChange,
     CadenceSettings,
-    ChangeRequest,
     Client,
-    ClientStatus,
-    Contact,
-    ContactChange,
-    FeeKind,
     Interaction,
     InteractionKind,
-    NpsResponse,
-    Outcome,
-    ScopeItem,
-    ScopeStatus,
-    SignState,
-    Snooze,
-    TeamMember,
 )
-from tracker.ownership import records_of
-from tracker.review import assess, build_review
-from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
-from tracker.validation import ValidationError
-from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:  # documents and the demo are imported by the commands that use them
+    from storage.contract import Storage
+    from storage.engine.settings import Settings  # the TinyDB engine's, passed through
     from storage.templates import Rendered, RenderJob
     from tracker.documents import Sender
 
@@ -60,92 +34,64 @@ class NotEmpty(Exception):
 
 
 class Workspace:
-    """One data file, the person using it and the clock, as the app and the CLI see them."""
+    """One data file, the person using it and the clock, as the app and the CLI see them:
+    what is read (changes: ``act``, :class:`storage.actions.Actions`). ``store`` is the
+    backend, seen only through :class:`storage.contract.Storage`."""
 
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  settings: Settings | None = None, lazy: bool = False,
                  cadence: CadenceSettings | None = None) -> None:
-        self.store = Store(path, settings, author=user, lazy=lazy)
+        self.store: Storage = open_storage(path, author=user, clock=clock,
+                                           thresholds=thresholds, settings=settings, lazy=lazy)
         self.new_client_cadence = cadence or CadenceSettings()  # the agency's defaults
-        self.act = Actions(self)
+        self.act = Actions(self.store, user, clock)
         self.user = user
         self.clock = clock
         self.thresholds = thresholds
         self._seen: object = None
-        self._digest_of: object = None  # the data file whose review digest is known current
 
     @property
     def path(self) -> Path:
         return self.store.path
 
     def snapshot(self, today: date | None = None, ahead: bool = False) -> Snapshot:
-        """Everything as of ``today``; the review is kept for the next start. ``ahead``:
+        """Everything as of ``today``; the review is then kept for the next start. ``ahead``:
         keep tomorrow's review too (the app does, in the background: the next morning's
         first start and digest then find it ready if nobody saved overnight)."""
         day = today or self.clock()
-        token = self._seen = self.store.db.token()
-        agency = self.store.load_agency()
-        found = assess(agency, day, self.thresholds)
-        snap = Snapshot(today=day, loaded=agency, assessments=found,
-                        review=build_review(agency, day, self.thresholds, found),
-                        team=Snapshot.team_of(agency))
-        days = {day: snap.review}
-        if ahead:
-            tomorrow = day + timedelta(days=1)
-            days[tomorrow] = build_review(agency, tomorrow, self.thresholds)
-        if self.store.db.token() == token:  # nobody saved meanwhile: worth keeping
-            review_cache.write(self.path, token, self.thresholds, days, len(agency.clients),
-                               self.store.db.mode, snap.team)
-            self._keep_digest(agency, day)
+        token = self._seen = self.store.token()
+        snap = self.store.snapshot(day)
+        self.store.keep(snap, token, ahead)
         return snap
 
-    def _keep_digest(self, agency: Agency, day: date) -> None:
-        """After the data file was replaced, keep what reviews need from it (see
-        storage.review_digest); while it stays, the journal's changes are replayed."""
-        base, seq = self.store.db.position
-        if base == self._digest_of:
-            return  # checked (or written) for this data file already: nothing to read
-        if not review_digest.current(self.path, self.thresholds, base):
-            review_digest.write(self.path, for_review(agency, day, self.thresholds), day, seq,
-                                base, self.thresholds, self.store.db.mode)
-        self._digest_of = base
-
-    def renew_digest(self) -> None:
-        """After the data file was replaced whole (compact, restore, demo, a full import):
-        the records are in memory, so keep what cold reviews need."""
-        self._keep_digest(self.store.load_agency(), self.clock())
-
     def review_snapshot(self, day: date | None = None) -> Snapshot:
-        """Today's review for the command line, as cheaply as it can be had: kept, else from
-        the digest plus the journal, else from every record."""
+        """Today's review for the command line, as cheaply as it can be had: kept, else as
+        the storage gives it (the TinyDB engine: from the digest plus the journal, else from
+        every record), then kept."""
         day = day or self.clock()
         kept = self.cached_snapshot(day)
         if kept is not None:
             return kept
-        token = self.store.db.token()
-        agency = review_digest.read(self.path, day, self.thresholds, self.store.db.changes_since)
-        if agency is None:
-            return self.snapshot(day)
-        review = build_review(agency, day, self.thresholds)
-        team = Snapshot.team_of(agency)
-        if self.store.db.token() == token:
-            review_cache.write(self.path, token, self.thresholds, {day: review},
-                               len(agency.clients), self.store.db.mode, team)
-        return Snapshot(today=day, review=review, clients=len(agency.clients), team=team)
+        token = self.store.token()
+        snap = self.store.review(day)
+        if not snap.partial:
+            self._seen = token
+        self.store.keep(snap, token)
+        return snap
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
         """Today's review from the cache, without reading the records; None if stale."""
         day = today or self.clock()
-        token = self.store.db.token()
-        snap = review_cache.peek(self.path, day, self.thresholds)
+        token = self.store.token()
+        snap = self.store.kept_review(day)
         if snap is not None:
             self._seen = token
         return snap
 
     def changed(self) -> bool:
         """Did anyone (this process included) save since the last snapshot? Two stats."""
-        return self.store.db.token() != self._seen
+        return self.store.token() != self._seen
 
     def is_empty(self) -> bool:
         return self.store.is_empty()
@@ -158,7 +104,6 @@ class Workspace:
 
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)
         self.store.replace_all(agency, source="demo")
-        self.renew_digest()
         return agency
 
     # --- documents --------------------------------------------------------------------
@@ -195,281 +140,4 @@ class Workspace:
     def log(self, client: Client, kind: InteractionKind, on: date, note: str = "",
             ours: Sequence[str] = (), theirs: Sequence[str] = ()) -> Interaction:
         """Record an interaction; for a call, who attended (ours and theirs)."""
-        record = Interaction(id=new_id("Interaction"), client_id=client.id, kind=kind, on=on,
-                             author=self.user, notes=note, attendees_ours=tuple(ours),
-                             attendees_theirs=tuple(theirs))
-        return self.act.save(record)
-
-
-
-
-class Unmerged(StorageError):
-    """Someone saved the same record meanwhile and changed some of the same fields
-    differently: those fields (``merged.clashes``) wait for the person's choice."""
-
-    def __init__(self, merged: Merged[Any], theirs: Any, by: str, at: str,
-                 others: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> None:
-        fields = ", ".join(c.path for c in merged.clashes)
-        super().__init__(f"{type(theirs).__name__} {theirs.id}: {by or 'someone'} changed "
-                         f"{fields} meanwhile")
-        self.merged, self.theirs, self.by, self.at = merged, theirs, by, at
-        self.others, self.deletes = tuple(others), tuple(deletes)  # the rest of the save
-
-
-#: How many times a save is merged again when others keep saving the same record meanwhile.
-MERGE_ROUNDS = 5
-
-
-class Actions:
-    """Every change a person makes, as one atomic save each (see :class:`Workspace`).
-
-    A save of a record that someone else saved meanwhile is merged (:mod:`tracker.merge`):
-    what this person changed since ``bases`` (the versions they started from) goes on top of
-    what is stored now; only fields both changed differently raise :class:`Unmerged`."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-
-    @property
-    def _db(self) -> Database:
-        return self.ws.store.db
-
-    def _save(self, *records: Any, deletes: Sequence[Any] = (),
-              bases: Sequence[Any] = ()) -> list[Any]:
-        started = {b.id: b for b in bases if b is not None}
-        pending = list(records)
-        for _ in range(MERGE_ROUNDS):
-            try:
-                return self._commit(pending, deletes)
-            except Conflict as e:
-                base = started.get(e.mine.id)
-                if base is None or e.theirs is None or type(base) is not type(e.theirs) or \
-                        not any(r is e.mine for r in pending):
-                    raise  # nothing to merge from: a new record, or deleted meanwhile
-                merged = merge(base, e.mine, e.theirs)
-                if merged.clashes:
-                    by, at = self._last_change(e.theirs)
-                    raise Unmerged(merged, e.theirs, by, at,
-                                   [r for r in pending if r is not e.mine], deletes) from None
-                pending = [merged.record if r is e.mine else r for r in pending]
-                started[e.mine.id] = e.theirs  # if they save again, merge from here
-        return self._commit(pending, deletes)
-
-    def settle(self, clash: Unmerged, keep_mine: Collection[str]) -> list[Any]:
-        """Save a clash as the person chose, field by field (mine where ``keep_mine``),
-        with the rest of the save it interrupted; merged again if they saved again."""
-        record = settle(clash.merged, keep_mine)
-        return self._save(record, *clash.others, deletes=clash.deletes, bases=(clash.theirs,))
-
-    def _commit(self, records: list[Any], deletes: Sequence[Any]) -> list[Any]:
-        base = self._db.position[0]
-        saved = self._db.commit(records, list(deletes), author=self.ws.user)
-        if self._db.position[0] != base:  # this save compacted: a new data file, and every
-            # record is in memory, so the review digest is renewed here at little cost
-            self.ws._keep_digest(self.ws.store.load_agency(), self.today())
-        return saved
-
-    def _last_change(self, record: Any) -> tuple[str, str]:
-        """Who saved ``record`` last, and when (UTC ISO), from the audit trail."""
-        owner = record.id if isinstance(record, Client) else getattr(record, "client_id", "")
-        trail = self._db.history(owner or None)
-        last = next((e for e in reversed(trail) if e.record_id == record.id), None)
-        return (last.by, last.at) if last else ("", "")
-
-    def today(self) -> date:
-        return self.ws.clock()
-
-    # --- interactions and signal events ---------------------------------------------
-
-    def log(self, client: Client, kind: InteractionKind, on: date | None = None,
-            note: str = "", ours: Sequence[str] = (), theirs: Sequence[str] = ()) -> Interaction:
-        return self.ws.log(client, kind, on or self.today(), note, ours, theirs)
-
-    def nps(self, client: Client, score: int, comment: str = "",
-            on: date | None = None) -> NpsResponse:
-        return self.save(NpsResponse(id=new_id("NpsResponse"), client_id=client.id,
-                                          on=on or self.today(), score=score, comment=comment))
-
-    def budget(self, client: Client, old_cents: int, new_cents: int, reason: str = "",
-               savings: bool = False, on: date | None = None) -> BudgetChange:
-        return self.save(BudgetChange(
-            id=new_id("BudgetChange"), client_id=client.id, on=on or self.today(),
-            old_cents=old_cents, new_cents=new_cents, reason=reason, savings_we_created=savings))
-
-    def activity(self, client: Client, title: str, *, test: bool = False, result: str = "",
-                 outcome: Outcome = Outcome.OPEN, on: date | None = None) -> Activity:
-        return self.save(Activity(id=new_id("Activity"), client_id=client.id,
-                                  on=on or self.today(), title=title, test=test,
-                                  result=result, outcome=outcome))
-
-    def access(self, client: Client, who: str, account: str = "",
-               on: date | None = None) -> AccessGrant:
-        return self.save(AccessGrant(id=new_id("AccessGrant"), client_id=client.id,
-                                          on=on or self.today(), who=who, account=account))
-
-    def contact_change(self, client: Client, new_name: str, title: str = "",
-                       on: date | None = None) -> Client:
-        """The main contact changed: record the change (a warning sign) and make the
-        successor primary. The first main contact of a client is simply set: nobody left."""
-        former = (client.primary_contact,) if client.primary_contact else ()
-        updated = replace(client, primary_contact=Contact(id=new_id("Contact"), name=new_name,
-                                                          title=title),
-                          contacts=tuple(c for c in (*former, *client.contacts)))
-        if client.primary_contact is None:
-            return self.save(updated, base=client)
-        change = ContactChange(id=new_id("ContactChange"), client_id=client.id,
-                               on=on or self.today(), old_name=client.primary_contact.name,
-                               new_name=new_name)
-        saved = self._save(updated, change, bases=(client,))
-        return saved[0]  # type: ignore[no-any-return]
-
-    # --- warning signs and review items ---------------------------------------------
-
-    def _state(self, sign: Sign) -> SignState:
-        current = sign.state or next(
-            (s for s in self.ws.store.sign_states.all() if s.sign_key == sign.key), None)
-        return current or SignState(id=new_id("SignState"), client_id=sign.client_id,
-                                    sign_key=sign.key)
-
-    def acknowledge(self, sign: Sign, note: str) -> SignState:
-        if not note.strip():
-            raise ValidationError("note", "say what was done about it")
-        base = self._state(sign)
-        state = replace(base, acknowledged_on=self.today(), acknowledged_by=self.ws.user,
-                        note=note.strip())
-        return self.save(state, base=base)
-
-    def resolve(self, sign: Sign, note: str = "") -> SignState:
-        state = self._state(sign)
-        text = "\n".join(t for t in (state.note, note.strip()) if t)
-        return self.save(replace(state, resolved_on=self.today(), resolved_by=self.ws.user,
-                                 note=text), base=state)
-
-    def snooze(self, item_key: str, until: date) -> Snooze:
-        if until <= self.today():
-            raise ValidationError("until", "must be after today")
-        current = next((s for s in self.ws.store.snoozes.all() if s.item_key == item_key), None)
-        record = replace(current, until=until, by=self.ws.user) if current else Snooze(
-            id=new_id("Snooze"), item_key=item_key, until=until, by=self.ws.user)
-        return self.save(record, base=current)
-
-    # --- change requests ------------------------------------------------------------
-
-    def new_request(self, client: Client, description: str, requested_by: str = "",
-                    hours: float = 0.0, fee_cents: int = 0, on: date | None = None,
-                    fee_kind: FeeKind = FeeKind.MONTHLY) -> ChangeRequest:
-        return self.save(ChangeRequest(
-            id=new_id("ChangeRequest"), client_id=client.id, requested_on=on or self.today(),
-            requested_by=requested_by, description=description, estimated_hours=hours,
-            fee_cents=fee_cents, fee_kind=fee_kind))
-
-    def _decide(self, make: Callable[[], Sequence[Any]]) -> list[Any]:
-        """A decision is made on the request and the fee as stored now: if someone saved
-        either meanwhile, it is made again on theirs (and refused if they decided it)."""
-        for attempt in range(MERGE_ROUNDS):
-            try:
-                return self._commit(list(make()), ())
-            except Conflict:
-                if attempt == MERGE_ROUNDS - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def expand(self, client: Client, cr: ChangeRequest,
-               drafts: Sequence[ScopeDraft]) -> Expansion:
-        """Expand scope: request, new scope items and the new fee saved together."""
-        store = self.ws.store
-
-        def make() -> list[Any]:
-            out = expand(store.clients.get(client.id), store.change_requests.get(cr.id),
-                         drafts, self.today(), self.ws.user, lambda: new_id("ScopeItem"))
-            return [out.request, out.client, *out.items]
-
-        saved = self._decide(make)
-        return Expansion(request=saved[0], client=saved[1], items=tuple(saved[2:]))
-
-    def stay_focused(self, cr: ChangeRequest, reason: str) -> ChangeRequest:
-        get = self.ws.store.change_requests.get
-        (saved,) = self._decide(lambda: [stay_focused(get(cr.id), reason, self.today(),
-                                                      self.ws.user)])
-        return saved  # type: ignore[no-any-return]
-
-    def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
-        get = self.ws.store.change_requests.get
-        (saved,) = self._decide(lambda: [small_favour(get(cr.id), self.today(), self.ws.user,
-                                                      note)])
-        return saved  # type: ignore[no-any-return]
-
-    def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
-        """The change order or stay-focused reply that was sent, kept on its request (once:
-        the same text marked sent again the same day changes nothing)."""
-        if not text.strip():
-            raise ValidationError("document", "is empty")
-        if (cr.document_kind, cr.document, cr.document_on) == (kind, text, self.today()):
-            return cr
-        return self.save(replace(cr, document_kind=kind, document=text,
-                                 document_on=self.today()), base=cr)
-
-    def summary_sent(self, client: Client, text: str) -> Interaction:
-        """The call summary went out: logged with its text (clears the Review item). The
-        same summary marked sent again the same day is not logged twice."""
-        today = self.today()
-        same = next((i for i in self.ws.store.interactions.all()
-                     if i.client_id == client.id and i.kind is InteractionKind.CALL_SUMMARY_SENT
-                     and i.on == today and i.notes == text), None)
-        return same or self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
-
-    # --- clients, scope, team -------------------------------------------------------
-
-    def save_all(self, records: Sequence[Any]) -> list[Any]:
-        """Create many records in one change set: all of them are saved, or none."""
-        return self._save(*records)
-
-    def save(self, record: R, base: R | None = None) -> R:
-        """Create or update one record; ``base``: the version the change was made from
-        (a save over someone else's meanwhile is then merged, see :class:`Actions`)."""
-        if isinstance(record, Client):
-            twin = twin_of(self.ws.store.clients.all(), record)
-            if twin is not None:
-                raise ValidationError("name", f"{twin.name!r} ({twin.id}) is already a client: "
-                                      "give this one a name that tells them apart")
-        if isinstance(record, TeamMember):
-            why = member_twin(self.ws.store.members.all(), record)
-            if why:
-                raise ValidationError("name", why)
-        (saved,) = self._save(record, bases=(base,) if base is not None else ())
-        return saved  # type: ignore[no-any-return]
-
-    def delete(self, record: Any) -> None:
-        """Delete one record (an entry made by mistake); the audit trail keeps who and when,
-        and its fields. Refused (Conflict) if someone changed it meanwhile."""
-        self._save(deletes=[record])
-
-    def delete_client(self, client: Client) -> int:
-        """Delete a client with every record of its, in one change; how many went."""
-        doomed = records_of(self.ws.store.load_agency(), client.id)
-        self._save(deletes=doomed)
-        return len(doomed)
-
-    def remove_member(self, member: TeamMember) -> int:
-        """Take a person off the team (added by mistake, or gone): with their assignments,
-        in one change; the clients they covered show as thinly covered. How many went."""
-        doomed = [a for a in self.ws.store.assignments.all() if a.member_id == member.id]
-        self._save(deletes=[*doomed, member])
-        return len(doomed)
-
-    def archive(self, client: Client) -> Client:
-        return self.save(replace(client, status=ClientStatus.CHURNED), base=client)
-
-    def set_scope_status(self, item: ScopeItem, status: ScopeStatus) -> ScopeItem:
-        return self.save(replace(item, status=status), base=item)
-
-    def assign(self, client: Client, member: TeamMember) -> Assignment:
-        existing = [a for a in self.ws.store.assignments.all()
-                    if a.client_id == client.id and a.member_id == member.id]
-        if existing:
-            raise ValidationError("member", f"{member.name} already covers {client.name}")
-        return self.save(Assignment(id=new_id("Assignment"), client_id=client.id,
-                                    member_id=member.id, since=self.today()))
-
-    def unassign(self, assignment: Assignment) -> None:
-        self._save(deletes=[assignment])
+        return self.act.log(client, kind, on, note, ours, theirs)

@@ -98,7 +98,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.start()
         tick, done = (lambda n: bar.advance(task, n)), bar.stop
     try:
-        report = import_file(ws, path, duplicates=args.duplicates, dry_run=args.dry_run,
+        report = import_file(ws.act, path, duplicates=args.duplicates, dry_run=args.dry_run,
                              tick=tick)
     finally:
         if done is not None:

@@ -79,7 +79,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     ws = workspace_of(args)
     client = client_arg(ws, args.client)
-    trail = ws.store.db.history(client.id)
+    trail = ws.store.history(client.id)
     shown = trail[-args.last:] if args.last else trail
     say(f"{clean_line(client.name)} ({client.id}): {len(trail)} change"
         f"{'s' if len(trail) != 1 else ''}" + (f", the last {len(shown)} shown"

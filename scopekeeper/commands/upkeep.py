@@ -35,7 +35,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_compact(args: argparse.Namespace) -> int:
     ws = workspace_of(args)
     ws.store.compact()
-    ws.renew_digest()
     size = ws.path.stat().st_size
     say(f"compacted {ws.path} ({size / 1e6:.1f} MB); backup kept in {ws.path.parent / 'backups'}")
     return 0
@@ -71,7 +70,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
         done = ws.store.restore(backup)
     except NoSuchBackup as e:  # a name that is not there: bad input, nothing was touched
         raise UsageError(str(e)) from None
-    ws.renew_digest()
     agency = ws.store.load_agency()
     for skipped in done.passed_over:
         say(clean_line(f"passed over an unreadable backup: {skipped}"))

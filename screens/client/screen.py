@@ -132,7 +132,7 @@ class ClientScreen(AgencyScreen):
         from storage.errors import StorageError
 
         try:
-            trail = self.sk_app.workspace.store.db.history(client_id)
+            trail = self.sk_app.workspace.store.history(client_id)
         except StorageError as e:
             self.app.call_from_thread(self._history_failed, str(e))
             return

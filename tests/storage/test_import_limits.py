@@ -24,7 +24,7 @@ def ws(tmp_path: Path) -> Workspace:
 def refused(ws: Workspace, path: Path, **limits: int) -> str:
     """The one line an import over ``limits`` is refused with; nothing was written."""
     with pytest.raises(TooLarge) as e:
-        import_file(ws, path, limits=ImportLimits(**limits))
+        import_file(ws.act, path, limits=ImportLimits(**limits))
     assert ws.store.load_agency().clients == ()
     return str(e.value)
 
@@ -35,7 +35,7 @@ def test_rows_past_the_limit_are_refused_at_the_first_one_too_many(ws, tmp_path)
     assert refused(ws, sheet, rows=3) == (
         f"{sheet}:5: more than 3 rows; an import reads at most 3 (split it into smaller "
         "files); nothing was imported")
-    assert import_file(ws, sheet, limits=ImportLimits(rows=4)).written
+    assert import_file(ws.act, sheet, limits=ImportLimits(rows=4)).written
 
 
 def test_the_rows_of_every_file_of_a_folder_count_together(ws, tmp_path):
@@ -102,7 +102,7 @@ def test_a_json_of_too_many_values_is_refused_before_it_is_parsed(ws, tmp_path):
 def test_a_cell_over_the_limit_is_a_problem_at_its_line(ws, tmp_path):
     sheet = tmp_path / "clients.csv"
     sheet.write_text('name,rules\nAcme,"short"\nZeta,"' + "x" * 11 + '"\n', encoding="utf-8")
-    report = import_file(ws, sheet, limits=ImportLimits(cell=10))
+    report = import_file(ws.act, sheet, limits=ImportLimits(cell=10))
     assert report.problems == [
         f"{sheet}:3: a cell holds more than 10 characters (the longest text a record holds "
         "is 20,000); nothing after it was read"]
@@ -127,7 +127,7 @@ def test_reading_stops_after_so_many_problems(ws, tmp_path, kind):
         source = tmp_path / "export.json"
         source.write_text('{"format": "scopekeeper-export", "schema": 4, "tables": '
                           '{"clients": [1, 2, 3, 4, 5]}}', encoding="utf-8")
-    report = import_file(ws, source, limits=ImportLimits(problems=3))
+    report = import_file(ws.act, source, limits=ImportLimits(problems=3))
     assert len(report.problems) == 4 and not report.written
     assert report.problems[-1] == (f"{source}: stopped reading after 3 problems (is it the "
                                    "file you meant?)")

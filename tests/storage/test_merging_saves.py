@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from storage.actions import Unmerged
 from storage.errors import Conflict
-from storage.workspace import Unmerged, Workspace
+from storage.workspace import Workspace
 from tests.cli.test_commands import BIN
 from tests.factories import TODAY
 from tests.ui.helpers import demo_file

@@ -1,0 +1,19 @@
+"""The backends the contract suite runs against, by name, for the tests and their worker
+processes alike. Issue 16 adds "postgresql" here (and to BACKENDS)."""
+
+from __future__ import annotations
+
+from storage.contract import Storage
+from storage.repositories import Store
+from tests.factories import TODAY
+
+#: Every backend the contract holds for.
+BACKENDS = ("tinydb",)
+
+
+def open_backend(kind: str, location: str, login: str) -> Storage:
+    """The storage at ``location`` as ``login`` sees it: a second call is a second instance
+    (as a second person's process would have), sharing nothing in memory with the first."""
+    if kind == "tinydb":
+        return Store(location, author=login, clock=lambda: TODAY)
+    raise ValueError(f"no backend {kind!r}")
