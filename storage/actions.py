@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from storage.errors import Conflict, StorageError
 from storage.ids import new_id
@@ -36,20 +36,21 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.ownership import records_of
+from tracker.record_types import Record, as_type
 from tracker.warning_signs import Sign
 
 if TYPE_CHECKING:
     from storage.contract import Storage
 
-R = TypeVar("R")
+R = TypeVar("R", bound=Record)
 
 
 class Unmerged(StorageError):
     """Someone saved the same record meanwhile and changed some of the same fields
     differently: those fields (``merged.clashes``) wait for the person's choice."""
 
-    def __init__(self, merged: Merged[Any], theirs: Any, by: str, at: str,
-                 others: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> None:
+    def __init__(self, merged: Merged[Record], theirs: Record, by: str, at: str,
+                 others: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> None:
         fields = ", ".join(c.path for c in merged.clashes)
         super().__init__(f"{type(theirs).__name__} {theirs.id}: {by or 'someone'} changed "
                          f"{fields} meanwhile")
@@ -72,8 +73,8 @@ class Actions:
     def __init__(self, store: Storage, user: str, clock: Callable[[], date]) -> None:
         self.store, self.user, self.clock = store, user, clock
 
-    def _save(self, *records: Any, deletes: Sequence[Any] = (),
-              bases: Sequence[Any] = ()) -> list[Any]:
+    def _save(self, *records: Record, deletes: Sequence[Record] = (),
+              bases: Sequence[Record | None] = ()) -> list[Record]:
         started = {b.id: b for b in bases if b is not None}
         pending = list(records)
         for _ in range(MERGE_ROUNDS):
@@ -93,16 +94,16 @@ class Actions:
                 started[e.mine.id] = e.theirs  # if they save again, merge from here
         return self._commit(pending, deletes)
 
-    def settle(self, clash: Unmerged, keep_mine: Collection[str]) -> list[Any]:
+    def settle(self, clash: Unmerged, keep_mine: Collection[str]) -> list[Record]:
         """Save a clash as the person chose, field by field (mine where ``keep_mine``),
         with the rest of the save it interrupted; merged again if they saved again."""
         record = settle(clash.merged, keep_mine)
         return self._save(record, *clash.others, deletes=clash.deletes, bases=(clash.theirs,))
 
-    def _commit(self, records: list[Any], deletes: Sequence[Any]) -> list[Any]:
+    def _commit(self, records: list[Record], deletes: Sequence[Record]) -> list[Record]:
         return self.store.save(records, list(deletes))
 
-    def _last_change(self, record: Any) -> tuple[str, str]:
+    def _last_change(self, record: Record) -> tuple[str, str]:
         """Who saved ``record`` last, and when (UTC ISO), from the audit trail."""
         owner = record.id if isinstance(record, Client) else getattr(record, "client_id", "")
         trail = self.store.history(owner or None)
@@ -152,7 +153,7 @@ class Actions:
         if change is None:
             return self.save(updated, base=client)
         saved = self._save(updated, change, bases=(client,))
-        return saved[0]  # type: ignore[no-any-return]
+        return as_type(Client, saved[0])
 
     # --- warning signs and review items ---------------------------------------------
 
@@ -182,7 +183,7 @@ class Actions:
             requested_by=requested_by, description=description, estimated_hours=hours,
             fee_cents=fee_cents, fee_kind=fee_kind))
 
-    def _decide(self, make: Callable[[], Sequence[Any]]) -> list[Any]:
+    def _decide(self, make: Callable[[], Sequence[Record]]) -> list[Record]:
         """A decision is made on the request and the fee as stored now: if someone saved
         either meanwhile, it is made again on theirs (and refused if they decided it)."""
         for attempt in range(MERGE_ROUNDS):
@@ -198,25 +199,27 @@ class Actions:
         """Expand scope: request, new scope items and the new fee saved together."""
         store = self.store
 
-        def make() -> list[Any]:
+        def make() -> list[Record]:
             out = expand(store.clients.get(client.id), store.change_requests.get(cr.id),
                          drafts, self.today(), self.user, lambda: new_id("ScopeItem"))
             return [out.request, out.client, *out.items]
 
         saved = self._decide(make)
-        return Expansion(request=saved[0], client=saved[1], items=tuple(saved[2:]))
+        return Expansion(request=as_type(ChangeRequest, saved[0]),
+                         client=as_type(Client, saved[1]),
+                         items=tuple(as_type(ScopeItem, s) for s in saved[2:]))
 
     def stay_focused(self, cr: ChangeRequest, reason: str) -> ChangeRequest:
         get = self.store.change_requests.get
         (saved,) = self._decide(lambda: [stay_focused(get(cr.id), reason, self.today(),
                                                       self.user)])
-        return saved  # type: ignore[no-any-return]
+        return as_type(ChangeRequest, saved)
 
     def small_favour(self, cr: ChangeRequest, note: str = "") -> ChangeRequest:
         get = self.store.change_requests.get
         (saved,) = self._decide(lambda: [small_favour(get(cr.id), self.today(), self.user,
                                                       note)])
-        return saved  # type: ignore[no-any-return]
+        return as_type(ChangeRequest, saved)
 
     def keep_document(self, cr: ChangeRequest, kind: str, text: str) -> ChangeRequest:
         """The change order or stay-focused reply that was sent, kept on its request (once:
@@ -232,7 +235,7 @@ class Actions:
 
     # --- clients, scope, team -------------------------------------------------------
 
-    def save_all(self, records: Sequence[Any]) -> list[Any]:
+    def save_all(self, records: Sequence[Record]) -> list[Record]:
         """Create many records in one change set: all of them are saved, or none."""
         return self._save(*records)
 
@@ -244,9 +247,9 @@ class Actions:
         if isinstance(record, TeamMember):
             roster.check_member_name(record, self.store.members.all())
         (saved,) = self._save(record, bases=(base,) if base is not None else ())
-        return saved  # type: ignore[no-any-return]
+        return as_type(type(record), saved)
 
-    def delete(self, record: Any) -> None:
+    def delete(self, record: Record) -> None:
         """Delete one record (an entry made by mistake); the audit trail keeps who and when,
         and its fields. Refused (Conflict) if someone changed it meanwhile."""
         self._save(deletes=[record])

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from storage.tables import TABLES
+from tracker.record_types import Record, as_type
 
 if TYPE_CHECKING:
     from storage.audit import AuditEntry
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
         TeamMember,
     )
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
 
 
 class Storage(Protocol):
@@ -125,7 +126,7 @@ class Storage(Protocol):
 
     # --- writing ---------------------------------------------------------------------
 
-    def save(self, puts: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> list[Any]:
+    def save(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> list[Record]:
         """Save ``puts`` and delete ``deletes`` (records as read) as one change; the saved
         records with their new revisions (see the class)."""
 
@@ -171,11 +172,11 @@ class Repository(Generic[T]):
             raise TypeError(f"{TABLES[self.cls]} holds {self.cls.__name__}, not "
                             f"{type(record).__name__}")
         (saved,) = self._storage.save([record])
-        return saved  # type: ignore[no-any-return]
+        return as_type(self.cls, saved)
 
     def save_many(self, records: Iterable[T]) -> list[T]:
         """All or nothing, as one change."""
-        return self._storage.save(list(records))
+        return [as_type(self.cls, r) for r in self._storage.save(list(records))]
 
     def delete(self, record: T | str) -> None:
         """Delete a loaded record (Conflict if it changed since) or, given an id, whatever

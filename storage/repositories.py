@@ -38,11 +38,12 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.ownership import records_of
+from tracker.record_types import Record
 from tracker.review import assess, build_review
 from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
 
 
 class Store:
@@ -175,7 +176,7 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------
 
-    def save(self, puts: Sequence[Any] = (), deletes: Sequence[Any] = ()) -> list[Any]:
+    def save(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> list[Record]:
         base = self.db.position[0]
         saved = self.db.commit(puts, deletes, author=self.author)
         if self.db.position[0] != base:  # this save compacted: a new data file

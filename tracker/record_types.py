@@ -10,6 +10,7 @@ Table names and prefixes are in every data file and id already written: never ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tracker.models import (
     AccessGrant,
@@ -59,3 +60,19 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 
 BY_CLASS: dict[type, RecordType] = {t.cls: t for t in RECORD_TYPES}
+
+#: Any one stored record: what a save takes and gives back (a test checks it names every
+#: type in RECORD_TYPES).
+Record = (Client | TeamMember | Assignment | ScopeItem | ChangeRequest | Interaction
+          | NpsResponse | BudgetChange | AccessGrant | ContactChange | SignState | Snooze
+          | Activity)
+
+R = TypeVar("R", bound=Record)
+
+
+def as_type(cls: type[R], record: Record) -> R:
+    """``record`` as the type it is known to be: a save gives each record back as its own
+    type, with its new revision (a TypeError here is a bug, not bad input)."""
+    if not isinstance(record, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(record).__name__}")
+    return record

@@ -44,6 +44,7 @@ from storage.files import (
     refuse_network_fs,
 )
 from storage.tables import TABLES
+from tracker.record_types import Record
 from tracker.validation import validate
 
 
@@ -197,8 +198,8 @@ class Database:
 
     # ---------------------------------------------------------------- writing
 
-    def commit(self, puts: Sequence[Any] = (), deletes: Sequence[Any] = (), *,
-               author: str = "") -> list[Any]:
+    def commit(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = (), *,
+               author: str = "") -> list[Record]:
         """Save ``puts`` and delete ``deletes`` (records as loaded) as one change set.
 
         Every record must carry the revision currently stored (0 for a new one), else
@@ -210,8 +211,9 @@ class Database:
             saved = [replace(r, rev=self._expect(r) + 1) for r in puts]
             for r in deletes:
                 self._expect(r, deleting=True)
-            ops = [[TABLES[type(r)], r.id, r] for r in saved]
-            ops += [[TABLES[type(r)], r.id, None] for r in deletes]
+            ops: list[tuple[str, str, Record | None]] = [(TABLES[type(r)], r.id, r)
+                                                          for r in saved]
+            ops += [(TABLES[type(r)], r.id, None) for r in deletes]
             if not ops:
                 return []
             # for the audit trail: the old values of what changed (None: a new record)
@@ -231,14 +233,14 @@ class Database:
                 self._compact()
         return saved
 
-    def _expect(self, record: Any, deleting: bool = False) -> int:
+    def _expect(self, record: Record, deleting: bool = False) -> int:
         current = self.tables[type(record)].get(record.id)
         stored = 0 if current is None else current.rev
         if record.rev != stored or (deleting and current is None):
             raise Conflict(record, current)
         return stored
 
-    def _apply_records(self, saved: Iterable[Any], deleted: Iterable[Any]) -> None:
+    def _apply_records(self, saved: Iterable[Record], deleted: Iterable[Record]) -> None:
         for r in saved:
             self.tables[type(r)][r.id] = r
         for r in deleted:
@@ -307,7 +309,7 @@ class Database:
         with self._locked():
             self._compact()
 
-    def replace_all(self, records: Iterable[Any], author: str = "", source: str = "") -> None:
+    def replace_all(self, records: Iterable[Record], author: str = "", source: str = "") -> None:
         """Make ``records`` the whole content (after backing up what was there); the audit
         trail says where they came from (``source``: "demo", "import")."""
         items = list(records)

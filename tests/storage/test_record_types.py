@@ -15,7 +15,7 @@ from storage.ids import new_id
 from storage.repositories import Store
 from storage.tables import TABLE_OF, TABLES
 from tracker.models import Agency
-from tracker.record_types import BY_CLASS, RECORD_TYPES
+from tracker.record_types import BY_CLASS, RECORD_TYPES, Record
 from tracker.validation import VALIDATORS
 
 #: What every data file and id already written says: never to change.
@@ -64,3 +64,9 @@ def test_the_store_has_a_repository_for_every_record_type(tmp_path, kind):
     assert store.repo(kind.cls).cls is kind.cls
     assert store.repo(kind.cls) is getattr(store, kind.table)
     assert store.repo(kind.cls).all() == ()
+
+
+def test_a_save_is_typed_for_every_record_type_and_no_other():
+    # Record is what Storage.save takes and gives back; a type missing from it would make
+    # its saves fail to type-check, one not stored would type-check and fail at run time
+    assert set(typing.get_args(Record)) == {t.cls for t in RECORD_TYPES}
