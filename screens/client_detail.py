@@ -32,6 +32,7 @@ from screens.client_views import (
     timeline,
 )
 from screens.decide import open_decision
+from screens.documents import choose_document
 from screens.editors import (
     acknowledge_sign,
     archive_client,
@@ -52,7 +53,6 @@ from screens.entries import (
 )
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
-from screens.keys import key_label
 from screens.lifecycle import while_shown
 from screens.notices import tell
 from screens.tables import KeyTable
@@ -209,7 +209,7 @@ class ClientScreen(AgencyScreen):
         from storage.errors import StorageError
 
         try:
-            trail = self.sk_app.workspace.store.db.history(client_id)
+            trail = self.context.workspace.store.db.history(client_id)
         except StorageError as e:
             self.app.call_from_thread(self._history_failed, str(e))
             return
@@ -263,7 +263,7 @@ class ClientScreen(AgencyScreen):
         self.query_one("#timeline-table", KeyTable).sync(TIME_COLS, width, [
             (key, (cell(f"{on:%Y-%m-%d}"), cell(kind), cell(by), cell(detail)))
             for key, on, kind, by, detail in shown])
-        k = partial(key_label, self.app, joiner="/")  # the keys as the person has them
+        k = partial(self.context.keys.label, joiner="/")  # the keys as the person has them
         if len(shown) < len(entries):  # 80 columns: the paging first, the log keys short
             n = min(TIMELINE_PAGE, len(entries) - len(shown))
             logs = " ".join(k(f"client.{i}") for i in ("log", "nps", "budget", "access",
@@ -405,36 +405,36 @@ class ClientScreen(AgencyScreen):
     def action_edit(self) -> None:
         for a in self._do():
             if self.tab == "overview":
-                edit_client(self.sk_app, a.client)
+                edit_client(self.context, a.client)
             elif (item := self.scope_item()) is not None:
-                edit_scope(self.sk_app, a.client, item)
+                edit_scope(self.context, a.client, item)
 
     def action_add(self) -> None:
         for a in self._do():
             if self.tab == "scope":
-                edit_scope(self.sk_app, a.client)
+                edit_scope(self.context, a.client)
             elif self.tab == "requests":
-                new_request(self.sk_app, a.client)
+                new_request(self.context, a.client)
 
     def action_log(self) -> None:
         for a in self._do():
-            log_interaction(self.sk_app, a.client)
+            log_interaction(self.context, a.client)
 
     def action_nps(self) -> None:
         for a in self._do():
-            open_entry(self.sk_app, a.client, NPS)
+            open_entry(self.context, a.client, NPS)
 
     def action_activity(self) -> None:
         for a in self._do():
-            open_entry(self.sk_app, a.client, ACTIVITY)
+            open_entry(self.context, a.client, ACTIVITY)
 
     def action_budget(self) -> None:
         for a in self._do():
-            open_entry(self.sk_app, a.client, BUDGET)
+            open_entry(self.context, a.client, BUDGET)
 
     def action_access(self) -> None:
         for a in self._do():
-            open_entry(self.sk_app, a.client, ACCESS)
+            open_entry(self.context, a.client, ACCESS)
 
     def entry(self) -> Any:
         """The timeline entry under the cursor (None for a change request: its own tab)."""
@@ -453,33 +453,31 @@ class ClientScreen(AgencyScreen):
             if entry is None:
                 tell(self, "Change requests are corrected on the Requests tab (3).")
             else:
-                open_entry(self.sk_app, a.client, FORMS[type(entry)], entry)
+                open_entry(self.context, a.client, FORMS[type(entry)], entry)
 
     def action_contact(self) -> None:
         for a in self._do():
-            log_contact_change(self.sk_app, a.client)
+            log_contact_change(self.context, a.client)
 
     def action_archive(self) -> None:
         for a in self._do():
-            archive_client(self.sk_app, a.client)
+            archive_client(self.context, a.client)
 
     def action_documents(self) -> None:
-        from screens.documents import choose_document
-
         r = self.request() if self.tab == "requests" else None
         for a in self._do():
-            choose_document(self.sk_app, a.client.id, a.client.name, r.id if r else None)
+            choose_document(self.context, a.client.id, a.client.name, r.id if r else None)
 
     def action_decide(self) -> None:
         r = self.request()
         if r is not None:
-            open_decision(self.sk_app, self.client_id, r.id)
+            open_decision(self.context, self.client_id, r.id)
 
     def action_complete(self) -> None:
         item = self.scope_item()
         if item is not None:
-            self.sk_app.attempt(lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DONE),
-                                f"Done: {clean_line(item.title)}.")
+            self.context.attempt(lambda: self.context.act.set_scope_status(item, ScopeStatus.DONE),
+                                 f"Done: {clean_line(item.title)}.")
 
     def action_drop(self) -> None:
         item = self.scope_item()
@@ -488,25 +486,25 @@ class ClientScreen(AgencyScreen):
 
         def save(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.sk_app.attempt(
-                    lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DROPPED),
+                self.context.attempt(
+                    lambda: self.context.act.set_scope_status(item, ScopeStatus.DROPPED),
                     f"Dropped: {clean_line(item.title)}.")
 
         self.app.push_screen(FormScreen(f"Drop {clean_line(item.title)} from the scope?", [],
-                                        self.sk_app.snapshot.today,
+                                        self.context.snapshot.today,
                                         submit="Drop"), save)
 
     def action_acknowledge(self) -> None:
         sign = self.sign()
         for a in self._do():
             if sign is not None:
-                acknowledge_sign(self.sk_app, sign, a.client.name)
+                acknowledge_sign(self.context, sign, a.client.name)
 
     def action_resolve(self) -> None:
         sign = self.sign()
         for a in self._do():
             if sign is not None:
-                resolve_sign(self.sk_app, sign, a.client.name)
+                resolve_sign(self.context, sign, a.client.name)
 
     def action_more(self) -> None:
         self.timeline_rows += TIMELINE_PAGE

@@ -1,20 +1,20 @@
-"""Forms that create or change records: each opens a FormScreen and saves through the app."""
+"""Forms that create or change records: each opens a FormScreen and saves through the ctx."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 
+from screens.context import Context
 from screens.fields import Field
 from screens.forms import FormScreen
-from screens.keys import key_label
 from screens.notices import tell
 from storage.ids import new_id
 from tracker.dates import Sense
 from tracker.labels import count
-from tracker.lookup import member_twin, twin_of
+from tracker.lookup import member_twin, name_key, twin_of
 from tracker.models import (
     CadenceSettings,
     CallFrequency,
@@ -28,12 +28,10 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.money import amount_text
+from tracker.ownership import counted, records_of
 from tracker.text import clean_line
 from tracker.validation import ValidationError, validate
 from tracker.warning_signs import Sign
-
-if TYPE_CHECKING:
-    from screens.app import ScopekeeperApp
 
 Values = dict[str, Any]
 
@@ -42,18 +40,18 @@ def _money_text(cents: int) -> str:
     return amount_text(cents) if cents else ""
 
 
-def _open(app: ScopekeeperApp, form: FormScreen, save: Any) -> None:
+def _open(ctx: Context, form: FormScreen, save: Any) -> None:
     def done(values: Values | None) -> None:
         if values is not None:
             save(values)
 
-    app.push_screen(form, done)
+    ctx.push_screen(form, done)
 
 
-def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
+def edit_client(ctx: Context, client: Client | None = None) -> None:
     """New client, or edit one (status, fee, cadence, contact, channel, house rules)."""
     c = client
-    cad = c.cadence if c else app.workspace.new_client_cadence
+    cad = c.cadence if c else ctx.workspace.new_client_cadence
     contact = c.primary_contact if c and c.primary_contact else None
     fields = [
         Field("name", "Name", value=c.name if c else "", required=True),
@@ -90,8 +88,8 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
         problems = {}
         if v["visit_max"] < v["visit_min"]:
             problems["visit_max"] = "must not be before the low end"
-        twin = twin_of(app.snapshot.agency.clients, replace(
-            c or Client(id="", name="", start_date=app.snapshot.today), name=v["name"],
+        twin = twin_of(ctx.snapshot.agency.clients, replace(
+            c or Client(id="", name="", start_date=ctx.snapshot.today), name=v["name"],
             status=ClientStatus(v["status"])))
         if twin is not None:  # said here, so that nothing typed is lost to a refused save
             problems["name"] = f"{clean_line(twin.name)} is already a client: give a name " \
@@ -118,21 +116,19 @@ def edit_client(app: ScopekeeperApp, client: Client | None = None) -> None:
                                     visit_min_days=v["visit_min"],
                                     visit_max_days=v["visit_max"]),
             rev=c.rev if c else 0)
-        saved = app.attempt(lambda: app.act.save(record, base=c),
+        saved = ctx.attempt(lambda: ctx.act.save(record, base=c),
                             f"Saved {clean_line(record.name)}.")
         if saved is not None and c is None:
-            app.open_client(saved.id)
+            ctx.open_client(saved.id)
 
     title = f"Edit {clean_line(c.name)}" if c else "New client"
-    _open(app, FormScreen(title, fields, app.snapshot.today, check=check), save)
+    _open(ctx, FormScreen(title, fields, ctx.snapshot.today, check=check), save)
 
 
-def archive_client(app: ScopekeeperApp, client: Client) -> None:
+def archive_client(ctx: Context, client: Client) -> None:
     """Archive a client (its history stays), or delete it with all its records."""
-    from tracker.lookup import name_key
-    from tracker.ownership import counted, records_of
 
-    mine = records_of(app.snapshot.agency, client.id)
+    mine = records_of(ctx.snapshot.agency, client.id)
     how_many = counted(mine)
     fields = [Field("what", "What to do", "choice", "archive", choices=(
                   ("archive: it becomes churned; its history stays", "archive"),
@@ -146,21 +142,21 @@ def archive_client(app: ScopekeeperApp, client: Client) -> None:
 
     def save(v: Values) -> None:
         if v["what"] == "delete":
-            app.attempt(lambda: app.act.delete_client(client),
+            ctx.attempt(lambda: ctx.act.delete_client(client),
                         f"Deleted {clean_line(client.name)} and {how_many} (the audit trail "
                         "and the backups keep them).")
             return
-        app.attempt(lambda: app.act.archive(client),
+        ctx.attempt(lambda: ctx.act.archive(client),
                     f"{clean_line(client.name)} archived (churned).")
 
-    _open(app, FormScreen(f"Archive or delete {clean_line(client.name)}?", fields,
-                          app.snapshot.today, submit="Do it", check=check, intro=Text(
+    _open(ctx, FormScreen(f"Archive or delete {clean_line(client.name)}?", fields,
+                          ctx.snapshot.today, submit="Do it", check=check, intro=Text(
                               "Archived, it becomes a churned client: no cadence, no signs, "
                               "listed at the bottom, its history kept. Deleted, it goes with "
                               f"{how_many}: only for a client entered by mistake.")), save)
 
 
-def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = None) -> None:
+def edit_scope(ctx: Context, client: Client, item: ScopeItem | None = None) -> None:
     i = item
     fields = [
         Field("title", "Title", value=i.title if i else "", required=True),
@@ -179,15 +175,15 @@ def edit_scope(app: ScopekeeperApp, client: Client, item: ScopeItem | None = Non
         record = replace(base, title=v["title"], deliverable=v["deliverable"], due=v["due"],
                          success_metric=v["metric"], status=ScopeStatus(v["status"]),
                          fee_cents=v["fee"], fee_kind=FeeKind(v["fee_kind"]))
-        app.attempt(lambda: app.act.save(record, base=i),
+        ctx.attempt(lambda: ctx.act.save(record, base=i),
                     f"Saved scope item {clean_line(record.title)}.")
 
     title = f"Edit scope item · {clean_line(client.name)}" if i else \
         f"Add to the scope of {clean_line(client.name)}"
-    _open(app, FormScreen(title, fields, app.snapshot.today), save)
+    _open(ctx, FormScreen(title, fields, ctx.snapshot.today), save)
 
 
-def new_request(app: ScopekeeperApp, client: Client) -> None:
+def new_request(ctx: Context, client: Client) -> None:
     who = client.primary_contact.name if client.primary_contact else ""
     fields = [
         Field("description", "What they asked for", required=True),
@@ -199,12 +195,12 @@ def new_request(app: ScopekeeperApp, client: Client) -> None:
     ]
 
     def save(v: Values) -> None:
-        app.attempt(lambda: app.act.new_request(client, v["description"], v["by"], v["hours"],
+        ctx.attempt(lambda: ctx.act.new_request(client, v["description"], v["by"], v["hours"],
                                                 v["fee"], v["on"], FeeKind(v["fee_kind"])),
-                    f"Change request logged: decide it with {key_label(app, 'client.decide')}.")
+                    f"Change request logged: decide it with {ctx.keys.label('client.decide')}.")
 
-    _open(app, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
-                          app.snapshot.today), save)
+    _open(ctx, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
+                          ctx.snapshot.today), save)
 
 
 def fee_kind_field(kind: FeeKind = FeeKind.MONTHLY) -> Field:
@@ -213,7 +209,7 @@ def fee_kind_field(kind: FeeKind = FeeKind.MONTHLY) -> Field:
                           ("once (a project)", FeeKind.ONE_OFF.value)))
 
 
-def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
+def edit_member(ctx: Context, member: TeamMember | None = None) -> None:
     m = member
     fields = [Field("name", "Name", value=m.name if m else "", required=True),
               Field("role", "Role", "choice", m.role.value if m else "analyst",
@@ -233,7 +229,7 @@ def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
 
     def check(v: Values) -> dict[str, str]:
         record = record_of(v)
-        why = member_twin(app.snapshot.agency.members, record)
+        why = member_twin(ctx.snapshot.agency.members, record)
         if why:
             return {"login" if "login" in why else "name": why}
         try:
@@ -244,42 +240,42 @@ def edit_member(app: ScopekeeperApp, member: TeamMember | None = None) -> None:
 
     def save(v: Values) -> None:
         if m is not None and v.get("remove"):
-            remove_member(app, m)
+            remove_member(ctx, m)
             return
         record = record_of(v)
-        app.attempt(lambda: app.act.save(record, base=m), f"Saved {clean_line(record.name)}.")
+        ctx.attempt(lambda: ctx.act.save(record, base=m), f"Saved {clean_line(record.name)}.")
 
-    _open(app, FormScreen(f"Edit {clean_line(m.name)}" if m else "New team member", fields,
-                          app.snapshot.today, check=check), save)
+    _open(ctx, FormScreen(f"Edit {clean_line(m.name)}" if m else "New team member", fields,
+                          ctx.snapshot.today, check=check), save)
 
 
-def remove_member(app: ScopekeeperApp, member: TeamMember) -> None:
-    names = {c.id: c.name for c in app.snapshot.agency.clients}
-    covers = [names.get(a.client_id, a.client_id) for a in app.snapshot.agency.assignments
+def remove_member(ctx: Context, member: TeamMember) -> None:
+    names = {c.id: c.name for c in ctx.snapshot.agency.clients}
+    covers = [names.get(a.client_id, a.client_id) for a in ctx.snapshot.agency.assignments
               if a.member_id == member.id]
     said = (f"They cover {count(len(covers), 'client')}: {', '.join(covers)}; those clients "
             "lose this cover." if covers else "They cover no client.")
 
     def done(v: Values) -> None:
-        app.attempt(lambda: app.act.remove_member(member),
+        ctx.attempt(lambda: ctx.act.remove_member(member),
                     f"{clean_line(member.name)} is off the team.")
 
-    _open(app, FormScreen(f"Remove {clean_line(member.name)} from the team?", [],
-                          app.snapshot.today, submit="Remove", intro=Text(clean_line(said))),
+    _open(ctx, FormScreen(f"Remove {clean_line(member.name)} from the team?", [],
+                          ctx.snapshot.today, submit="Remove", intro=Text(clean_line(said))),
           done)
 
 
-def assign(app: ScopekeeperApp, member: TeamMember) -> None:
-    covered = {a.client_id for a in app.snapshot.agency.assignments if a.member_id == member.id}
-    clients = sorted((c for c in app.snapshot.agency.clients
+def assign(ctx: Context, member: TeamMember) -> None:
+    covered = {a.client_id for a in ctx.snapshot.agency.assignments if a.member_id == member.id}
+    clients = sorted((c for c in ctx.snapshot.agency.clients
                       if c.id not in covered and c.status is not ClientStatus.CHURNED),
                      key=lambda c: c.name.casefold())
     if not clients:
-        tell(app, f"{member.name} already covers every client.")
+        tell(ctx, f"{member.name} already covers every client.")
         return
     fields = [Field("client", "Client", "choice", clients[0].id,
                     choices=tuple((clean_line(c.name), c.id) for c in clients))]
-    active = {c.id for c in app.snapshot.agency.clients if c.status is ClientStatus.ACTIVE}
+    active = {c.id for c in ctx.snapshot.agency.clients if c.status is ClientStatus.ACTIVE}
     load = len(covered & active)  # what capacity counts
 
     def preview(v: Values) -> Text:
@@ -298,44 +294,44 @@ def assign(app: ScopekeeperApp, member: TeamMember) -> None:
 
     def save(v: Values) -> None:
         client = next(c for c in clients if c.id == v["client"])
-        app.attempt(lambda: app.act.assign(client, member),
+        ctx.attempt(lambda: ctx.act.assign(client, member),
                     f"{clean_line(member.name)} now covers {clean_line(client.name)}.")
 
-    _open(app, FormScreen(f"Assign {clean_line(member.name)} to", fields, app.snapshot.today,
+    _open(ctx, FormScreen(f"Assign {clean_line(member.name)} to", fields, ctx.snapshot.today,
                           submit="Assign", preview=preview), save)
 
 
-def unassign(app: ScopekeeperApp, member: TeamMember) -> None:
-    names = {c.id: c.name for c in app.snapshot.agency.clients}
-    mine = [a for a in app.snapshot.agency.assignments if a.member_id == member.id]
+def unassign(ctx: Context, member: TeamMember) -> None:
+    names = {c.id: c.name for c in ctx.snapshot.agency.clients}
+    mine = [a for a in ctx.snapshot.agency.assignments if a.member_id == member.id]
     if not mine:
-        tell(app, f"{member.name} covers no client.")
+        tell(ctx, f"{member.name} covers no client.")
         return
     fields = [Field("assignment", "Client", "choice", mine[0].id, choices=tuple(
         (clean_line(names.get(a.client_id, a.client_id)), a.id) for a in mine))]
 
     def save(v: Values) -> None:
         a = next(a for a in mine if a.id == v["assignment"])
-        app.attempt(lambda: app.act.unassign(a),
+        ctx.attempt(lambda: ctx.act.unassign(a),
                     f"{clean_line(member.name)} no longer covers "
                     f"{clean_line(names.get(a.client_id, ''))}.")
 
-    _open(app, FormScreen(f"Take {clean_line(member.name)} off", fields, app.snapshot.today,
+    _open(ctx, FormScreen(f"Take {clean_line(member.name)} off", fields, ctx.snapshot.today,
                           submit="Unassign"), save)
 
 
-def acknowledge_sign(app: ScopekeeperApp, sign: Sign, client: str) -> None:
+def acknowledge_sign(ctx: Context, sign: Sign, client: str) -> None:
     """Acknowledge a warning sign with a note of the action taken (it stays until resolved)."""
     intro = Text.assemble(("Suggested: ", "bold"), clean_line(sign.response))
-    _open(app, FormScreen(f"Acknowledge: {sign.code.label} · {clean_line(client)}",
+    _open(ctx, FormScreen(f"Acknowledge: {sign.code.label} · {clean_line(client)}",
                           [Field("note", "What was done about it", required=True)],
-                          app.snapshot.today, intro=intro, enter_submits=True),
-          lambda v: app.attempt(lambda: app.act.acknowledge(sign, v["note"]),
+                          ctx.snapshot.today, intro=intro, enter_submits=True),
+          lambda v: ctx.attempt(lambda: ctx.act.acknowledge(sign, v["note"]),
                                 "Acknowledged; it stays under Signs until resolved."))
 
 
-def resolve_sign(app: ScopekeeperApp, sign: Sign, client: str) -> None:
-    _open(app, FormScreen(f"Resolve: {sign.code.label} · {clean_line(client)}",
+def resolve_sign(ctx: Context, sign: Sign, client: str) -> None:
+    _open(ctx, FormScreen(f"Resolve: {sign.code.label} · {clean_line(client)}",
                           [Field("note", "How it was resolved (optional)")],
-                          app.snapshot.today, submit="Resolve", enter_submits=True),
-          lambda v: app.attempt(lambda: app.act.resolve(sign, v["note"]), "Resolved."))
+                          ctx.snapshot.today, submit="Resolve", enter_submits=True),
+          lambda v: ctx.attempt(lambda: ctx.act.resolve(sign, v["note"]), "Resolved."))

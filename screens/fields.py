@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from tracker.attendance import NamesError, parse_names
 from tracker.dates import DateParseError, Sense, parse_day
+from tracker.documents import DocumentError, parse_month
 from tracker.money import (
     MoneyError,
     currency,
@@ -61,8 +63,6 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError(f"{day:%a %d %b %Y}: give a day after today")
         return day, f"= {day:%a %d %b %Y}"
     if field.kind == "month":
-        from tracker.documents import DocumentError, parse_month
-
         try:
             first = parse_month(text)
         except DocumentError as e:
@@ -111,8 +111,6 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError(f"{len(raw):,} characters: at most {MAX_TEXT:,} fit")
         return clean_text(raw).strip(), ""
     if field.kind == "names":
-        from tracker.attendance import NamesError, parse_names
-
         try:
             names = parse_names(clean_line(text))
         except NamesError as e:

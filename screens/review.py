@@ -162,6 +162,9 @@ class ReviewScreen(AgencyScreen):
         return None if self.shown is None or self.shown.partial else True
 
     # ---------------------------------------------------------------- actions
+    # The forms, dialogs and flows these actions open are imported on first use: Review is
+    # the first frame, and importing them with it costs 90-200 ms (measured: importing every
+    # other screen after screens.app, three runs on the 2-core dev machine).
 
     def _client(self, item: ReviewItem) -> Any:
         a = self.shown.assessment(item.client_id) if self.shown else None
@@ -185,7 +188,7 @@ class ReviewScreen(AgencyScreen):
         if kind in CALL_KINDS or item.kind.startswith("contact"):
             from screens.entries import attendee_fields
 
-            fields += attendee_fields(self.sk_app, client)
+            fields += attendee_fields(self.context, client)
         fields.append(Field("on", "When", "date", "today", required=True,
                             sense=Sense.PAST))
 
@@ -194,14 +197,14 @@ class ReviewScreen(AgencyScreen):
                 return
             how = InteractionKind(values.get("kind", kind))
             calls = how in CALL_KINDS
-            self.sk_app.attempt(lambda: self.sk_app.act.log(
+            self.context.attempt(lambda: self.context.act.log(
                 client, how, values["on"], values["note"],
                 values.get("ours", ()) if calls else (),
                 values.get("theirs", ()) if calls else ()),
                 f"Logged {how.label} with {clean_line(client.name)}.")
 
         self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
-                                        fields, self.sk_app.snapshot.today,
+                                        fields, self.context.snapshot.today,
                                         enter_submits=True), save)
 
     def _sign(self, item: ReviewItem) -> Any:
@@ -214,7 +217,7 @@ class ReviewScreen(AgencyScreen):
         item = self.selected()
         sign = self._sign(item) if item else None
         if item is not None and sign is not None:
-            acknowledge_sign(self.sk_app, sign, item.client)
+            acknowledge_sign(self.context, sign, item.client)
 
     def action_resolve(self) -> None:
         from screens.editors import resolve_sign
@@ -222,7 +225,7 @@ class ReviewScreen(AgencyScreen):
         item = self.selected()
         sign = self._sign(item) if item else None
         if item is not None and sign is not None:
-            resolve_sign(self.sk_app, sign, item.client)
+            resolve_sign(self.context, sign, item.client)
 
     def action_snooze(self) -> None:
         from screens.fields import Field
@@ -236,8 +239,8 @@ class ReviewScreen(AgencyScreen):
 
         def save(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.snooze(item.key, values["until"]),
-                                    f"Snoozed until {values['until']:%a %d %b}.")
+                self.context.attempt(lambda: self.context.act.snooze(item.key, values["until"]),
+                                     f"Snoozed until {values['until']:%a %d %b}.")
 
         self.app.push_screen(FormScreen(
             f"Snooze · {clean_line(item.client)}: {kind_label(item.kind)}",
@@ -252,7 +255,7 @@ class ReviewScreen(AgencyScreen):
         if item is not None and item.kind == CHANGE_REQUEST:
             from screens.decide import open_decision
 
-            open_decision(self.sk_app, item.client_id, item.subject)
+            open_decision(self.context, item.client_id, item.subject)
 
     def action_write(self) -> None:
         item = self.selected()
@@ -263,11 +266,11 @@ class ReviewScreen(AgencyScreen):
 
         subject = {"call_id": item.subject} if name == "call_summary" else (
             {"request_id": item.subject} if name == "stay_focused" else {})
-        open_document(self.sk_app, item.client_id, name, **subject)
+        open_document(self.context, item.client_id, name, **subject)
 
     def action_open(self) -> None:
         item = self.selected()
         if item is not None:
             tab = ("signs" if category(item.kind) == "sign" else "requests"
                    if item.kind == CHANGE_REQUEST else "cadence")
-            self.sk_app.open_client(item.client_id, tab)
+            self.context.open_client(item.client_id, tab)

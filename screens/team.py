@@ -123,17 +123,17 @@ class TeamScreen(AgencyScreen):
     def action_assign(self) -> None:
         m = self.selected()
         if m is not None:
-            assign(self.sk_app, m)
+            assign(self.context, m)
 
     def action_unassign(self) -> None:
         m = self.selected()
         if m is not None:
-            unassign(self.sk_app, m)
+            unassign(self.context, m)
 
     def action_new(self) -> None:
-        edit_member(self.sk_app)
+        edit_member(self.context)
 
     def action_edit(self) -> None:
         m = self.selected()
         if m is not None:
-            edit_member(self.sk_app, m)
+            edit_member(self.context, m)

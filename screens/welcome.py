@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.keys import key_label
+from screens.context import context_of
 from screens.lifecycle import Shown
 from tracker.text import clean_line
 
@@ -38,10 +38,10 @@ class WelcomeScreen(Shown, ModalScreen[Choice]):
                                        ".\nTry it with a demo agency, or start with an empty "
                                        "one."), id="welcome-text")
             yield OptionList(
-                Option(Text(f"{key_label(self.app, 'welcome.demo')}  Load the demo agency "
+                Option(Text(f"{context_of(self.app).keys.label('welcome.demo')}  Load the demo agency "
                             "(25 active clients, a prospect, a churned one; every sign)"),
                        id="demo"),
-                Option(Text(f"{key_label(self.app, 'welcome.empty')}  Start empty"),
+                Option(Text(f"{context_of(self.app).keys.label('welcome.empty')}  Start empty"),
                        id="empty"),
                 id="welcome-options",
             )

@@ -28,7 +28,7 @@ def db(tmp_path) -> Path:
 
 async def check_bar(pilot, where: str) -> list[str]:
     """Press every key the bar shows; return the labels read, for the caller's checks."""
-    from screens.keys import own_bindings
+    from screens.bindings import own_bindings
 
     app = pilot.app
     screen = app.screen
