@@ -88,7 +88,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self._workspace: Workspace | None = None if callable(workspace) else workspace
         self._opening = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
-        # the person's keymap (binding id -> keys), for hints that name keys (screens/keys.py)
+        # the person's keymap (binding id -> keys), read by the hints that name keys (app.keys)
         self.user_keymap = dict(keymap or {})
         self.templates = templates  # the agency's own document templates, if any
         self.agency_name = agency_name

@@ -31,17 +31,10 @@ from screens.client_views import (
     overview,
     timeline,
 )
-from screens.decide import open_decision
-from screens.documents import choose_document
-from screens.editors import (
-    acknowledge_sign,
-    archive_client,
-    edit_client,
-    edit_scope,
-    new_request,
-    resolve_sign,
-)
-from screens.entries import (
+from screens.flows.clients import archive_client, edit_client
+from screens.flows.decisions import open_decision
+from screens.flows.documents import choose_document
+from screens.flows.entries import (
     ACCESS,
     ACTIVITY,
     BUDGET,
@@ -51,6 +44,8 @@ from screens.entries import (
     log_interaction,
     open_entry,
 )
+from screens.flows.scope import edit_scope, new_request
+from screens.flows.signs import acknowledge_sign, resolve_sign
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.lifecycle import while_shown

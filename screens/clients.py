@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Input, Sparkline, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
-from screens.editors import archive_client, edit_client
+from screens.flows.clients import archive_client, edit_client
 from screens.keybar import KeyBar
 from screens.lifecycle import while_shown
 from screens.tables import KeyTable

@@ -25,7 +25,7 @@ from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage.errors import StorageError
 from storage.paths import expand_user
-from tracker.documents import DOCUMENTS, DocumentError, report_month
+from tracker.documents import DOCUMENTS, DocumentError
 from tracker.errors import ValidationError
 from tracker.text import clean_line
 
@@ -315,29 +315,3 @@ class DocumentScreen(Shown, Screen[None]):
             done = app.attempt(log, "Call summary logged as sent.")
         if done is not None:
             self.sent = self.text
-
-
-def open_document(ctx: Context, client_id: str, name: str, *,
-                  request_id: str | None = None, call_id: str | None = None) -> None:
-    """Show document ``name``; a monthly report first asks which month."""
-    if DOCUMENTS[name].needs != "month":
-        ctx.push_screen(DocumentScreen(client_id, name, request_id=request_id,
-                                       call_id=call_id))
-        return
-    today = ctx.snapshot.today
-    fields = [Field("month", "Month (YYYY-MM)", "month", f"{report_month(today):%Y-%m}",
-                    required=True)]
-    def chosen(v: dict[str, Any] | None) -> None:
-        if v is not None:
-            ctx.push_screen(DocumentScreen(client_id, name, month=v["month"]))
-
-    ctx.push_screen(FormScreen("Monthly report", fields, today, submit="Write"), chosen)
-
-
-def choose_document(ctx: Context, client_id: str, client_name: str,
-                    request_id: str | None = None) -> None:
-    def chosen(name: str | None) -> None:
-        if name is not None:
-            open_document(ctx, client_id, name, request_id=request_id)
-
-    ctx.push_screen(DocumentMenu(client_name), chosen)

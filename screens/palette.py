@@ -19,9 +19,10 @@ from textual.screen import Screen
 
 from screens.bindings import action_name, own_bindings, usable_now
 from screens.context import context_of
-from screens.documents import open_document
-from screens.editors import edit_client, edit_member
-from screens.entries import ACTIVITY, log_interaction, open_entry
+from screens.flows.clients import edit_client
+from screens.flows.documents import open_document
+from screens.flows.entries import ACTIVITY, log_interaction, open_entry
+from screens.flows.team import edit_member
 from tracker.documents import DOCUMENTS
 from tracker.models import InteractionKind
 from tracker.text import clean_line

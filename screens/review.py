@@ -186,7 +186,7 @@ class ReviewScreen(AgencyScreen):
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
                                              K.MEETING, K.IN_PERSON_VISIT))))
         if kind in CALL_KINDS or item.kind.startswith("contact"):
-            from screens.entries import attendee_fields
+            from screens.flows.entries import attendee_fields
 
             fields += attendee_fields(self.context, client)
         fields.append(Field("on", "When", "date", "today", required=True,
@@ -212,7 +212,7 @@ class ReviewScreen(AgencyScreen):
         return next((s for s in a.signs if s.key == item.subject), None) if a else None
 
     def action_acknowledge(self) -> None:
-        from screens.editors import acknowledge_sign
+        from screens.flows.signs import acknowledge_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
@@ -220,7 +220,7 @@ class ReviewScreen(AgencyScreen):
             acknowledge_sign(self.context, sign, item.client)
 
     def action_resolve(self) -> None:
-        from screens.editors import resolve_sign
+        from screens.flows.signs import resolve_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
@@ -253,7 +253,7 @@ class ReviewScreen(AgencyScreen):
     def action_decide(self) -> None:
         item = self.selected()
         if item is not None and item.kind == CHANGE_REQUEST:
-            from screens.decide import open_decision
+            from screens.flows.decisions import open_decision
 
             open_decision(self.context, item.client_id, item.subject)
 
@@ -262,7 +262,7 @@ class ReviewScreen(AgencyScreen):
         name = document_for(item) if item else None
         if item is None or name is None:
             return
-        from screens.documents import open_document
+        from screens.flows.documents import open_document
 
         subject = {"call_id": item.subject} if name == "call_summary" else (
             {"request_id": item.subject} if name == "stay_focused" else {})

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell
-from screens.editors import assign, edit_member, unassign
+from screens.flows.team import assign, edit_member, unassign
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot

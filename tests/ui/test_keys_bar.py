@@ -10,7 +10,7 @@ import pytest
 
 from screens.client_detail import ClientScreen
 from screens.client_views import TABS
-from screens.documents import open_document
+from screens.flows.documents import open_document
 from screens.review import log_kind
 from screens.tables import KeyTable
 from tests.ui.helpers import demo_file, make_app

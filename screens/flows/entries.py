@@ -16,6 +16,7 @@ from rich.text import Text
 
 from screens.context import Context
 from screens.fields import Field
+from screens.flows.forms import Values, money_text
 from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.dates import Sense
@@ -30,14 +31,8 @@ from tracker.models import (
     NpsResponse,
     Outcome,
 )
-from tracker.money import amount_text, format_money
+from tracker.money import format_money
 from tracker.text import clean_line
-
-Values = dict[str, Any]
-
-
-def money_text(cents: int) -> str:
-    return amount_text(cents) if cents else ""
 
 
 def attendee_fields(ctx: Context, client: Client,
