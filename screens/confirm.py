@@ -33,8 +33,9 @@ class DiscardScreen(Shown, ModalScreen[bool]):
         with Vertical(id="discard-box"):
             yield Static(Text.assemble("Discard what you typed in ",
                                        (clean_line(self.form_title), "bold"), "?"))
-            yield Static(Text(f"{context_of(self.app).keys.label('discard.yes')}  discard it      "
-                              f"{context_of(self.app).keys.label('discard.no')}  keep editing", style="dim"),
+            key = context_of(self.app).keys.label
+            yield Static(Text(f"{key('discard.yes')}  discard it      "
+                              f"{key('discard.no')}  keep editing", style="dim"),
                          id="discard-keys")
 
     def action_answer(self, answer: bool) -> None:

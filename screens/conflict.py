@@ -77,7 +77,8 @@ class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
             if kept:
                 yield Static(Text(f"Merged without asking, {'; '.join(kept)}."),
                               id="conflict-kept")
-            keys = {a: context_of(self.app).keys.label(f"conflict.{a}") for a in ("mine", "theirs", "save")}
+            key = context_of(self.app).keys.label
+            keys = {a: key(f"conflict.{a}") for a in ("mine", "theirs", "save")}
             yield Static(Text(f"Choose for each field: {keys['mine']} keeps yours, "
                               f"{keys['theirs']} keeps theirs; {keys['save']} saves."),
                          id="conflict-help")
@@ -141,8 +142,9 @@ class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
     def action_explain(self) -> None:
         self.app.bell()
         left = sum(v is None for v in self.choices.values())
-        tell(self, f"Choose yours ({context_of(self.app).keys.label('conflict.mine')}) or theirs "
-             f"({context_of(self.app).keys.label('conflict.theirs')}) for {left} more field"
-             f"{'s' if left != 1 else ''}, then {context_of(self.app).keys.label('conflict.save')}: "
+        key = context_of(self.app).keys.label
+        tell(self, f"Choose yours ({key('conflict.mine')}) or theirs "
+             f"({key('conflict.theirs')}) for {left} more field"
+             f"{'s' if left != 1 else ''}, then {key('conflict.save')}: "
              "nothing is lost until you save.")
 

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from screens.context import Context, context_of
 from screens.editor import edit_in_editor
-from screens.fields import Field
+from screens.fields import Field, Values
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
 from screens.lifecycle import Shown, while_shown
@@ -197,8 +197,8 @@ class DocumentScreen(Shown, Screen[None]):
         self.failed = True
         body = Text(clean_line(message), style="bold red")
         if template:
-            body.append(f"\n\nPress {context_of(self.app).keys.label('document.builtin')} to use the "
-                        "built-in template instead.", style="")
+            key = context_of(self.app).keys.label('document.builtin')
+            body.append(f"\n\nPress {key} to use the built-in template instead.", style="")
         if folder:
             tell(self.app, message, title="The agency's templates", severity="error",
                  timeout=15)
@@ -251,13 +251,13 @@ class DocumentScreen(Shown, Screen[None]):
             target = expand_user(text, folder)
             return target if target.is_absolute() else folder / target
 
-        def check(v: dict[str, Any]) -> dict[str, str]:
+        def check(v: Values) -> dict[str, str]:
             """Said in the form, so that what was typed is not lost to a refusal."""
             from storage.outputs import output_problem
             from storage.store_files import store_file_at
 
             try:
-                target = where(v["path"])
+                target = where(v.text("path"))
             except ValidationError as e:
                 return {"path": clean_line(e.message)}
             store = store_file_at(target, self.context.workspace.path)
@@ -268,7 +268,7 @@ class DocumentScreen(Shown, Screen[None]):
         self.app.push_screen(FormScreen(f"Save {self.doc.title}", fields,
                                         self.context.snapshot.today, submit="Save", intro=intro,
                                         check=check),
-                             lambda v: self._write(where(v["path"])) if v else None)
+                             lambda v: self._write(where(v.text("path"))) if v else None)
 
     def _write(self, path: Path, replace: bool = False) -> None:
         from storage.outputs import replaces, write_output

@@ -26,7 +26,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from screens.confirm import DiscardScreen
 from screens.context import context_of
 from screens.editor import edit_in_editor
-from screens.fields import Field, FieldError, parse, placeholder
+from screens.fields import Field, FieldError, Values, parse, placeholder
 from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage import drafts
@@ -50,7 +50,7 @@ class TickBox(Checkbox):
         super().watch_value()
 
 
-class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
+class FormScreen(Shown, ModalScreen[Values | None]):
     """A modal form; dismisses with ``{name: parsed value}`` or ``None`` when cancelled."""
 
     CSS_PATH = "forms.tcss"
@@ -68,8 +68,8 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
 
     def __init__(self, title: str, fields: Sequence[Field], today: date,
                  submit: str = "Save", intro: Text | None = None,
-                 check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-                 preview: Callable[[dict[str, Any]], Text] | None = None,
+                 check: Callable[[Values], dict[str, str]] | None = None,
+                 preview: Callable[[Values], Text] | None = None,
                  enter_submits: bool = False) -> None:
         super().__init__()
         self.form_title = title
@@ -206,7 +206,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
     def _preview(self) -> None:
         if self.preview is None:
             return
-        values = {}
+        values = Values()
         for f in self.fields:
             try:
                 values[f.name] = (self.raw(f) if f.kind in ("choice", "bool")
@@ -289,7 +289,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
     def action_submit(self) -> None:
         if getattr(self, "_submitted", False):
             return  # a second ctrl+s (or Enter) before the form closed: saved once
-        values: dict[str, Any] = {}
+        values = Values()
         bad: list[Field] = []
         for f in self.fields:
             ok, value = self._check(f)

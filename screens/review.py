@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,9 @@ from tracker.review_items import (
     kind_label,
 )
 from tracker.text import clean_line
+
+if TYPE_CHECKING:
+    from screens.fields import Values  # imported on first use: see the actions below
 
 K = InteractionKind
 COUNT_WORDS = (("overdue", "overdue"), ("due", "due"), ("sign", "signs"),
@@ -192,15 +195,15 @@ class ReviewScreen(AgencyScreen):
         fields.append(Field("on", "When", "date", "today", required=True,
                             sense=Sense.PAST))
 
-        def save(values: dict[str, Any] | None) -> None:
+        def save(values: Values | None) -> None:
             if values is None:
                 return
-            how = InteractionKind(values.get("kind", kind))
+            how = InteractionKind(values.text("kind", kind))
             calls = how in CALL_KINDS
             self.context.attempt(lambda: self.context.act.log(
-                client, how, values["on"], values["note"],
-                values.get("ours", ()) if calls else (),
-                values.get("theirs", ()) if calls else ()),
+                client, how, values.day("on"), values.text("note"),
+                values.names("ours") if calls else (),
+                values.names("theirs") if calls else ()),
                 f"Logged {how.label} with {clean_line(client.name)}.")
 
         self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
@@ -237,9 +240,9 @@ class ReviewScreen(AgencyScreen):
             return
         today = self.shown.today
 
-        def save(values: dict[str, Any] | None) -> None:
+        def save(values: Values | None) -> None:
             if values is not None:
-                self.context.attempt(lambda: self.context.act.snooze(item.key, values["until"]),
+                self.context.attempt(lambda: self.context.act.snooze(item.key, values.day("until")),
                                      f"Snoozed until {values['until']:%a %d %b}.")
 
         self.app.push_screen(FormScreen(

@@ -37,11 +37,12 @@ class WelcomeScreen(Shown, ModalScreen[Choice]):
             yield Static(Text.assemble("There is no data yet in ", (clean_line(self.path), "bold"),
                                        ".\nTry it with a demo agency, or start with an empty "
                                        "one."), id="welcome-text")
+            key = context_of(self.app).keys.label
             yield OptionList(
-                Option(Text(f"{context_of(self.app).keys.label('welcome.demo')}  Load the demo agency "
+                Option(Text(f"{key('welcome.demo')}  Load the demo agency "
                             "(25 active clients, a prospect, a churned one; every sign)"),
                        id="demo"),
-                Option(Text(f"{context_of(self.app).keys.label('welcome.empty')}  Start empty"),
+                Option(Text(f"{key('welcome.empty')}  Start empty"),
                        id="empty"),
                 id="welcome-options",
             )

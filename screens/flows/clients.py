@@ -7,8 +7,8 @@ from dataclasses import replace
 from rich.text import Text
 
 from screens.context import Context
-from screens.fields import Field
-from screens.flows.forms import Values, money_text, open_form
+from screens.fields import Field, Values
+from screens.flows.forms import money_text, open_form
 from screens.forms import FormScreen
 from storage.ids import new_id
 from tracker.lookup import name_key, twin_of
@@ -61,35 +61,36 @@ def edit_client(ctx: Context, client: Client | None = None) -> None:
 
     def check(v: Values) -> dict[str, str]:
         problems = {}
-        if v["visit_max"] < v["visit_min"]:
+        if v.number("visit_max") < v.number("visit_min"):
             problems["visit_max"] = "must not be before the low end"
         twin = twin_of(ctx.snapshot.agency.clients, replace(
-            c or Client(id="", name="", start_date=ctx.snapshot.today), name=v["name"],
-            status=ClientStatus(v["status"])))
+            c or Client(id="", name="", start_date=ctx.snapshot.today), name=v.text("name"),
+            status=ClientStatus(v.text("status"))))
         if twin is not None:  # said here, so that nothing typed is lost to a refused save
             problems["name"] = f"{clean_line(twin.name)} is already a client: give a name " \
                 "that tells them apart"
-        if v["email"] and not v["contact"]:
+        if v.text("email") and not v.text("contact"):
             problems["contact"] = "whose email is it? give the contact's name"
         return problems
 
     def save(v: Values) -> None:
         primary = None
-        if v["contact"]:
-            base = contact or Contact(id=new_id("Contact"), name=v["contact"])
-            primary = replace(base, name=v["contact"], email=v["email"])
+        if v.text("contact"):
+            base = contact or Contact(id=new_id("Contact"), name=v.text("contact"))
+            primary = replace(base, name=v.text("contact"), email=v.text("email"))
         record = Client(
-            id=c.id if c else new_id("Client"), name=v["name"],
-            status=ClientStatus(v["status"]), remote=bool(v["remote"]),
-            location=v["location"], fee_cents=v["fee"], currency=v["currency"].upper(),
-            start_date=v["start"], primary_contact=primary,
-            contacts=c.contacts if c else (), channel_url=v["channel"],
-            comm_rules=v["rules"],
-            cadence=CadenceSettings(status_call=CallFrequency(v["call"]),
-                                    monthly_report=bool(v["report"]),
-                                    min_contact_days=v["contact_days"],
-                                    visit_min_days=v["visit_min"],
-                                    visit_max_days=v["visit_max"]),
+            id=c.id if c else new_id("Client"), name=v.text("name"),
+            status=ClientStatus(v.text("status")), remote=v.ticked("remote"),
+            location=v.text("location"), fee_cents=v.number("fee"),
+            currency=v.text("currency").upper(),
+            start_date=v.day("start"), primary_contact=primary,
+            contacts=c.contacts if c else (), channel_url=v.text("channel"),
+            comm_rules=v.text("rules"),
+            cadence=CadenceSettings(status_call=CallFrequency(v.text("call")),
+                                    monthly_report=v.ticked("report"),
+                                    min_contact_days=v.number("contact_days"),
+                                    visit_min_days=v.number("visit_min"),
+                                    visit_max_days=v.number("visit_max")),
             rev=c.rev if c else 0)
         saved = ctx.attempt(lambda: ctx.act.save(record, base=c),
                             f"Saved {clean_line(record.name)}.")
@@ -111,12 +112,12 @@ def archive_client(ctx: Context, client: Client) -> None:
               Field("name", "To delete, type its name", hint="not needed to archive")]
 
     def check(v: Values) -> dict[str, str]:
-        if v["what"] == "delete" and name_key(v["name"]) != name_key(client.name):
+        if v.text("what") == "delete" and name_key(v.text("name")) != name_key(client.name):
             return {"name": f"type {clean_line(client.name)} to delete it"}
         return {}
 
     def save(v: Values) -> None:
-        if v["what"] == "delete":
+        if v.text("what") == "delete":
             ctx.attempt(lambda: ctx.act.delete_client(client),
                         f"Deleted {clean_line(client.name)} and {how_many} (the audit trail "
                         "and the backups keep them).")

@@ -3,13 +3,11 @@ small favour) asks what it needs, saves it, and opens the document that says so.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
 from screens.context import Context
 from screens.decide import Answer, DecideScreen, summary
-from screens.fields import Field
+from screens.fields import Field, Values
 from screens.flows.documents import open_document
 from screens.flows.scope import fee_kind_field
 from screens.forms import FormScreen
@@ -57,8 +55,8 @@ def _expand(ctx: Context, client: Client, cr: ChangeRequest) -> None:
         fee_kind_field(cr.fee_kind),
     ]
 
-    def preview(v: dict[str, Any]) -> Text:
-        fee = v.get("fee") or 0
+    def preview(v: Values) -> Text:
+        fee = v.maybe_number("fee") or 0  # None: not readable yet
         now = format_money(client.fee_cents, client.currency)
         if v.get("fee_kind") == FeeKind.ONE_OFF.value:
             return Text.assemble("One-off fee: ", (format_money(fee, client.currency), "bold"),
@@ -67,12 +65,13 @@ def _expand(ctx: Context, client: Client, cr: ChangeRequest) -> None:
             "Monthly fee: ", now, " + ", format_money(fee, client.currency), " = ",
             (format_money(client.fee_cents + fee, client.currency), "bold"))
 
-    def save(v: dict[str, Any] | None) -> None:
+    def save(v: Values | None) -> None:
         if v is None:
             return
-        draft = ScopeDraft(title=v["title"], deliverable=v["deliverable"], due=v["due"],
-                           success_metric=v["metric"], fee_cents=v["fee"],
-                           fee_kind=FeeKind(v["fee_kind"]))
+        draft = ScopeDraft(title=v.text("title"), deliverable=v.text("deliverable"),
+                           due=v.maybe_day("due"),
+                           success_metric=v.text("metric"), fee_cents=v.number("fee"),
+                           fee_kind=FeeKind(v.text("fee_kind")))
         done = ctx.attempt(lambda: ctx.act.expand(client, cr, [draft]),
                            "Scope expanded: put the change order in writing and get it agreed.")
         if done is not None:
@@ -87,8 +86,8 @@ def _focus(ctx: Context, cr: ChangeRequest) -> None:
                     value="Let's finish the agreed scope first; we can add this as a paid "
                           "change afterwards.")]
 
-    def save(v: dict[str, Any] | None) -> None:
-        if v is not None and ctx.attempt(lambda: ctx.act.stay_focused(cr, v["reason"]),
+    def save(v: Values | None) -> None:
+        if v is not None and ctx.attempt(lambda: ctx.act.stay_focused(cr, v.text("reason")),
                                          "Parked: staying focused on the agreed scope."
                                          ) is not None:
             open_document(ctx, cr.client_id, "stay_focused", request_id=cr.id)
@@ -107,9 +106,9 @@ def _favour(ctx: Context, cr: ChangeRequest, requests: list[ChangeRequest],
         intro.append(f"\nThat is a pattern (threshold {t.favour_threshold}): the client learns "
                      "to expect free work. Consider expanding scope instead.", style="bold red")
 
-    def save(v: dict[str, Any] | None) -> None:
+    def save(v: Values | None) -> None:
         if v is not None:
-            ctx.attempt(lambda: ctx.act.small_favour(cr, v["note"]),
+            ctx.attempt(lambda: ctx.act.small_favour(cr, v.text("note")),
                         "Done as a favour (counted).")
 
     note = Field("note", "Note for the client (optional; the call summary shows it)")

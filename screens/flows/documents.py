@@ -3,11 +3,11 @@ first."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from screens.context import Context
 from screens.documents import DocumentMenu, DocumentScreen
-from screens.fields import Field
+from screens.fields import Field, Values
 from screens.forms import FormScreen
 from tracker.documents import DOCUMENTS, report_month
 
@@ -26,9 +26,9 @@ def open_document(ctx: Context, client_id: str, name: str, *,
     today = ctx.snapshot.today
     fields = [Field("month", "Month (YYYY-MM)", "month", f"{report_month(today):%Y-%m}",
                     required=True)]
-    def chosen(v: dict[str, Any] | None) -> None:
+    def chosen(v: Values | None) -> None:
         if v is not None:
-            ctx.push_screen(DocumentScreen(client_id, name, month=v["month"]))
+            ctx.push_screen(DocumentScreen(client_id, name, month=v.day("month")))
 
     ctx.push_screen(FormScreen("Monthly report", fields, today, submit="Write"), chosen)
 

@@ -15,8 +15,8 @@ from typing import Any
 from rich.text import Text
 
 from screens.context import Context
-from screens.fields import Field
-from screens.flows.forms import Values, money_text
+from screens.fields import Field, Values
+from screens.flows.forms import money_text
 from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.dates import Sense
@@ -74,15 +74,16 @@ def _interaction_fields(ctx: Context, client: Client, e: Interaction | None,
 
 def _attended(v: Values) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Attendance is kept for calls and meetings only."""
-    calls = InteractionKind(v["kind"]) in CALL_KINDS
-    return (v["ours"], v["theirs"]) if calls else ((), ())
+    calls = InteractionKind(v.text("kind")) in CALL_KINDS
+    return (v.names("ours"), v.names("theirs")) if calls else ((), ())
 
 
 INTERACTION = EntryForm(
     "Log", _interaction_fields,
-    lambda ctx, c, v: ctx.act.log(c, InteractionKind(v["kind"]), v["on"], v["note"],
+    lambda ctx, c, v: ctx.act.log(c, InteractionKind(v.text("kind")), v.day("on"), v.text("note"),
                                   *_attended(v)),
-    lambda e, v: replace(e, kind=InteractionKind(v["kind"]), on=v["on"], notes=v["note"],
+    lambda e, v: replace(e, kind=InteractionKind(v.text("kind")), on=v.day("on"),
+                         notes=v.text("note"),
                          attendees_ours=_attended(v)[0], attendees_theirs=_attended(v)[1]),
     "Logged.")
 NPS = EntryForm(
@@ -91,8 +92,8 @@ NPS = EntryForm(
                              required=True),
                        Field("comment", "Comment", value=e.comment if e else ""),
                        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda ctx, c, v: ctx.act.nps(c, v["score"], v["comment"], v["on"]),
-    lambda e, v: replace(e, score=v["score"], comment=v["comment"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.nps(c, v.number("score"), v.text("comment"), v.day("on")),
+    lambda e, v: replace(e, score=v.number("score"), comment=v.text("comment"), on=v.day("on")),
     "NPS recorded.")
 ACTIVITY = EntryForm(
     "Activity or test",
@@ -105,10 +106,11 @@ ACTIVITY = EntryForm(
               choices=(("open: running or not judged yet", Outcome.OPEN.value),
                        ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
         Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda ctx, c, v: ctx.act.activity(c, v["title"], test=bool(v["test"]), result=v["result"],
-                                       outcome=Outcome(v["outcome"]), on=v["on"]),
-    lambda e, v: replace(e, title=v["title"], test=bool(v["test"]), result=v["result"],
-                         outcome=Outcome(v["outcome"]), on=v["on"]),
+    lambda ctx, c, v: ctx.act.activity(c, v.text("title"), test=v.ticked("test"),
+                                       result=v.text("result"),
+                                       outcome=Outcome(v.text("outcome")), on=v.day("on")),
+    lambda e, v: replace(e, title=v.text("title"), test=v.ticked("test"), result=v.text("result"),
+                         outcome=Outcome(v.text("outcome")), on=v.day("on")),
     "Activity recorded.")
 
 
@@ -129,25 +131,27 @@ def _budget_fields(ctx: Context, client: Client, e: BudgetChange | None) -> list
 def _budget_change(client: Client, v: Values) -> Text:
     if v.get("old") is None or v.get("new") is None:
         return Text("")
-    delta = v["new"] - v["old"]
+    delta = v.number("new") - v.number("old")
     return Text(f"change: {format_money(delta, client.currency)}",
                 style="bold red" if delta < 0 else "bold green")
 
 
 BUDGET = EntryForm(
     "Budget change", _budget_fields,
-    lambda ctx, c, v: ctx.act.budget(c, v["old"], v["new"], v["reason"], bool(v["savings"]),
-                                     v["on"]),
-    lambda e, v: replace(e, old_cents=v["old"], new_cents=v["new"], reason=v["reason"],
-                         savings_we_created=bool(v["savings"]), on=v["on"]),
+    lambda ctx, c, v: ctx.act.budget(c, v.number("old"), v.number("new"), v.text("reason"),
+                                     v.ticked("savings"),
+                                     v.day("on")),
+    lambda e, v: replace(e, old_cents=v.number("old"), new_cents=v.number("new"),
+                         reason=v.text("reason"), savings_we_created=v.ticked("savings"),
+                         on=v.day("on")),
     "Budget change recorded.", _budget_change)
 ACCESS = EntryForm(
     "New account access",
     lambda ctx, c, e: [Field("who", "Granted to", value=e.who if e else "", required=True),
                        Field("account", "Which account", value=e.account if e else ""),
                        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda ctx, c, v: ctx.act.access(c, v["who"], v["account"], v["on"]),
-    lambda e, v: replace(e, who=v["who"], account=v["account"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.access(c, v.text("who"), v.text("account"), v.day("on")),
+    lambda e, v: replace(e, who=v.text("who"), account=v.text("account"), on=v.day("on")),
     "Access grant recorded.")
 CONTACT = EntryForm(
     "Main contact change",
@@ -156,8 +160,8 @@ CONTACT = EntryForm(
         Field("name", "New main contact", value=e.new_name if e else "", required=True),
         *([] if e else [Field("title", "Their role")]),
         Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda ctx, c, v: ctx.act.contact_change(c, v["name"], v["title"], v["on"]),
-    lambda e, v: replace(e, old_name=v["old"], new_name=v["name"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.contact_change(c, v.text("name"), v.text("title"), v.day("on")),
+    lambda e, v: replace(e, old_name=v.number("old"), new_name=v.text("name"), on=v.day("on")),
     "Contact change recorded; brief the new contact.")
 
 FORMS: dict[type, EntryForm] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,

@@ -4,13 +4,11 @@ person gives them (nothing when they cancel)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from screens.context import Context
+from screens.fields import Values
 from screens.forms import FormScreen
 from tracker.money import amount_text
-
-Values = dict[str, Any]  # a form's values by field name, each as its field reads it
 
 
 def money_text(cents: int) -> str:

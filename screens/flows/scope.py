@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from screens.context import Context
-from screens.fields import Field
-from screens.flows.forms import Values, money_text, open_form
+from screens.fields import Field, Values
+from screens.flows.forms import money_text, open_form
 from screens.forms import FormScreen
 from storage.ids import new_id
 from tracker.dates import Sense
@@ -34,10 +34,11 @@ def edit_scope(ctx: Context, client: Client, item: ScopeItem | None = None) -> N
     ]
 
     def save(v: Values) -> None:
-        base = i or ScopeItem(id=new_id("ScopeItem"), client_id=client.id, title=v["title"])
-        record = replace(base, title=v["title"], deliverable=v["deliverable"], due=v["due"],
-                         success_metric=v["metric"], status=ScopeStatus(v["status"]),
-                         fee_cents=v["fee"], fee_kind=FeeKind(v["fee_kind"]))
+        base = i or ScopeItem(id=new_id("ScopeItem"), client_id=client.id, title=v.text("title"))
+        record = replace(base, title=v.text("title"), deliverable=v.text("deliverable"),
+                         due=v.maybe_day("due"),
+                         success_metric=v.text("metric"), status=ScopeStatus(v.text("status")),
+                         fee_cents=v.number("fee"), fee_kind=FeeKind(v.text("fee_kind")))
         ctx.attempt(lambda: ctx.act.save(record, base=i),
                     f"Saved scope item {clean_line(record.title)}.")
 
@@ -58,9 +59,10 @@ def new_request(ctx: Context, client: Client) -> None:
     ]
 
     def save(v: Values) -> None:
-        ctx.attempt(lambda: ctx.act.new_request(client, v["description"], v["by"], v["hours"],
-                                                v["fee"], v["on"], FeeKind(v["fee_kind"])),
-                    f"Change request logged: decide it with {ctx.keys.label('client.decide')}.")
+        done = f"Change request logged: decide it with {ctx.keys.label('client.decide')}."
+        ctx.attempt(lambda: ctx.act.new_request(
+            client, v.text("description"), v.text("by"), v.hours("hours"), v.number("fee"),
+            v.day("on"), FeeKind(v.text("fee_kind"))), done)
 
     open_form(ctx, FormScreen(f"Out-of-scope request · {clean_line(client.name)}", fields,
                           ctx.snapshot.today), save)

@@ -18,7 +18,7 @@ def acknowledge_sign(ctx: Context, sign: Sign, client: str) -> None:
     open_form(ctx, FormScreen(f"Acknowledge: {sign.code.label} · {clean_line(client)}",
                           [Field("note", "What was done about it", required=True)],
                           ctx.snapshot.today, intro=intro, enter_submits=True),
-          lambda v: ctx.attempt(lambda: ctx.act.acknowledge(sign, v["note"]),
+          lambda v: ctx.attempt(lambda: ctx.act.acknowledge(sign, v.text("note")),
                                 "Acknowledged; it stays under Signs until resolved."))
 
 
@@ -26,4 +26,4 @@ def resolve_sign(ctx: Context, sign: Sign, client: str) -> None:
     open_form(ctx, FormScreen(f"Resolve: {sign.code.label} · {clean_line(client)}",
                           [Field("note", "How it was resolved (optional)")],
                           ctx.snapshot.today, submit="Resolve", enter_submits=True),
-          lambda v: ctx.attempt(lambda: ctx.act.resolve(sign, v["note"]), "Resolved."))
+          lambda v: ctx.attempt(lambda: ctx.act.resolve(sign, v.text("note")), "Resolved."))

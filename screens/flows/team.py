@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from screens.context import Context
-from screens.fields import Field
-from screens.flows.forms import Values, open_form
+from screens.fields import Field, Values
+from screens.flows.forms import open_form
 from screens.forms import FormScreen
 from screens.notices import tell
 from storage.ids import new_id
@@ -35,8 +35,9 @@ def edit_member(ctx: Context, member: TeamMember | None = None) -> None:
                             hint="take this person off the team, with their assignments"))
 
     def record_of(v: Values) -> TeamMember:
-        return TeamMember(id=m.id if m else new_id("TeamMember"), name=v["name"],
-                          role=Role(v["role"]), max_clients=v["max"], login=v["login"],
+        return TeamMember(id=m.id if m else new_id("TeamMember"), name=v.text("name"),
+                          role=Role(v.text("role")), max_clients=v.maybe_number("max"),
+                          login=v.text("login"),
                           rev=m.rev if m else 0)
 
     def check(v: Values) -> dict[str, str]:
@@ -105,7 +106,7 @@ def assign(ctx: Context, member: TeamMember) -> None:
                     style="bold red" if over else "")
 
     def save(v: Values) -> None:
-        client = next(c for c in clients if c.id == v["client"])
+        client = next(c for c in clients if c.id == v.text("client"))
         ctx.attempt(lambda: ctx.act.assign(client, member),
                     f"{clean_line(member.name)} now covers {clean_line(client.name)}.")
 
@@ -123,7 +124,7 @@ def unassign(ctx: Context, member: TeamMember) -> None:
         (clean_line(names.get(a.client_id, a.client_id)), a.id) for a in mine))]
 
     def save(v: Values) -> None:
-        a = next(a for a in mine if a.id == v["assignment"])
+        a = next(a for a in mine if a.id == v.text("assignment"))
         ctx.attempt(lambda: ctx.act.unassign(a),
                     f"{clean_line(member.name)} no longer covers "
                     f"{clean_line(names.get(a.client_id, ''))}.")
