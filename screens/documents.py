@@ -298,17 +298,17 @@ class DocumentScreen(Shown, Screen[None]):
             tell(self, "Already marked sent.")
             return  # a repeated s changes nothing (the workspace checks too)
         app, model = self.context, self.rendered.model if self.rendered else {}
-        done: Any = None
+        done: object = None
         if self.doc.records_on == "request" and "request" in model:
             request_id = model["request"]["id"]
 
-            def keep() -> Any:
+            def keep() -> object:
                 cr = app.workspace.store.change_requests.get(request_id)
                 return app.act.keep_document(cr, self.doc.name, self.text)
 
             done = app.attempt(keep, f"{self.doc.title} kept with the request, dated today.")
         elif self.doc.records_on == "call":
-            def log() -> Any:
+            def log() -> object:
                 client = app.workspace.store.clients.get(self.client_id)
                 return app.act.summary_sent(client, self.text)
 

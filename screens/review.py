@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,8 +27,10 @@ from tracker.review_items import (
 )
 from tracker.text import clean_line
 
-if TYPE_CHECKING:
-    from screens.fields import Values  # imported on first use: see the actions below
+if TYPE_CHECKING:  # none of them is imported for the first frame (see the actions below)
+    from screens.fields import Values
+    from tracker.models import Client
+    from tracker.warning_signs import Sign
 
 K = InteractionKind
 COUNT_WORDS = (("overdue", "overdue"), ("due", "due"), ("sign", "signs"),
@@ -169,7 +171,7 @@ class ReviewScreen(AgencyScreen):
     # the first frame, and importing them with it costs 90-200 ms (measured: importing every
     # other screen after screens.app, three runs on the 2-core dev machine).
 
-    def _client(self, item: ReviewItem) -> Any:
+    def _client(self, item: ReviewItem) -> Client | None:
         a = self.shown.assessment(item.client_id) if self.shown else None
         return a.client if a else None
 
@@ -210,7 +212,7 @@ class ReviewScreen(AgencyScreen):
                                         fields, self.context.snapshot.today,
                                         enter_submits=True), save)
 
-    def _sign(self, item: ReviewItem) -> Any:
+    def _sign(self, item: ReviewItem) -> Sign | None:
         a = self.shown.assessment(item.client_id) if self.shown else None
         return next((s for s in a.signs if s.key == item.subject), None) if a else None
 

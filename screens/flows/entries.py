@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 
@@ -46,19 +46,23 @@ def attendee_fields(ctx: Context, client: Client,
                   ", ".join(theirs))]
 
 
+Entry = Interaction | NpsResponse | Activity | BudgetChange | AccessGrant | ContactChange
+E = TypeVar("E", Interaction, NpsResponse, Activity, BudgetChange, AccessGrant, ContactChange)
+
+
 @dataclass(frozen=True, slots=True)
-class EntryForm:
+class EntryForm(Generic[E]):
     """How one kind of entry is asked for, created and corrected."""
 
     title: str
-    fields: Callable[[Context, Client, Any], list[Field]]
-    create: Callable[[Context, Client, Values], Any]
-    update: Callable[[Any, Values], Any]
+    fields: Callable[[Context, Client, E | None], list[Field]]
+    create: Callable[[Context, Client, Values], object]
+    update: Callable[[E, Values], E]
     done: str
     preview: Callable[[Client, Values], Text] | None = None  # what saving would do, live
 
 
-def _day(entry: Any) -> str:
+def _day(entry: Entry | None) -> str:
     return entry.on.isoformat() if entry is not None else "today"
 
 
@@ -78,7 +82,7 @@ def _attended(v: Values) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (v.names("ours"), v.names("theirs")) if calls else ((), ())
 
 
-INTERACTION = EntryForm(
+INTERACTION: EntryForm[Interaction] = EntryForm(
     "Log", _interaction_fields,
     lambda ctx, c, v: ctx.act.log(c, InteractionKind(v.text("kind")), v.day("on"), v.text("note"),
                                   *_attended(v)),
@@ -86,7 +90,7 @@ INTERACTION = EntryForm(
                          notes=v.text("note"),
                          attendees_ours=_attended(v)[0], attendees_theirs=_attended(v)[1]),
     "Logged.")
-NPS = EntryForm(
+NPS: EntryForm[NpsResponse] = EntryForm(
     "NPS response",
     lambda ctx, c, e: [Field("score", "Score (0-10)", "nps", str(e.score) if e else "",
                              required=True),
@@ -95,7 +99,7 @@ NPS = EntryForm(
     lambda ctx, c, v: ctx.act.nps(c, v.number("score"), v.text("comment"), v.day("on")),
     lambda e, v: replace(e, score=v.number("score"), comment=v.text("comment"), on=v.day("on")),
     "NPS recorded.")
-ACTIVITY = EntryForm(
+ACTIVITY: EntryForm[Activity] = EntryForm(
     "Activity or test",
     lambda ctx, c, e: [
         Field("title", "Activity or test", value=e.title if e else "", required=True),
@@ -136,7 +140,7 @@ def _budget_change(client: Client, v: Values) -> Text:
                 style="bold red" if delta < 0 else "bold green")
 
 
-BUDGET = EntryForm(
+BUDGET: EntryForm[BudgetChange] = EntryForm(
     "Budget change", _budget_fields,
     lambda ctx, c, v: ctx.act.budget(c, v.number("old"), v.number("new"), v.text("reason"),
                                      v.ticked("savings"),
@@ -145,7 +149,7 @@ BUDGET = EntryForm(
                          reason=v.text("reason"), savings_we_created=v.ticked("savings"),
                          on=v.day("on")),
     "Budget change recorded.", _budget_change)
-ACCESS = EntryForm(
+ACCESS: EntryForm[AccessGrant] = EntryForm(
     "New account access",
     lambda ctx, c, e: [Field("who", "Granted to", value=e.who if e else "", required=True),
                        Field("account", "Which account", value=e.account if e else ""),
@@ -153,7 +157,7 @@ ACCESS = EntryForm(
     lambda ctx, c, v: ctx.act.access(c, v.text("who"), v.text("account"), v.day("on")),
     lambda e, v: replace(e, who=v.text("who"), account=v.text("account"), on=v.day("on")),
     "Access grant recorded.")
-CONTACT = EntryForm(
+CONTACT: EntryForm[ContactChange] = EntryForm(
     "Main contact change",
     lambda ctx, c, e: [
         *([Field("old", "Contact before", value=e.old_name, required=True)] if e else []),
@@ -161,15 +165,16 @@ CONTACT = EntryForm(
         *([] if e else [Field("title", "Their role")]),
         Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
     lambda ctx, c, v: ctx.act.contact_change(c, v.text("name"), v.text("title"), v.day("on")),
-    lambda e, v: replace(e, old_name=v.number("old"), new_name=v.text("name"), on=v.day("on")),
+    lambda e, v: replace(e, old_name=v.text("old"), new_name=v.text("name"), on=v.day("on")),
     "Contact change recorded; brief the new contact.")
 
-FORMS: dict[type, EntryForm] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,
+# each entry's own form (a dict cannot say that each key's form is of that key's type)
+FORMS: dict[type[Entry], EntryForm[Any]] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,
                                 BudgetChange: BUDGET, AccessGrant: ACCESS,
                                 ContactChange: CONTACT}
 
 
-def open_entry(ctx: Context, client: Client, form: EntryForm, entry: Any = None,
+def open_entry(ctx: Context, client: Client, form: EntryForm[E], entry: E | None = None,
                intro: Text | None = None, preset: dict[str, str] | None = None) -> None:
     """Log a new entry (``entry`` None; ``preset`` fills some fields) or correct or delete
     ``entry``."""
@@ -197,7 +202,7 @@ def open_entry(ctx: Context, client: Client, form: EntryForm, entry: Any = None,
                     save)
 
 
-def describe(entry: Any, currency: str = "USD") -> str:
+def describe(entry: Entry, currency: str = "USD") -> str:
     """One line naming an entry, for the delete confirmation."""
     if isinstance(entry, Interaction):
         what = entry.kind.label
@@ -215,7 +220,7 @@ def describe(entry: Any, currency: str = "USD") -> str:
     return clean_line(f"the {what} of {entry.on:%a %-d %b %Y}")
 
 
-def confirm_delete(ctx: Context, client: Client, entry: Any) -> None:
+def confirm_delete(ctx: Context, client: Client, entry: Entry) -> None:
     name = describe(entry, client.currency)
 
     def done(v: Values | None) -> None:
