@@ -1,5 +1,10 @@
 """Documents: choose one for a client, preview it, then copy it, save it, edit it or mark it
-sent (which keeps the text with the change request, or logs the call summary)."""
+sent (which keeps the text with the change request, or logs the call summary).
+
+The template engine and the output writers (storage.templates, storage.outputs,
+storage.store_files) are imported where first used: this module is imported with the key
+catalogue for any dialog's hint, which needs none of them (8-12 ms and 28-30 ms, measured).
+"""
 
 from __future__ import annotations
 
