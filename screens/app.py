@@ -1,4 +1,11 @@
-"""The scopekeeper TUI: Review (home), Clients, Team and a detail screen per client."""
+"""The scopekeeper TUI: Review (home), Clients, Team and a detail screen per client.
+
+The app composes the screens and is the :class:`screens.context.Context` they run in; no
+screen imports this module. Only Review is imported with it: every other screen, dialog and
+the storage engine are imported where first used (the imports inside functions below), as
+the first frame needs none of them and importing them first costs 90-200 ms for the screens
+and 27-63 ms for the engine (measured after ``import screens.app``, three runs each).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +20,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.command import Provider
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from screens.bindings import Keys
+from screens.context import Draft, enter
 from screens.crash import ReportsCrashes
+from screens.drafts_notice import offer_drafts
 from screens.key_order import KeysInOrder
 from screens.lifecycle import ClosesCleanly
 from screens.lifeline import Lifeline, driver_for
@@ -27,7 +38,7 @@ from storage.snapshot import Snapshot
 from tracker.text import clean_line
 
 if TYPE_CHECKING:
-    from screens.forms import FormScreen
+    # the storage engine is imported after the first frame (see the module's docstring)
     from storage.actions import Actions, Unmerged
     from storage.workspace import Workspace
 
@@ -36,8 +47,6 @@ T = TypeVar("T")
 #: How often the app looks for changes saved by other people (two stats of the files).
 POLL_SECONDS = 1.0
 FIRST_FRAME_SECONDS = 0.15
-#: How long the "Unsaved drafts" notice stays (unless a form is opened first).
-DRAFTS_NOTICE_SECONDS = 20
 
 
 # Keys are held in order (KeysInOrder) before the closing app drops them (ClosesCleanly):
@@ -49,10 +58,10 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "review.tcss"]
     # Screens other than Review are imported when first shown: the queue appears sooner.
     COMMANDS = App.COMMANDS | {lambda: _palette()}
-    MODES: ClassVar[dict[str, Any]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {  # Textual's own type
         "review": ReviewScreen,
-        "clients": lambda: _screen("clients", "ClientsScreen")(),
-        "team": lambda: _screen("team", "TeamScreen")(),
+        "clients": lambda: _clients(),
+        "team": lambda: _team(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "show('review')", "Review", id="app.review"),
@@ -80,7 +89,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self._workspace: Workspace | None = None if callable(workspace) else workspace
         self._opening = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
-        # the person's keymap (binding id -> keys), for hints that name keys (screens/keys.py)
+        # the person's keymap (binding id -> keys), read by the hints that name keys (app.keys)
         self.user_keymap = dict(keymap or {})
         self.templates = templates  # the agency's own document templates, if any
         self.agency_name = agency_name
@@ -93,8 +102,9 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self.crashes, self.crash_clock = crashes, now
         self.scratch = scratch  # a private folder for the editor's file (None: a new one)
         self.lifeline = Lifeline(self.hang_up)  # the process ends once the terminal is lost
-        self.last_form: FormScreen | None = None  # the form whose save is being attempted
-        self._unsettled: FormScreen | None = None  # it, while its save waits in the dialog
+        self.last_form: Draft | None = None  # the form whose save is being attempted
+        self._unsettled: Draft | None = None  # it, while its save waits in the dialog
+        enter(self)  # findable by its screens as their Context (screens/context.py)
 
     @property
     def workspace(self) -> Workspace:
@@ -113,6 +123,13 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
     @property
     def act(self) -> Actions:
         return self.workspace.act
+
+    @property
+    def keys(self) -> Keys:
+        """Every binding, with the person's keymap: what key hints, help and palette read."""
+        from screens.keys import catalogue  # every screen: when a hint, ? or the palette asks
+
+        return Keys(catalogue(ScopekeeperApp), self.user_keymap, self.get_key_display)
 
     def on_mount(self) -> None:
         self._catch_hang_up()
@@ -155,7 +172,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         try:
             clock = self._now or self.workspace.store.now
             now = clock().astimezone()  # the draft's time as the person reads it
-            forms = [s for s in self.screen_stack if isinstance(s, FormScreen)]
+            forms: list[Draft] = [s for s in self.screen_stack if isinstance(s, FormScreen)]
             if self._unsettled is not None and any(
                     isinstance(s, ConflictScreen) for s in self.screen_stack):
                 forms.append(self._unsettled)
@@ -167,30 +184,8 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
             self.exit(return_code=0)
 
     def _offer_drafts(self) -> None:
-        if self.drafts is None:
-            return
-        from storage.drafts import pending
-
-        kept = pending(self.drafts, self.data_file)
-        if kept:
-            names = "; ".join(f"'{d.title}' ({d.saved})" for d in kept)
-            tell(self, f"Kept when your connection dropped: {names}. Open the same form to "
-                 "carry on: it is filled in.", title="Unsaved drafts",
-                 timeout=DRAFTS_NOTICE_SECONDS)
-            self.screen_change_signal.subscribe(self, self._hide_drafts_notice)
-            self.set_timer(DRAFTS_NOTICE_SECONDS, self._drafts_notice_gone)
-
-    def _hide_drafts_notice(self, screen: object) -> None:
-        """The notice says to open the form: once a form is open it would only cover it
-        (toasts are drawn over every screen, where the form's fields and buttons are)."""
-        from screens.forms import FormScreen
-
-        if isinstance(screen, FormScreen):
-            self._drafts_notice_gone()
-            self.clear_notifications()
-
-    def _drafts_notice_gone(self) -> None:
-        self.screen_change_signal.unsubscribe(self)
+        if self.drafts is not None:
+            offer_drafts(self, self.drafts, self.data_file)
 
     def _first_run(self, choice: str | None) -> None:
         if choice == "demo":
@@ -310,7 +305,8 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
             await self.pop_screen()
 
     def open_client(self, client_id: str, tab: str = "overview") -> None:
-        ClientScreen = _screen("client.screen", "ClientScreen")
+        from screens.client.screen import ClientScreen
+
         self.push_screen(ClientScreen(client_id, tab))
 
     def action_toggle_help(self) -> None:
@@ -330,11 +326,20 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
             self.screen.dismiss(None)
 
 
-def _screen(module: str, name: str) -> Any:
-    import importlib
+# Imported when first shown (see MODES): the first frame does without them.
+def _clients() -> Screen[None]:
+    from screens.clients import ClientsScreen
 
-    return getattr(importlib.import_module(f"screens.{module}"), name)
+    return ClientsScreen()
 
 
-def _palette() -> Any:
-    return _screen("palette", "AgencyCommands")
+def _team() -> Screen[None]:
+    from screens.team import TeamScreen
+
+    return TeamScreen()
+
+
+def _palette() -> type[Provider]:
+    from screens.palette import AgencyCommands
+
+    return AgencyCommands

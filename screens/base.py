@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.binding import Binding
 from textual.screen import Screen
 
+from screens.context import Context, context_of
 from screens.lifecycle import Shown, while_shown
 from storage.snapshot import Snapshot
-
-if TYPE_CHECKING:
-    from screens.app import ScopekeeperApp
-
-
-def agency_app(app: object) -> ScopekeeperApp:
-    """The running app, typed as ours (screens and dialogs reach the workspace through it)."""
-    from screens.app import ScopekeeperApp
-
-    assert isinstance(app, ScopekeeperApp)
-    return app
 
 
 class AgencyScreen(Shown, Screen[None]):
@@ -29,14 +17,15 @@ class AgencyScreen(Shown, Screen[None]):
     shown: Snapshot | None = None
 
     @property
-    def sk_app(self) -> ScopekeeperApp:
-        return agency_app(self.app)
+    def context(self) -> Context:
+        """The app this screen runs in, as screens may use it."""
+        return context_of(self.app)
 
     def on_mount(self) -> None:
         self.redraw()
 
     def on_screen_resume(self) -> None:
-        if self.shown is not self.sk_app.snapshot:
+        if self.shown is not self.context.snapshot:
             self.redraw()
 
     _width = 0
@@ -48,7 +37,7 @@ class AgencyScreen(Shown, Screen[None]):
 
     @while_shown
     def redraw(self) -> None:
-        snap = self.sk_app.snapshot
+        snap = self.context.snapshot
         self.shown = snap
         self._width = self.app.size.width
         self.show(snap)

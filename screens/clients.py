@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Input, Sparkline, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell, day_cell, health_cell
-from screens.editors import archive_client, edit_client
+from screens.flows.clients import archive_client, edit_client
 from screens.keybar import KeyBar
 from screens.lifecycle import while_shown
 from screens.tables import KeyTable
@@ -154,7 +154,7 @@ class ClientsScreen(AgencyScreen):
         weeks = contacts_per_week(a, self.shown.today)
         scores = [r.score for r in a.history.nps][-4:]
         # the latest score's band, worded as the review and the README word it
-        band = self.sk_app.workspace.thresholds.nps_band(scores[-1]) if scores else None
+        band = self.context.workspace.thresholds.nps_band(scores[-1]) if scores else None
         nps = f"NPS {' → '.join(map(str, scores))} ({band})" if scores else "no NPS yet"
         label.update(Text.assemble((clean_line(a.client.name)[:22], "bold"),
                                    f"  {nps}  contacts/week, last {WEEKS} weeks: "
@@ -193,19 +193,19 @@ class ClientsScreen(AgencyScreen):
         self.redraw()
 
     def action_new(self) -> None:
-        edit_client(self.sk_app)
+        edit_client(self.context)
 
     def action_edit(self) -> None:
         a = self.selected()
         if a is not None:
-            edit_client(self.sk_app, a.client)
+            edit_client(self.context, a.client)
 
     def action_archive(self) -> None:
         a = self.selected()
         if a is not None:
-            archive_client(self.sk_app, a.client)
+            archive_client(self.context, a.client)
 
     def action_open(self) -> None:
         a = self.selected()
         if a is not None:
-            self.sk_app.open_client(a.client.id)
+            self.context.open_client(a.client.id)

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from screens.keys import key_label
+from screens.context import context_of
 from screens.lifecycle import Shown
 from tracker.text import clean_line
 
@@ -33,8 +33,9 @@ class DiscardScreen(Shown, ModalScreen[bool]):
         with Vertical(id="discard-box"):
             yield Static(Text.assemble("Discard what you typed in ",
                                        (clean_line(self.form_title), "bold"), "?"))
-            yield Static(Text(f"{key_label(self.app, 'discard.yes')}  discard it      "
-                              f"{key_label(self.app, 'discard.no')}  keep editing", style="dim"),
+            key = context_of(self.app).keys.label
+            yield Static(Text(f"{key('discard.yes')}  discard it      "
+                              f"{key('discard.no')}  keep editing", style="dim"),
                          id="discard-keys")
 
     def action_answer(self, answer: bool) -> None:

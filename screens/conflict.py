@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
-from screens.keys import key_label
+from screens.context import context_of
 from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from tracker.labels import label, show
@@ -77,7 +77,8 @@ class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
             if kept:
                 yield Static(Text(f"Merged without asking, {'; '.join(kept)}."),
                               id="conflict-kept")
-            keys = {a: key_label(self.app, f"conflict.{a}") for a in ("mine", "theirs", "save")}
+            key = context_of(self.app).keys.label
+            keys = {a: key(f"conflict.{a}") for a in ("mine", "theirs", "save")}
             yield Static(Text(f"Choose for each field: {keys['mine']} keeps yours, "
                               f"{keys['theirs']} keeps theirs; {keys['save']} saves."),
                          id="conflict-help")
@@ -85,7 +86,7 @@ class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
                                                zebra_stripes=False)
             yield table
             with Horizontal(id="conflict-buttons"):
-                yield Button(f"{key_label(self.app, 'conflict.save')}  Save", id="save",
+                yield Button(f"{context_of(self.app).keys.label('conflict.save')}  Save", id="save",
                              variant="primary", disabled=True)
 
     @while_shown
@@ -141,8 +142,9 @@ class ConflictScreen(Shown, ModalScreen[frozenset[str] | None]):
     def action_explain(self) -> None:
         self.app.bell()
         left = sum(v is None for v in self.choices.values())
-        tell(self, f"Choose yours ({key_label(self.app, 'conflict.mine')}) or theirs "
-             f"({key_label(self.app, 'conflict.theirs')}) for {left} more field"
-             f"{'s' if left != 1 else ''}, then {key_label(self.app, 'conflict.save')}: "
+        key = context_of(self.app).keys.label
+        tell(self, f"Choose yours ({key('conflict.mine')}) or theirs "
+             f"({key('conflict.theirs')}) for {left} more field"
+             f"{'s' if left != 1 else ''}, then {key('conflict.save')}: "
              "nothing is lost until you save.")
 

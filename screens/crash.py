@@ -64,7 +64,7 @@ class ReportsCrashes:
 
     def keep_drafts(self) -> bool:
         """Keep the open forms that hold typing as drafts; whether any was kept."""
-        from screens.forms import FormScreen
+        from screens.forms import FormScreen  # on first use: forms cost ~100 ms at start-up
 
         if self.crash_clock is None:
             return False

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -13,28 +14,20 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from screens.editors import fee_kind_field
-from screens.fields import Field
-from screens.forms import FormScreen
-from screens.keys import key_label
+from screens.context import context_of
 from screens.lifecycle import Shown
-from screens.notices import tell
-from tracker.dates import Sense
-from tracker.decisions import ScopeDraft, favour_reaches_pattern, favours_in_window
+from tracker.decisions import favours_in_window
 from tracker.labels import fee_line
-from tracker.models import ChangeRequest, ChangeStatus, Client, FeeKind, ScopeItem, ScopeStatus
-from tracker.money import amount_text, format_money
+from tracker.models import ChangeRequest, Client, ScopeItem, ScopeStatus
+from tracker.money import format_money
 from tracker.settings import Thresholds
 from tracker.text import clean_line
-
-if TYPE_CHECKING:
-    from screens.app import ScopekeeperApp
 
 Answer = Literal["expand", "focus", "favour"]
 
 
 def summary(client: Client, cr: ChangeRequest, scope: list[ScopeItem],
-            requests: list[ChangeRequest], today: Any, t: Thresholds) -> Table:
+            requests: list[ChangeRequest], today: date, t: Thresholds) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -78,7 +71,7 @@ class DecideScreen(Shown, ModalScreen[Answer | None]):
             with VerticalScroll(id="decide-body"):
                 yield Static(self.body)
             with Horizontal(id="decide-buttons"):
-                k = partial(key_label, self.app)  # the person's keys, if remapped
+                k = partial(context_of(self.app).keys.label)  # the person's keys, if remapped
                 yield Button(f"{k('decide.expand')}  Expand", id="expand", variant="primary")
                 yield Button(f"{k('decide.focus')}  Stay focused", id="focus",
                              variant="success")
@@ -93,102 +86,3 @@ class DecideScreen(Shown, ModalScreen[Answer | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def open_decision(app: ScopekeeperApp, client_id: str, cr_id: str) -> None:
-    snap = app.snapshot
-    a = snap.assessment(client_id)
-    cr = next((r for r in a.history.change_requests if r.id == cr_id), None) if a else None
-    if a is None or cr is None:
-        return
-    if cr.status is not ChangeStatus.PENDING:
-        tell(app, f"Already decided: {cr.status.value}.")
-        return
-    t = app.workspace.thresholds
-    body = summary(a.client, cr, list(a.history.scope_items), list(a.history.change_requests),
-                   snap.today, t)
-
-    def answered(answer: Answer | None) -> None:
-        if answer == "expand":
-            _expand(app, a.client, cr)
-        elif answer == "focus":
-            _focus(app, cr)
-        elif answer == "favour":
-            _favour(app, cr, list(a.history.change_requests), t)
-
-    app.push_screen(DecideScreen(a.client, cr, body), answered)
-
-
-def _expand(app: ScopekeeperApp, client: Client, cr: ChangeRequest) -> None:
-    fields = [
-        Field("title", "New scope item", value=clean_line(cr.description), required=True),
-        Field("deliverable", "Deliverable"),
-        Field("due", "Due", "date", sense=Sense.DUE),
-        Field("metric", "Success metric"),
-        Field("fee", "Fee", "money", amount_text(cr.fee_cents) if cr.fee_cents else "",
-              currency=client.currency),
-        fee_kind_field(cr.fee_kind),
-    ]
-
-    def preview(v: dict[str, Any]) -> Text:
-        fee = v.get("fee") or 0
-        now = format_money(client.fee_cents, client.currency)
-        if v.get("fee_kind") == FeeKind.ONE_OFF.value:
-            return Text.assemble("One-off fee: ", (format_money(fee, client.currency), "bold"),
-                                 f"; the monthly fee stays {now}")
-        return Text.assemble(
-            "Monthly fee: ", now, " + ", format_money(fee, client.currency), " = ",
-            (format_money(client.fee_cents + fee, client.currency), "bold"))
-
-    def save(v: dict[str, Any] | None) -> None:
-        if v is None:
-            return
-        draft = ScopeDraft(title=v["title"], deliverable=v["deliverable"], due=v["due"],
-                           success_metric=v["metric"], fee_cents=v["fee"],
-                           fee_kind=FeeKind(v["fee_kind"]))
-        done = app.attempt(lambda: app.act.expand(client, cr, [draft]),
-                           "Scope expanded: put the change order in writing and get it agreed.")
-        if done is not None:
-            from screens.documents import open_document
-
-            open_document(app, client.id, "change_order", request_id=cr.id)
-
-    app.push_screen(FormScreen("Expand scope", fields, app.snapshot.today, preview=preview,
-                               submit="Expand"), save)
-
-
-def _focus(app: ScopekeeperApp, cr: ChangeRequest) -> None:
-    fields = [Field("reason", "Reason given to the client", "note", required=True,
-                    value="Let's finish the agreed scope first; we can add this as a paid "
-                          "change afterwards.")]
-
-    def save(v: dict[str, Any] | None) -> None:
-        if v is not None and app.attempt(lambda: app.act.stay_focused(cr, v["reason"]),
-                                         "Parked: staying focused on the agreed scope."
-                                         ) is not None:
-            from screens.documents import open_document
-
-            open_document(app, cr.client_id, "stay_focused", request_id=cr.id)
-
-    app.push_screen(FormScreen("Stay focused", fields, app.snapshot.today, submit="Park it"),
-                    save)
-
-
-def _favour(app: ScopekeeperApp, cr: ChangeRequest, requests: list[ChangeRequest],
-            t: Thresholds) -> None:
-    today = app.snapshot.today
-    n = favours_in_window(requests, today, t) + 1
-    warn = favour_reaches_pattern(requests, today, t)
-    intro = Text(f"This would be free favour number {n} in {t.favour_window_days} days.")
-    if warn:
-        intro.append(f"\nThat is a pattern (threshold {t.favour_threshold}): the client learns "
-                     "to expect free work. Consider expanding scope instead.", style="bold red")
-
-    def save(v: dict[str, Any] | None) -> None:
-        if v is not None:
-            app.attempt(lambda: app.act.small_favour(cr, v["note"]),
-                        "Done as a favour (counted).")
-
-    note = Field("note", "Note for the client (optional; the call summary shows it)")
-    app.push_screen(FormScreen("Small favour", [note], today, intro=intro,
-                               submit="Do it for free"), save)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from tracker.attendance import NamesError, parse_names
 from tracker.dates import DateParseError, Sense, parse_day
+from tracker.documents import DocumentError, parse_month
 from tracker.money import (
     MoneyError,
     currency,
@@ -44,6 +46,48 @@ class FieldError(ValueError):
     pass
 
 
+V = TypeVar("V")
+
+
+class Values(dict[str, object]):
+    """A form's values by field name, each as its field read it (:func:`parse`; a choice's
+    value, a tick box's bool). Flows read them by type, so that mypy checks what each save
+    is built from; a value of another type is a programming error, said as one."""
+
+    def _of(self, name: str, kind: type[V], default: V | None = None) -> V:
+        value = self.get(name, default)
+        if not isinstance(value, kind):
+            raise TypeError(f"form value {name!r} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    def text(self, name: str, default: str | None = None) -> str:
+        return self._of(name, str, default)
+
+    def number(self, name: str) -> int:
+        """An int, nps or money field's value (money: integer cents)."""
+        return self._of(name, int)
+
+    def maybe_number(self, name: str) -> int | None:
+        """An int or nps field left empty is None (in a preview: one not yet readable)."""
+        return None if self.get(name) is None else self.number(name)
+
+    def hours(self, name: str) -> float:
+        value = self.get(name)
+        return float(value) if isinstance(value, int) else self._of(name, float)
+
+    def day(self, name: str) -> date:
+        return self._of(name, date)
+
+    def maybe_day(self, name: str) -> date | None:
+        return None if self.get(name) is None else self.day(name)
+
+    def ticked(self, name: str) -> bool:
+        return bool(self._of(name, bool, False))
+
+    def names(self, name: str) -> tuple[str, ...]:
+        return tuple(str(n) for n in self._of(name, tuple, ()))
+
+
 def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
     """``(value, what it understood)``; FieldError with a message a person can act on."""
     text = raw.strip()
@@ -61,8 +105,6 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError(f"{day:%a %d %b %Y}: give a day after today")
         return day, f"= {day:%a %d %b %Y}"
     if field.kind == "month":
-        from tracker.documents import DocumentError, parse_month
-
         try:
             first = parse_month(text)
         except DocumentError as e:
@@ -111,8 +153,6 @@ def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
             raise FieldError(f"{len(raw):,} characters: at most {MAX_TEXT:,} fit")
         return clean_text(raw).strip(), ""
     if field.kind == "names":
-        from tracker.attendance import NamesError, parse_names
-
         try:
             names = parse_names(clean_line(text))
         except NamesError as e:

@@ -23,10 +23,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from screens.base import agency_app
+from screens.confirm import DiscardScreen
+from screens.context import context_of
 from screens.editor import edit_in_editor
-from screens.fields import Field, FieldError, parse, placeholder
-from screens.keys import key_label
+from screens.fields import Field, FieldError, Values, parse, placeholder
 from screens.lifecycle import Shown, while_shown
 from screens.notices import tell
 from storage import drafts
@@ -50,7 +50,7 @@ class TickBox(Checkbox):
         super().watch_value()
 
 
-class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
+class FormScreen(Shown, ModalScreen[Values | None]):
     """A modal form; dismisses with ``{name: parsed value}`` or ``None`` when cancelled."""
 
     CSS_PATH = "forms.tcss"
@@ -68,8 +68,8 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
 
     def __init__(self, title: str, fields: Sequence[Field], today: date,
                  submit: str = "Save", intro: Text | None = None,
-                 check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
-                 preview: Callable[[dict[str, Any]], Text] | None = None,
+                 check: Callable[[Values], dict[str, str]] | None = None,
+                 preview: Callable[[Values], Text] | None = None,
                  enter_submits: bool = False) -> None:
         super().__init__()
         self.form_title = title
@@ -83,7 +83,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         # a note says which key writes it in the editor (the person's key, if remapped)
-        key = key_label(self.app, "form.editor")
+        key = context_of(self.app).keys.label("form.editor")
         self.fields = [replace(f, hint=f"{key}: write it in $EDITOR")
                        if f.kind == "note" and not f.hint else f for f in self.fields]
         with Vertical(id="form-box"):
@@ -206,7 +206,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
     def _preview(self) -> None:
         if self.preview is None:
             return
-        values = {}
+        values = Values()
         for f in self.fields:
             try:
                 values[f.name] = (self.raw(f) if f.kind in ("choice", "bool")
@@ -289,7 +289,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
     def action_submit(self) -> None:
         if getattr(self, "_submitted", False):
             return  # a second ctrl+s (or Enter) before the form closed: saved once
-        values: dict[str, Any] = {}
+        values = Values()
         bad: list[Field] = []
         for f in self.fields:
             ok, value = self._check(f)
@@ -309,8 +309,8 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
         self._submitted = True
         # a draft again if the save clashes
         self._sent = (self._draft_place(), self.raw_values(), self.kept_values())
-        with contextlib.suppress(AttributeError):
-            self.app.last_form = self  # type: ignore[attr-defined]
+        with contextlib.suppress(LookupError):  # a form shown by another app (a test's)
+            context_of(self.app).last_form = self
         self.dismiss(values)
 
     def action_cancel(self) -> None:
@@ -319,8 +319,6 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
             self._forget_draft()
             self.dismiss(None)
             return
-        from screens.confirm import DiscardScreen
-
         def answered(discard: bool | None) -> None:
             if discard:
                 self._forget_draft()
@@ -338,7 +336,7 @@ class FormScreen(Shown, ModalScreen[dict[str, Any] | None]):
         if not notes:
             return
         area = self.focused if isinstance(self.focused, TextArea) else notes[0]
-        edited = edit_in_editor(self.app, area.text, agency_app(self.app).editor)
+        edited = edit_in_editor(self.app, area.text, context_of(self.app).editor)
         if edited is not None:
             area.load_text(clean_text(edited))
 

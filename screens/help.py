@@ -20,16 +20,10 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from screens.keys import (
-    Owner,
-    effective_keys,
-    key_label,
-    own_bindings,
-    owners,
-    tabs_of,
-    usable_now,
-)
+from screens.bindings import Keys, Owner, own_bindings, tabs_of, usable_now
+from screens.context import context_of
 from screens.lifecycle import Shown
+from screens.tables import KeyTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +40,8 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def _owner(node: object) -> Owner | None:
-    return next((o for o in owners() if type(node) is o.cls), None)
-
-
-def _ours(screen: Screen[Any], node: DOMNode, owner: Owner, title: str) -> Section:
+def _ours(screen: Screen[Any], node: DOMNode, owner: Owner, title: str, keys: Keys,
+          ) -> Section:
     rows = []
     for b in own_bindings(owner.cls):
         if b.id is None:
@@ -59,7 +50,7 @@ def _ours(screen: Screen[Any], node: DOMNode, owner: Owner, title: str) -> Secti
         note = f"{', '.join(t.title() for t in tabs)} tab{'s' if len(tabs) > 1 else ''}" \
             if tabs else ""
         usable = usable_now(node, b, screen) is True
-        rows.append(Row(key_label(screen.app, b.id, " "), b.description, usable, note))
+        rows.append(Row(keys.label(b.id, " "), b.description, usable, note))
     return Section(title, tuple(rows))
 
 
@@ -79,24 +70,24 @@ def _textual(screen: Screen[Any], listed: set[str]) -> Section:
 def sections(screen: Screen[Any]) -> list[Section]:
     """The keys of ``screen``: its own, then the list's, then the app-wide ones, then
     Textual's."""
-    from screens.tables import KeyTable
-
+    keys = context_of(screen.app).keys
+    owners = keys.catalogue
     out: list[Section] = []
-    owner = _owner(screen)
+    owner = owners.owner_of(screen)
     if owner is not None:
         tab = getattr(screen, "tab", None)
         title = f"{owner.where} · {tab.title()} tab" if isinstance(tab, str) else owner.where
-        out.append(_ours(screen, screen, owner, title[:1].upper() + title[1:]))
+        out.append(_ours(screen, screen, owner, title[:1].upper() + title[1:], keys))
     tables = screen.query(KeyTable)
-    table_owner = _owner(tables.first()) if tables else None
+    table_owner = owners.owner_of(tables.first()) if tables else None
     if tables and table_owner is not None:
-        out.append(_ours(screen, tables.first(), table_owner, "Every list"))
-    app_owner = _owner(screen.app)
+        out.append(_ours(screen, tables.first(), table_owner, "Every list", keys))
+    app_owner = owners.owner_of(screen.app)
     if app_owner is not None and not isinstance(screen, ModalScreen):
-        out.append(_ours(screen, screen.app, app_owner, "Everywhere"))
-    listed = {k for o in owners() if o.cls in (type(screen), type(screen.app), *(
+        out.append(_ours(screen, screen.app, app_owner, "Everywhere", keys))
+    listed = {k for o in owners.owners if o.cls in (type(screen), type(screen.app), *(
         type(t) for t in tables)) for b in own_bindings(o.cls) if b.id
-        for k in effective_keys(screen.app, b.id)}
+        for k in keys.effective(b.id)}
     textual = _textual(screen, listed)
     if textual.rows:
         out.append(textual)
@@ -140,10 +131,11 @@ class HelpScreen(Shown, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
+            key = context_of(self.app).keys.label
             yield Static(Text.assemble(("Keys", "bold"), (
-                f"   dim: not usable right now · {key_label(self.app, 'help.close')} closes · "
-                f"{key_label(self.app, 'help.down', '/')}/{key_label(self.app, 'help.up', '/')}"
-                " scroll", "dim")), id="help-title")
+                f"   dim: not usable right now · {key('help.close')} closes · "
+                f"{key('help.down', '/')}/{key('help.up', '/')} scroll", "dim")),
+                id="help-title")
             with HelpPanel():
                 yield Static(render(self.sections), id="help-keys")
 

@@ -1,153 +1,53 @@
-"""Every binding of the app: its id, where it can be pressed, and what else takes keys there.
+"""Every binding of the app: the classes that declare them, where they can be pressed, and
+what else takes keys there.
 
 The README's Keys table, the help screen (``?``), the palette, the key hints in dialogs and
 the keymap check all read this one catalogue, so none of them can drift from the BINDINGS
-they describe.
+they describe. It imports every screen; the app, which no screen imports, is named by its
+caller (the app itself, or the keymap check), so that no screen needs to import this module:
+they read the catalogue through :class:`screens.context.Context`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
-from textual.keys import format_key, key_to_character
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, OptionList, TextArea
 
+from screens.bindings import Catalogue, Owner, key_names, own_bindings, types_text
+from screens.client.screen import ClientScreen
+from screens.clients import ClientsScreen
+from screens.confirm import DiscardScreen
+from screens.conflict import ConflictScreen
+from screens.decide import DecideScreen
+from screens.documents import DocumentMenu, DocumentScreen
+from screens.forms import FormScreen
+from screens.help import HelpScreen
+from screens.review import ReviewScreen
+from screens.tables import KeyTable
+from screens.team import TeamScreen
+from screens.welcome import WelcomeScreen
 from storage.keymap import KeyCatalog, KeyUse
 
-if TYPE_CHECKING:
-    from textual.dom import DOMNode
-    from textual.screen import Screen
-    from textual.widget import Widget
-
-
-@dataclass(frozen=True, slots=True)
-class Owner:
-    """A class that declares bindings, as people call it."""
-
-    cls: type
-    where: str  # the README's "where" column and the help screen's heading
-    noun: str  # the palette's name for it: "review: snooze"
-
 
 @cache
-def owners() -> tuple[Owner, ...]:
-    # imported here: the screens import this module
-    from screens.app import ScopekeeperApp
-    from screens.client.screen import ClientScreen
-    from screens.clients import ClientsScreen
-    from screens.confirm import DiscardScreen
-    from screens.conflict import ConflictScreen
-    from screens.decide import DecideScreen
-    from screens.documents import DocumentMenu, DocumentScreen
-    from screens.forms import FormScreen
-    from screens.help import HelpScreen
-    from screens.review import ReviewScreen
-    from screens.tables import KeyTable
-    from screens.team import TeamScreen
-    from screens.welcome import WelcomeScreen
-
-    return (Owner(ScopekeeperApp, "everywhere", "app"), Owner(ReviewScreen, "Review", "review"),
-            Owner(ClientsScreen, "Clients", "clients"),
-            Owner(ClientScreen, "client detail", "client"), Owner(TeamScreen, "Team", "team"),
-            Owner(KeyTable, "every list", "list"), Owner(DecideScreen, "decide dialog", "decide"),
-            Owner(FormScreen, "forms", "form"), Owner(ConflictScreen, "conflict dialog", "conflict"),
-            Owner(DocumentMenu, "document menu", "documents"),
-            Owner(DocumentScreen, "document", "document"),
-            Owner(DiscardScreen, '"discard what you typed?"', "discard"),
-            Owner(WelcomeScreen, "first run", "welcome"), Owner(HelpScreen, "keys (?)", "help"))
-
-
-def own_bindings(cls: type) -> list[Binding]:
-    """The bindings a class declares itself (not those it inherits from Textual)."""
-    return [b for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
-
-
-def all_bindings() -> Iterator[tuple[str, Binding]]:
-    for owner in owners():
-        for b in own_bindings(owner.cls):
-            yield owner.cls.__name__, b
-
-
-def binding_ids() -> set[str]:
-    return {b.id for _, b in all_bindings() if b.id}
-
-
-@cache
-def by_id() -> dict[str, tuple[Owner, Binding]]:
-    return {b.id: (o, b) for o in owners() for b in own_bindings(o.cls) if b.id}
-
-
-def action_name(binding: Binding) -> str:
-    """``"tab('scope')"`` -> ``"tab"``; ``"app.pop_screen"`` -> ``"pop_screen"``."""
-    return binding.action.split("(")[0].rsplit(".", 1)[-1]
-
-
-def tabs_of(cls: type, binding: Binding) -> tuple[str, ...]:
-    """The tabs of a tabbed screen on which a binding works (empty: all of them)."""
-    return tuple(getattr(cls, "ACTIONS_BY_TAB", {}).get(action_name(binding), ()))
-
-
-def where(owner: Owner, binding: Binding) -> str:
-    """Where a key works, as the README says it: "client detail: Scope, Requests"."""
-    tabs = tabs_of(owner.cls, binding)
-    return f"{owner.where}: {', '.join(t.title() for t in tabs)}" if tabs else owner.where
-
-
-def usable_now(node: DOMNode, binding: Binding, screen: Screen[Any] | None = None,
-               ) -> bool | None:
-    """What pressing the key would meet now: True runs, None greyed, False not here.
-    ``screen``: the screen in front for the app's own check (the palette or the keys
-    screen is in front while they ask about the screen beneath)."""
-    from textual.actions import parse
-
-    target, name, params = parse(binding.action)
-    app = node.app
-    if target == "app" or node is app:
-        allows = getattr(app, "allows", None)
-        if screen is not None and allows is not None:
-            return bool(allows(name, screen))
-        return app.check_action(name, params)
-    return node.check_action(name, params)
-
-
-# --- keys as Textual reads them -------------------------------------------------------------
-
-def key_names(keys: str) -> tuple[str, ...]:
-    """``"?, ctrl+z"`` -> ``("question_mark", "ctrl+z")``: the names Textual matches presses
-    (and applies a keymap) with."""
-    parts = [k.strip() for k in keys.split(",") if k.strip()]
-    return tuple(b.key for b in Binding.make_bindings([Binding(",".join(parts), "")])) \
-        if parts else ()
-
-
-def types_text(key: str) -> bool:
-    """A key that a focused text field takes as typing (its binding never fires there)."""
-    if "+" in key:
-        return False
-    char = key_to_character(key)
-    shown = format_key(key)
-    return (char is not None and char.isprintable()) or (len(shown) == 1 and shown.isascii()
-                                                         and shown.isprintable())
-
-
-def effective_keys(app: App[Any], binding_id: str) -> tuple[str, ...]:
-    """The keys a binding has in this app: the user's keymap, else its default."""
-    keymap: dict[str, str] = getattr(app, "user_keymap", {})
-    return key_names(keymap.get(binding_id) or by_id()[binding_id][1].key)
-
-
-def key_label(app: App[Any], binding_id: str, joiner: str = " or ") -> str:
-    """How a binding's keys read on screen, e.g. ``"n or esc"``: for hints in dialogs."""
-    _, binding = by_id()[binding_id]
-    keys = effective_keys(app, binding_id)
-    # a binding's own key_display ("?" for question_mark) holds for its one default key
-    own = binding.key_display if keys == key_names(binding.key) and len(keys) == 1 else None
-    shown = [app.get_key_display(Binding(k, "", key_display=own)) for k in keys]
-    return joiner.join(dict.fromkeys(shown))
+def catalogue(app: type) -> Catalogue:
+    """Every class that declares bindings, ``app`` (the app's class) first."""
+    return Catalogue((
+        Owner(app, "everywhere", "app"), Owner(ReviewScreen, "Review", "review"),
+        Owner(ClientsScreen, "Clients", "clients"),
+        Owner(ClientScreen, "client detail", "client"), Owner(TeamScreen, "Team", "team"),
+        Owner(KeyTable, "every list", "list"), Owner(DecideScreen, "decide dialog", "decide"),
+        Owner(FormScreen, "forms", "form"), Owner(ConflictScreen, "conflict dialog", "conflict"),
+        Owner(DocumentMenu, "document menu", "documents"),
+        Owner(DocumentScreen, "document", "document"),
+        Owner(DiscardScreen, '"discard what you typed?"', "discard"),
+        Owner(WelcomeScreen, "first run", "welcome"), Owner(HelpScreen, "keys (?)", "help")))
 
 
 # --- where keys are pressed together ---------------------------------------------------------
@@ -166,31 +66,20 @@ class Place:
     numbers: int = 0  # 1..n choose an entry (a menu's own key handling)
 
 
-@cache
-def places() -> tuple[Place, ...]:
-    from textual.containers import VerticalScroll
-    from textual.widgets import Button, DataTable, Input, OptionList, TextArea
-
-    o = {owner.cls.__name__: owner.cls for owner in owners()}
-    return (
-        Place("the Review screen", o["ReviewScreen"], lists=True, widgets=(DataTable,),
-              opens=True),
-        Place("the Clients screen", o["ClientsScreen"], lists=True, widgets=(DataTable,),
-              opens=True),
-        Place("the client detail screen", o["ClientScreen"], lists=True, widgets=(DataTable,)),
-        Place("the Team screen", o["TeamScreen"], lists=True, widgets=(DataTable,)),
-        Place("the document screen", o["DocumentScreen"], widgets=(VerticalScroll,)),
-        Place("the decide dialog", o["DecideScreen"], app_wide=False, widgets=(Button,)),
-        Place("a form", o["FormScreen"], app_wide=False, widgets=(Input, TextArea, Button),
-              typing=True),
-        Place("the conflict dialog", o["ConflictScreen"], app_wide=False, widgets=(Button,)),
-        Place("the document menu", o["DocumentMenu"], app_wide=False, widgets=(OptionList,),
-              numbers=7),
-        Place('the "discard what you typed?" question', o["DiscardScreen"], app_wide=False),
-        Place("the first-run dialog", o["WelcomeScreen"], app_wide=False,
-              widgets=(OptionList,)),
-        Place("the keys screen", o["HelpScreen"], app_wide=False, widgets=(VerticalScroll,)),
-    )
+PLACES = (
+    Place("the Review screen", ReviewScreen, lists=True, widgets=(DataTable,), opens=True),
+    Place("the Clients screen", ClientsScreen, lists=True, widgets=(DataTable,), opens=True),
+    Place("the client detail screen", ClientScreen, lists=True, widgets=(DataTable,)),
+    Place("the Team screen", TeamScreen, lists=True, widgets=(DataTable,)),
+    Place("the document screen", DocumentScreen, widgets=(VerticalScroll,)),
+    Place("the decide dialog", DecideScreen, app_wide=False, widgets=(Button,)),
+    Place("a form", FormScreen, app_wide=False, widgets=(Input, TextArea, Button), typing=True),
+    Place("the conflict dialog", ConflictScreen, app_wide=False, widgets=(Button,)),
+    Place("the document menu", DocumentMenu, app_wide=False, widgets=(OptionList,), numbers=7),
+    Place('the "discard what you typed?" question', DiscardScreen, app_wide=False),
+    Place("the first-run dialog", WelcomeScreen, app_wide=False, widgets=(OptionList,)),
+    Place("the keys screen", HelpScreen, app_wide=False, widgets=(VerticalScroll,)),
+)
 
 
 def _ours(cls: type) -> list[KeyUse]:
@@ -218,18 +107,13 @@ def _textual(cls: type, whose: str, opens: bool = False) -> list[KeyUse]:
     return uses
 
 
-def place_uses(place: Place) -> list[KeyUse]:
-    """What takes keys in a place, the screen's own first."""
-    from textual.widgets import DataTable
-
-    from screens.app import ScopekeeperApp
-    from screens.tables import KeyTable
-
+def place_uses(place: Place, app: type) -> list[KeyUse]:
+    """What takes keys in a place (``app``: the app's class), the screen's own first."""
     uses = _ours(place.screen)
     if place.lists:
         uses += _ours(KeyTable)
     if place.app_wide:
-        uses += _ours(ScopekeeperApp) + _textual(App, "Textual's")
+        uses += _ours(app) + _textual(App, "Textual's")
     uses.append(KeyUse(id=None, name=f"the command palette ({App.COMMAND_PALETTE_BINDING})",
                        keys=key_names(App.COMMAND_PALETTE_BINDING), action="command_palette"))
     for widget in place.widgets:
@@ -244,7 +128,7 @@ def place_uses(place: Place) -> list[KeyUse]:
     return uses
 
 
-def key_catalog() -> KeyCatalog:
+def key_catalog(app: type) -> KeyCatalog:
     """What the keymap check needs: every place and what takes keys there."""
-    return KeyCatalog(places={p.name: tuple(place_uses(p)) for p in places()},
+    return KeyCatalog(places={p.name: tuple(place_uses(p, app)) for p in PLACES},
                       normalize=key_names, types_text=types_text)

@@ -16,12 +16,12 @@ from textual.notifications import SeverityLevel
 from tracker.text import clean_line, clean_text
 
 
-class _Notifies(Protocol):
+class Notifies(Protocol):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None: ...
 
 
-def tell(where: _Notifies, message: str, *, title: str = "",
+def tell(where: Notifies, message: str, *, title: str = "",
          severity: SeverityLevel = "information", timeout: float | None = None) -> None:
     """A toast from ``where`` (the app, a screen or a widget): text, never markup; no
     control character, escape sequence or bidi override reaches the terminal."""

@@ -17,8 +17,13 @@ from textual.dom import DOMNode
 from textual.markup import escape
 from textual.screen import Screen
 
-from screens.base import agency_app
-from screens.keys import action_name, key_label, own_bindings, owners, usable_now
+from screens.bindings import action_name, own_bindings, usable_now
+from screens.context import context_of
+from screens.flows.clients import edit_client
+from screens.flows.documents import open_document
+from screens.flows.entries import ACTIVITY, log_interaction, open_entry
+from screens.flows.team import edit_member
+from tracker.documents import DOCUMENTS
 from tracker.models import InteractionKind
 from tracker.text import clean_line
 
@@ -43,8 +48,9 @@ def client_in_view(screen: Screen[Any]) -> str | None:
 def key_commands(screen: Screen[Any]) -> list[Command]:
     """The keys of ``screen`` and the app-wide ones that would do something now."""
     app = screen.app
+    keys = context_of(app).keys
     out: list[Command] = []
-    for owner in owners():
+    for owner in keys.catalogue.owners:
         if owner.cls not in (type(app), type(screen)):
             continue
         target: DOMNode = app if owner.cls is type(app) else screen
@@ -58,7 +64,7 @@ def key_commands(screen: Screen[Any]) -> list[Command]:
                 "screen" if name == "show" else "app")
             out.append((f"{noun}: {b.description.lower()}",
                         partial(app.run_action, b.action, target),
-                        f"key {key_label(app, b.id)}"))
+                        f"key {keys.label(b.id)}"))
     return out
 
 
@@ -66,39 +72,32 @@ class AgencyCommands(Provider):
     """Screens, keys, clients, and what can be logged or written for the client in view."""
 
     def _commands(self) -> list[Command]:
-        app = agency_app(self.app)
+        ctx = context_of(self.app)
         screen = self.screen  # the screen the palette was opened on
         cmds = key_commands(screen)
-        from screens.editors import edit_client, edit_member
-        from screens.entries import log_interaction
 
         names = {n for n, _, _ in cmds}
         if "clients: new" not in names:  # on Clients, its key's entry does it
-            cmds.append(("client: new", partial(edit_client, app), "add a client"))
+            cmds.append(("client: new", partial(edit_client, ctx), "add a client"))
         if "team: new person" not in names:  # likewise on Team
-            cmds.append(("person: new", partial(edit_member, app), "add a team member"))
-        snap = app.snapshot
+            cmds.append(("person: new", partial(edit_member, ctx), "add a team member"))
+        snap = ctx.snapshot
         current = client_in_view(screen)
         a = snap.assessment(current) if current and not snap.partial else None
         if a is not None:
             name = clean_line(a.client.name)
             for kind in InteractionKind:
-                cmds.append((f"log: {kind.label}", partial(log_interaction, app, a.client, kind),
+                cmds.append((f"log: {kind.label}", partial(log_interaction, ctx, a.client, kind),
                              f"with {name}"))
-            cmds.append((f"client: edit {name}", partial(edit_client, app, a.client), ""))
-            from screens.entries import ACTIVITY, open_entry
-
-            cmds.append(("log: activity or test", partial(open_entry, app, a.client, ACTIVITY),
+            cmds.append((f"client: edit {name}", partial(edit_client, ctx, a.client), ""))
+            cmds.append(("log: activity or test", partial(open_entry, ctx, a.client, ACTIVITY),
                          f"for {name}'s monthly report"))
-            from screens.documents import open_document
-            from tracker.documents import DOCUMENTS
-
             for doc in DOCUMENTS.values():
                 cmds.append((f"document: {doc.title.lower()}",
-                             partial(open_document, app, a.client.id, doc.name), f"for {name}"))
+                             partial(open_document, ctx, a.client.id, doc.name), f"for {name}"))
         for c in snap.agency.clients:
             cmds.append((f"client: open {clean_line(c.name)}",
-                         partial(app.open_client, c.id), c.status.value))
+                         partial(ctx.open_client, c.id), c.status.value))
         return cmds
 
     # The palette reads a hit's help (and a plain prompt) as markup: client names in them

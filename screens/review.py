@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +19,11 @@ from storage.snapshot import Snapshot
 from tracker.kinds import CALL_KINDS, InteractionKind
 from tracker.review_items import ReviewCategory, ReviewItem, ReviewKind, counts_by_category
 from tracker.text import clean_line
+
+if TYPE_CHECKING:  # none of them is imported for the first frame (see the actions below)
+    from screens.fields import Values
+    from tracker.models import Client
+    from tracker.warning_signs import Sign
 
 K = InteractionKind
 C = ReviewCategory
@@ -156,8 +161,11 @@ class ReviewScreen(AgencyScreen):
         return None if self.shown is None or self.shown.partial else True
 
     # ---------------------------------------------------------------- actions
+    # The forms, dialogs and flows these actions open are imported on first use: Review is
+    # the first frame, and importing them with it costs 90-200 ms (measured: importing every
+    # other screen after screens.app, three runs on the 2-core dev machine).
 
-    def _client(self, item: ReviewItem) -> Any:
+    def _client(self, item: ReviewItem) -> Client | None:
         a = self.shown.assessment(item.client_id) if self.shown else None
         return a.client if a else None
 
@@ -177,46 +185,46 @@ class ReviewScreen(AgencyScreen):
                 (k.label, k.value) for k in (K.EMAIL, K.STATUS_CALL, K.UNSCHEDULED_CALL,
                                              K.MEETING, K.IN_PERSON_VISIT))))
         if kind in CALL_KINDS or item.kind.cadence == "contact":
-            from screens.entries import attendee_fields
+            from screens.flows.entries import attendee_fields
 
-            fields += attendee_fields(self.sk_app, client)
+            fields += attendee_fields(self.context, client)
         fields.append(Field("on", "When", "date", "today", required=True,
                             sense=Sense.PAST))
 
-        def save(values: dict[str, Any] | None) -> None:
+        def save(values: Values | None) -> None:
             if values is None:
                 return
-            how = InteractionKind(values.get("kind", kind))
+            how = InteractionKind(values.text("kind", kind))
             calls = how in CALL_KINDS
-            self.sk_app.attempt(lambda: self.sk_app.act.log(
-                client, how, values["on"], values["note"],
-                values.get("ours", ()) if calls else (),
-                values.get("theirs", ()) if calls else ()),
+            self.context.attempt(lambda: self.context.act.log(
+                client, how, values.day("on"), values.text("note"),
+                values.names("ours") if calls else (),
+                values.names("theirs") if calls else ()),
                 f"Logged {how.label} with {clean_line(client.name)}.")
 
         self.app.push_screen(FormScreen(f"Log {kind.label} · {clean_line(client.name)}",
-                                        fields, self.sk_app.snapshot.today,
+                                        fields, self.context.snapshot.today,
                                         enter_submits=True), save)
 
-    def _sign(self, item: ReviewItem) -> Any:
+    def _sign(self, item: ReviewItem) -> Sign | None:
         a = self.shown.assessment(item.client_id) if self.shown else None
         return next((s for s in a.signs if s.key == item.subject), None) if a else None
 
     def action_acknowledge(self) -> None:
-        from screens.editors import acknowledge_sign
+        from screens.flows.signs import acknowledge_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
         if item is not None and sign is not None:
-            acknowledge_sign(self.sk_app, sign, item.client)
+            acknowledge_sign(self.context, sign, item.client)
 
     def action_resolve(self) -> None:
-        from screens.editors import resolve_sign
+        from screens.flows.signs import resolve_sign
 
         item = self.selected()
         sign = self._sign(item) if item else None
         if item is not None and sign is not None:
-            resolve_sign(self.sk_app, sign, item.client)
+            resolve_sign(self.context, sign, item.client)
 
     def action_snooze(self) -> None:
         from screens.fields import Field
@@ -228,10 +236,10 @@ class ReviewScreen(AgencyScreen):
             return
         today = self.shown.today
 
-        def save(values: dict[str, Any] | None) -> None:
+        def save(values: Values | None) -> None:
             if values is not None:
-                self.sk_app.attempt(lambda: self.sk_app.act.snooze(item.key, values["until"]),
-                                    f"Snoozed until {values['until']:%a %d %b}.")
+                self.context.attempt(lambda: self.context.act.snooze(item.key, values.day("until")),
+                                     f"Snoozed until {values['until']:%a %d %b}.")
 
         self.app.push_screen(FormScreen(
             f"Snooze · {clean_line(item.client)}: {item.kind.label}",
@@ -244,24 +252,24 @@ class ReviewScreen(AgencyScreen):
     def action_decide(self) -> None:
         item = self.selected()
         if item is not None and item.kind is ReviewKind.CHANGE_REQUEST:
-            from screens.decide import open_decision
+            from screens.flows.decisions import open_decision
 
-            open_decision(self.sk_app, item.client_id, item.subject)
+            open_decision(self.context, item.client_id, item.subject)
 
     def action_write(self) -> None:
         item = self.selected()
         name = document_for(item) if item else None
         if item is None or name is None:
             return
-        from screens.documents import open_document
+        from screens.flows.documents import open_document
 
         subject = {"call_id": item.subject} if name == "call_summary" else (
             {"request_id": item.subject} if name == "stay_focused" else {})
-        open_document(self.sk_app, item.client_id, name, **subject)
+        open_document(self.context, item.client_id, name, **subject)
 
     def action_open(self) -> None:
         item = self.selected()
         if item is not None:
             tab = ("signs" if item.kind.category is ReviewCategory.SIGN else "requests"
                    if item.kind is ReviewKind.CHANGE_REQUEST else "cadence")
-            self.sk_app.open_client(item.client_id, tab)
+            self.context.open_client(item.client_id, tab)

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from screens.base import AgencyScreen
 from screens.cells import cell
-from screens.editors import assign, edit_member, unassign
+from screens.flows.team import assign, edit_member, unassign
 from screens.keybar import KeyBar
 from screens.tables import KeyTable
 from storage.snapshot import Snapshot
@@ -123,17 +123,17 @@ class TeamScreen(AgencyScreen):
     def action_assign(self) -> None:
         m = self.selected()
         if m is not None:
-            assign(self.sk_app, m)
+            assign(self.context, m)
 
     def action_unassign(self) -> None:
         m = self.selected()
         if m is not None:
-            unassign(self.sk_app, m)
+            unassign(self.context, m)
 
     def action_new(self) -> None:
-        edit_member(self.sk_app)
+        edit_member(self.context)
 
     def action_edit(self) -> None:
         m = self.selected()
         if m is not None:
-            edit_member(self.sk_app, m)
+            edit_member(self.context, m)

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.keys import key_label
+from screens.context import context_of
 from screens.lifecycle import Shown
 from tracker.text import clean_line
 
@@ -37,11 +37,12 @@ class WelcomeScreen(Shown, ModalScreen[Choice]):
             yield Static(Text.assemble("There is no data yet in ", (clean_line(self.path), "bold"),
                                        ".\nTry it with a demo agency, or start with an empty "
                                        "one."), id="welcome-text")
+            key = context_of(self.app).keys.label
             yield OptionList(
-                Option(Text(f"{key_label(self.app, 'welcome.demo')}  Load the demo agency "
+                Option(Text(f"{key('welcome.demo')}  Load the demo agency "
                             "(25 active clients, a prospect, a churned one; every sign)"),
                        id="demo"),
-                Option(Text(f"{key_label(self.app, 'welcome.empty')}  Start empty"),
+                Option(Text(f"{key('welcome.empty')}  Start empty"),
                        id="empty"),
                 id="welcome-options",
             )

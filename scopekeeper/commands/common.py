@@ -156,6 +156,7 @@ def write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) ->
 
 def catalog_of_keys() -> KeyCatalog:
     """Every binding and where it is pressed: the keymap may not give a key two meanings."""
+    from screens.app import ScopekeeperApp
     from screens.keys import key_catalog
 
-    return key_catalog()
+    return key_catalog(ScopekeeperApp)

@@ -23,16 +23,10 @@ from screens.client.scope import RequestsTab, ScopeTab
 from screens.client.signs import SignsTab, selected_sign
 from screens.client.tab import TABS, Tab
 from screens.client.timeline import TIMELINE_PAGE, TimelineTab
-from screens.decide import open_decision
-from screens.editors import (
-    acknowledge_sign,
-    archive_client,
-    edit_client,
-    edit_scope,
-    new_request,
-    resolve_sign,
-)
-from screens.entries import (
+from screens.flows.clients import archive_client, edit_client
+from screens.flows.decisions import open_decision
+from screens.flows.documents import choose_document
+from screens.flows.entries import (
     ACCESS,
     ACTIVITY,
     BUDGET,
@@ -42,9 +36,10 @@ from screens.entries import (
     log_interaction,
     open_entry,
 )
+from screens.flows.scope import edit_scope, new_request
+from screens.flows.signs import acknowledge_sign, resolve_sign
 from screens.forms import FormScreen
 from screens.keybar import KeyBar
-from screens.keys import key_label
 from screens.lifecycle import while_shown
 from screens.notices import tell
 from screens.tables import KeyTable, Row
@@ -69,7 +64,7 @@ class ClientScreen(AgencyScreen):
         self.client_id = client_id
         self.first_tab = tab
         # the keys as the person has them (a keymap may have moved them)
-        self.timeline = TimelineTab(lambda action: key_label(self.app, action, joiner="/"))
+        self.timeline = TimelineTab(lambda action: self.context.keys.label(action, joiner="/"))
         self.tabs: dict[str, Tab] = {
             "overview": OverviewTab(), "scope": ScopeTab(), "requests": RequestsTab(),
             "timeline": self.timeline, "cadence": CadenceTab(), "signs": SignsTab(),
@@ -132,7 +127,7 @@ class ClientScreen(AgencyScreen):
         from storage.errors import StorageError
 
         try:
-            trail = self.sk_app.workspace.store.history(client_id)
+            trail = self.context.workspace.store.history(client_id)
         except StorageError as e:
             self.app.call_from_thread(self._history_failed, str(e))
             return
@@ -227,37 +222,37 @@ class ClientScreen(AgencyScreen):
         if (c := self.client()) is None:
             return
         if self.tab == "overview":
-            edit_client(self.sk_app, c)
+            edit_client(self.context, c)
         elif (item := self.scope_item()) is not None:
-            edit_scope(self.sk_app, c, item)
+            edit_scope(self.context, c, item)
 
     def action_add(self) -> None:
         if (c := self.client()) is None:
             return
         if self.tab == "scope":
-            edit_scope(self.sk_app, c)
+            edit_scope(self.context, c)
         elif self.tab == "requests":
-            new_request(self.sk_app, c)
+            new_request(self.context, c)
 
     def action_log(self) -> None:
         if (c := self.client()) is not None:
-            log_interaction(self.sk_app, c)
+            log_interaction(self.context, c)
 
     def action_nps(self) -> None:
         if (c := self.client()) is not None:
-            open_entry(self.sk_app, c, NPS)
+            open_entry(self.context, c, NPS)
 
     def action_activity(self) -> None:
         if (c := self.client()) is not None:
-            open_entry(self.sk_app, c, ACTIVITY)
+            open_entry(self.context, c, ACTIVITY)
 
     def action_budget(self) -> None:
         if (c := self.client()) is not None:
-            open_entry(self.sk_app, c, BUDGET)
+            open_entry(self.context, c, BUDGET)
 
     def action_access(self) -> None:
         if (c := self.client()) is not None:
-            open_entry(self.sk_app, c, ACCESS)
+            open_entry(self.context, c, ACCESS)
 
     def entry(self) -> Logged | None:
         """The timeline entry under the cursor (None for a change request: its own tab)."""
@@ -272,33 +267,31 @@ class ClientScreen(AgencyScreen):
         if entry is None:
             tell(self, "Change requests are corrected on the Requests tab (3).")
         else:
-            open_entry(self.sk_app, c, FORMS[type(entry)], entry)
+            open_entry(self.context, c, FORMS[type(entry)], entry)
 
     def action_contact(self) -> None:
         if (c := self.client()) is not None:
-            log_contact_change(self.sk_app, c)
+            log_contact_change(self.context, c)
 
     def action_archive(self) -> None:
         if (c := self.client()) is not None:
-            archive_client(self.sk_app, c)
+            archive_client(self.context, c)
 
     def action_documents(self) -> None:
-        from screens.documents import choose_document
-
         r = self.request() if self.tab == "requests" else None
         if (c := self.client()) is not None:
-            choose_document(self.sk_app, c.id, c.name, r.id if r else None)
+            choose_document(self.context, c.id, c.name, r.id if r else None)
 
     def action_decide(self) -> None:
         r = self.request()
         if r is not None:
-            open_decision(self.sk_app, self.client_id, r.id)
+            open_decision(self.context, self.client_id, r.id)
 
     def action_complete(self) -> None:
         item = self.scope_item()
         if item is not None:
-            self.sk_app.attempt(lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DONE),
-                                f"Done: {clean_line(item.title)}.")
+            self.context.attempt(lambda: self.context.act.set_scope_status(item, ScopeStatus.DONE),
+                                 f"Done: {clean_line(item.title)}.")
 
     def action_drop(self) -> None:
         item = self.scope_item()
@@ -307,23 +300,23 @@ class ClientScreen(AgencyScreen):
 
         def save(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.sk_app.attempt(
-                    lambda: self.sk_app.act.set_scope_status(item, ScopeStatus.DROPPED),
+                self.context.attempt(
+                    lambda: self.context.act.set_scope_status(item, ScopeStatus.DROPPED),
                     f"Dropped: {clean_line(item.title)}.")
 
         self.app.push_screen(FormScreen(f"Drop {clean_line(item.title)} from the scope?", [],
-                                        self.sk_app.snapshot.today,
+                                        self.context.snapshot.today,
                                         submit="Drop"), save)
 
     def action_acknowledge(self) -> None:
         sign, c = self.sign(), self.client()
         if sign is not None and c is not None:
-            acknowledge_sign(self.sk_app, sign, c.name)
+            acknowledge_sign(self.context, sign, c.name)
 
     def action_resolve(self) -> None:
         sign, c = self.sign(), self.client()
         if sign is not None and c is not None:
-            resolve_sign(self.sk_app, sign, c.name)
+            resolve_sign(self.context, sign, c.name)
 
     def action_more(self) -> None:
         self.timeline.rows += TIMELINE_PAGE

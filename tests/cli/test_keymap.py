@@ -16,10 +16,12 @@ from tests.cli.test_commands import sk
 
 
 def clash(keymap: dict[str, str]) -> str | None:
+    from screens.app import ScopekeeperApp
     from screens.keys import key_catalog
     from storage.keymap import keymap_clashes
 
-    return next((message for _, message in keymap_clashes(keymap, key_catalog())), None)
+    return next((message for _, message in keymap_clashes(keymap, key_catalog(ScopekeeperApp))),
+                None)
 
 
 @pytest.mark.parametrize(("keymap", "names"), [
@@ -59,12 +61,14 @@ def test_the_default_keys_have_one_meaning_each():
     exceptions: ctrl+e in a form, taken over from the text fields to open the editor, and
     Enter in a form (form.next), taken over from a field to move on before the next key of a
     burst is handed out; on a button (or in the last field) it lets the widget have it."""
-    from screens.keys import by_id, key_catalog
+    from screens.app import ScopekeeperApp
+    from screens.keys import catalogue, key_catalog
     from storage.keymap import keymap_clashes
 
-    defaults = {binding_id: b.key for binding_id, (_, b) in by_id().items()}
+    by_id = catalogue(ScopekeeperApp).by_id
+    defaults = {binding_id: b.key for binding_id, (_, b) in by_id.items()}
     clashes = {(mine, message.split("clashes with ")[1].split(" (")[0])
-               for mine, message in keymap_clashes(defaults, key_catalog())}
+               for mine, message in keymap_clashes(defaults, key_catalog(ScopekeeperApp))}
     assert clashes == {("form.editor", "the Input's 'Go to end'"),
                        ("form.editor", "the TextArea's 'Cursor line end'"),
                        ("form.next", "the Input's 'Submit'"),

@@ -38,10 +38,10 @@ def recording(*nodes: Any) -> Iterator[list[Call]]:
 
 def expected_call(app: Any, screen: Any, binding: Binding) -> Call:
     """The call a binding of ``screen`` (or of the app, or of a list) names."""
-    from screens.keys import own_bindings, owners
+    from screens.bindings import own_bindings
 
     target, name, params = parse(binding.action)
-    owner = next((o for o in owners() if binding in own_bindings(o.cls)), None)
+    owner = next((o for o in app.keys.catalogue.owners if binding in own_bindings(o.cls)), None)
     node = app if target == "app" or owner is None or isinstance(app, owner.cls) else screen
     return node, name, params
 
@@ -53,9 +53,9 @@ def bar_of(app: Any) -> tuple[str, KeyBar]:
 
 def labelled(app: Any, screen: Any, label: str) -> list[Binding]:
     """The bindings reachable on ``screen`` whose label is ``label``."""
-    from screens.keys import own_bindings, owners
+    from screens.bindings import own_bindings
     from screens.tables import KeyTable
 
     classes = {type(app), type(screen)} | {type(t) for t in screen.query(KeyTable)}
-    return [b for o in owners() if o.cls in classes for b in own_bindings(o.cls)
+    return [b for o in app.keys.catalogue.owners if o.cls in classes for b in own_bindings(o.cls)
             if b.description == label]

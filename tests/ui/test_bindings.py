@@ -8,7 +8,7 @@ from collections import defaultdict
 from screens.app import ScopekeeperApp
 from screens.client.screen import ClientScreen
 from screens.clients import ClientsScreen
-from screens.keys import all_bindings, binding_ids
+from screens.keys import catalogue
 from screens.review import ReviewScreen
 from screens.tables import KeyTable
 from screens.team import TeamScreen
@@ -23,7 +23,7 @@ def keys_of(owner) -> dict[str, str]:
 
 
 def test_every_binding_has_a_unique_id():
-    ids = [b.id for _, b in all_bindings()]
+    ids = [b.id for _, b in catalogue(ScopekeeperApp).all_bindings()]
     assert all(ids)
     assert len(ids) == len(set(ids))
 
@@ -37,7 +37,7 @@ def test_no_key_means_two_things_on_a_screen():
 
 def test_no_binding_needs_home_end_or_a_terminal_prefix():
     per_action = defaultdict(set)
-    for _, b in all_bindings():
+    for _, b in catalogue(ScopekeeperApp).all_bindings():
         per_action[b.id] |= {k.strip() for k in b.key.split(",")}
     risky = {"home", "end", "ctrl+a", "ctrl+b"}
     assert {i: k for i, k in per_action.items() if k <= risky} == {}
@@ -47,5 +47,6 @@ def test_readme_documents_every_binding_id():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    missing = sorted(i for i in binding_ids() if f"`{i}`" not in readme)
+    ids = catalogue(ScopekeeperApp).binding_ids()
+    missing = sorted(i for i in ids if f"`{i}`" not in readme)
     assert missing == []

@@ -10,7 +10,7 @@ import pytest
 
 from screens.client.screen import ClientScreen
 from screens.client.tab import TABS
-from screens.documents import open_document
+from screens.flows.documents import open_document
 from screens.review import log_kind
 from screens.tables import KeyTable
 from tests.ui.helpers import demo_file, make_app
@@ -28,7 +28,7 @@ def db(tmp_path) -> Path:
 
 async def check_bar(pilot, where: str) -> list[str]:
     """Press every key the bar shows; return the labels read, for the caller's checks."""
-    from screens.keys import own_bindings
+    from screens.bindings import own_bindings
 
     app = pilot.app
     screen = app.screen

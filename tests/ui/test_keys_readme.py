@@ -16,20 +16,23 @@ def table() -> dict[str, tuple[str, str, str]]:
 
 
 def test_the_table_lists_every_binding_once_and_nothing_else():
-    from screens.keys import by_id
+    from screens.app import ScopekeeperApp
+    from screens.keys import catalogue
 
     rows = ROW.findall(README.read_text(encoding="utf-8").split("## Keys", 1)[1])
     ids = [r[0] for r in rows]
     assert len(ids) == len(set(ids))
-    assert set(ids) == set(by_id())
+    assert set(ids) == set(catalogue(ScopekeeperApp).by_id)
 
 
 def test_keys_where_and_label_match_the_bindings():
-    from screens.keys import by_id, key_names, where
+    from screens.app import ScopekeeperApp
+    from screens.bindings import key_names, where
+    from screens.keys import catalogue
 
     rows = table()
     wrong = {}
-    for binding_id, (owner, binding) in by_id().items():
+    for binding_id, (owner, binding) in catalogue(ScopekeeperApp).by_id.items():
         keys, place, action = rows[binding_id]
         readme_keys = tuple(k for part in re.findall(r"`([^`]+)`", keys)
                             for k in key_names(part))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 
-from screens.fields import Field
+from screens.context import Context
+from screens.fields import Field, Values
+from screens.flows.forms import money_text
 from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.budget import last_budget
@@ -30,81 +32,77 @@ from tracker.models import (
     NpsResponse,
     Outcome,
 )
-from tracker.money import amount_text, format_money
+from tracker.money import format_money
 from tracker.text import clean_line
 
-if TYPE_CHECKING:
-    from screens.app import ScopekeeperApp
 
-Values = dict[str, Any]
-
-
-def money_text(cents: int) -> str:
-    return amount_text(cents) if cents else ""
-
-
-def attendee_fields(app: ScopekeeperApp, client: Client,
+def attendee_fields(ctx: Context, client: Client,
                     entry: Interaction | None = None) -> list[Field]:
     """Who took part in a call: filled in with who usually does, to correct."""
     ours, theirs = ((entry.attendees_ours, entry.attendees_theirs) if entry is not None
-                    else usual_attendees(app.snapshot.agency, client))
+                    else usual_attendees(ctx.snapshot.agency, client))
     return [Field("ours", "Calls and meetings: who attended from us (commas between)",
                   "names", ", ".join(ours)),
             Field("theirs", f"… and from {clean_line(client.name)}", "names",
                   ", ".join(theirs))]
 
 
+Entry = Interaction | NpsResponse | Activity | BudgetChange | AccessGrant | ContactChange
+E = TypeVar("E", Interaction, NpsResponse, Activity, BudgetChange, AccessGrant, ContactChange)
+
+
 @dataclass(frozen=True, slots=True)
-class EntryForm:
+class EntryForm(Generic[E]):
     """How one kind of entry is asked for, created and corrected."""
 
     title: str
-    fields: Callable[[ScopekeeperApp, Client, Any], list[Field]]
-    create: Callable[[ScopekeeperApp, Client, Values], Any]
-    update: Callable[[Any, Values], Any]
+    fields: Callable[[Context, Client, E | None], list[Field]]
+    create: Callable[[Context, Client, Values], object]
+    update: Callable[[E, Values], E]
     done: str
     preview: Callable[[Client, Values], Text] | None = None  # what saving would do, live
 
 
-def _day(entry: Any) -> str:
+def _day(entry: Entry | None) -> str:
     return entry.on.isoformat() if entry is not None else "today"
 
 
-def _interaction_fields(app: ScopekeeperApp, client: Client, e: Interaction | None,
+def _interaction_fields(ctx: Context, client: Client, e: Interaction | None,
                         ) -> list[Field]:
     kind = e.kind if e is not None else InteractionKind.STATUS_CALL
     return [Field("kind", "What", "choice", kind.value,
                   choices=tuple((k.label, k.value) for k in InteractionKind)),
             Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST),
-            *attendee_fields(app, client, e),
+            *attendee_fields(ctx, client, e),
             Field("note", "Notes", "note", e.notes if e else "")]  # the form names the editor's key
 
 
 def _attended(v: Values) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Attendance is kept for calls and meetings only."""
-    calls = InteractionKind(v["kind"]) in CALL_KINDS
-    return (v["ours"], v["theirs"]) if calls else ((), ())
+    calls = InteractionKind(v.text("kind")) in CALL_KINDS
+    return (v.names("ours"), v.names("theirs")) if calls else ((), ())
 
 
-INTERACTION = EntryForm(
+INTERACTION: EntryForm[Interaction] = EntryForm(
     "Log", _interaction_fields,
-    lambda app, c, v: app.act.log(c, InteractionKind(v["kind"]), v["on"], v["note"],
+    lambda ctx, c, v: ctx.act.log(c, InteractionKind(v.text("kind")), v.day("on"), v.text("note"),
                                   *_attended(v)),
-    lambda e, v: replace(e, kind=InteractionKind(v["kind"]), on=v["on"], notes=v["note"],
+    lambda e, v: replace(e, kind=InteractionKind(v.text("kind")), on=v.day("on"),
+                         notes=v.text("note"),
                          attendees_ours=_attended(v)[0], attendees_theirs=_attended(v)[1]),
     "Logged.")
-NPS = EntryForm(
+NPS: EntryForm[NpsResponse] = EntryForm(
     "NPS response",
-    lambda app, c, e: [Field("score", "Score (0-10)", "nps", str(e.score) if e else "",
+    lambda ctx, c, e: [Field("score", "Score (0-10)", "nps", str(e.score) if e else "",
                              required=True),
                        Field("comment", "Comment", value=e.comment if e else ""),
                        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda app, c, v: app.act.nps(c, v["score"], v["comment"], v["on"]),
-    lambda e, v: replace(e, score=v["score"], comment=v["comment"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.nps(c, v.number("score"), v.text("comment"), v.day("on")),
+    lambda e, v: replace(e, score=v.number("score"), comment=v.text("comment"), on=v.day("on")),
     "NPS recorded.")
-ACTIVITY = EntryForm(
+ACTIVITY: EntryForm[Activity] = EntryForm(
     "Activity or test",
-    lambda app, c, e: [
+    lambda ctx, c, e: [
         Field("title", "Activity or test", value=e.title if e else "", required=True),
         Field("test", "It is a test", "bool", "1" if e and e.test else "",
               hint="an experiment with a result to judge"),
@@ -113,15 +111,16 @@ ACTIVITY = EntryForm(
               choices=(("open: running or not judged yet", Outcome.OPEN.value),
                        ("win", Outcome.WIN.value), ("learning", Outcome.LEARNING.value))),
         Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda app, c, v: app.act.activity(c, v["title"], test=bool(v["test"]), result=v["result"],
-                                       outcome=Outcome(v["outcome"]), on=v["on"]),
-    lambda e, v: replace(e, title=v["title"], test=bool(v["test"]), result=v["result"],
-                         outcome=Outcome(v["outcome"]), on=v["on"]),
+    lambda ctx, c, v: ctx.act.activity(c, v.text("title"), test=v.ticked("test"),
+                                       result=v.text("result"),
+                                       outcome=Outcome(v.text("outcome")), on=v.day("on")),
+    lambda e, v: replace(e, title=v.text("title"), test=v.ticked("test"), result=v.text("result"),
+                         outcome=Outcome(v.text("outcome")), on=v.day("on")),
     "Activity recorded.")
 
 
-def _budget_fields(app: ScopekeeperApp, client: Client, e: BudgetChange | None) -> list[Field]:
-    last = last_budget(app.snapshot.agency.budget_changes, client.id) or 0
+def _budget_fields(ctx: Context, client: Client, e: BudgetChange | None) -> list[Field]:
+    last = last_budget(ctx.snapshot.agency.budget_changes, client.id) or 0
     return [Field("old", "Budget before", "money", money_text(e.old_cents if e else last),
                   required=True, currency=client.currency),
             Field("new", "Budget now", "money", money_text(e.new_cents) if e else "",
@@ -136,48 +135,51 @@ def _budget_fields(app: ScopekeeperApp, client: Client, e: BudgetChange | None) 
 def _budget_change(client: Client, v: Values) -> Text:
     if v.get("old") is None or v.get("new") is None:
         return Text("")
-    delta = v["new"] - v["old"]
+    delta = v.number("new") - v.number("old")
     return Text(f"change: {format_money(delta, client.currency)}",
                 style="bold red" if delta < 0 else "bold green")
 
 
-BUDGET = EntryForm(
+BUDGET: EntryForm[BudgetChange] = EntryForm(
     "Budget change", _budget_fields,
-    lambda app, c, v: app.act.budget(c, v["old"], v["new"], v["reason"], bool(v["savings"]),
-                                     v["on"]),
-    lambda e, v: replace(e, old_cents=v["old"], new_cents=v["new"], reason=v["reason"],
-                         savings_we_created=bool(v["savings"]), on=v["on"]),
+    lambda ctx, c, v: ctx.act.budget(c, v.number("old"), v.number("new"), v.text("reason"),
+                                     v.ticked("savings"),
+                                     v.day("on")),
+    lambda e, v: replace(e, old_cents=v.number("old"), new_cents=v.number("new"),
+                         reason=v.text("reason"), savings_we_created=v.ticked("savings"),
+                         on=v.day("on")),
     "Budget change recorded.", _budget_change)
-ACCESS = EntryForm(
+ACCESS: EntryForm[AccessGrant] = EntryForm(
     "New account access",
-    lambda app, c, e: [Field("who", "Granted to", value=e.who if e else "", required=True),
+    lambda ctx, c, e: [Field("who", "Granted to", value=e.who if e else "", required=True),
                        Field("account", "Which account", value=e.account if e else ""),
                        Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda app, c, v: app.act.access(c, v["who"], v["account"], v["on"]),
-    lambda e, v: replace(e, who=v["who"], account=v["account"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.access(c, v.text("who"), v.text("account"), v.day("on")),
+    lambda e, v: replace(e, who=v.text("who"), account=v.text("account"), on=v.day("on")),
     "Access grant recorded.")
-CONTACT = EntryForm(
+CONTACT: EntryForm[ContactChange] = EntryForm(
     "Main contact change",
-    lambda app, c, e: [
+    lambda ctx, c, e: [
         *([Field("old", "Contact before", value=e.old_name, required=True)] if e else []),
         Field("name", "New main contact", value=e.new_name if e else "", required=True),
         *([] if e else [Field("title", "Their role")]),
         Field("on", "When", "date", _day(e), required=True, sense=Sense.PAST)],
-    lambda app, c, v: app.act.contact_change(c, v["name"], v["title"], v["on"]),
-    lambda e, v: replace(e, old_name=v["old"], new_name=v["name"], on=v["on"]),
+    lambda ctx, c, v: ctx.act.contact_change(c, v.text("name"), v.text("title"), v.day("on")),
+    lambda e, v: replace(e, old_name=v.text("old"), new_name=v.text("name"), on=v.day("on")),
     "Contact change recorded; brief the new contact.")
 
-FORMS: dict[type, EntryForm] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,
+# each entry's own form (a dict cannot say that each key's form is of that key's type)
+FORMS: dict[type[Entry], EntryForm[Any]] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,
                                 BudgetChange: BUDGET, AccessGrant: ACCESS,
                                 ContactChange: CONTACT}
 
 
-def open_entry(app: ScopekeeperApp, client: Client, form: EntryForm, entry: Any = None,
+def open_entry(ctx: Context, client: Client, form: EntryForm[E], entry: E | None = None,
                intro: Text | None = None, preset: dict[str, str] | None = None) -> None:
     """Log a new entry (``entry`` None; ``preset`` fills some fields) or correct or delete
     ``entry``."""
     fields = [replace(f, value=preset[f.name]) if preset and f.name in preset else f
-              for f in form.fields(app, client, entry)]
+              for f in form.fields(ctx, client, entry)]
     if entry is not None:
         fields.append(Field("delete", "Delete this entry", "bool",
                             hint="delete it: it was a mistake (the audit trail keeps it)"))
@@ -186,21 +188,21 @@ def open_entry(app: ScopekeeperApp, client: Client, form: EntryForm, entry: Any 
         if v is None:
             return
         if entry is None:
-            app.attempt(lambda: form.create(app, client, v), form.done)
+            ctx.attempt(lambda: form.create(ctx, client, v), form.done)
         elif v.get("delete"):
-            confirm_delete(app, client, entry)
+            confirm_delete(ctx, client, entry)
         else:
-            app.attempt(lambda: app.act.save(form.update(entry, v), base=entry),
+            ctx.attempt(lambda: ctx.act.save(form.update(entry, v), base=entry),
                         "Corrected (the audit trail keeps what it was).")
 
     title = f"{'Correct: ' if entry is not None else ''}{form.title} · {clean_line(client.name)}"
     preview = form.preview
-    app.push_screen(FormScreen(title, fields, app.snapshot.today, intro=intro,
+    ctx.push_screen(FormScreen(title, fields, ctx.snapshot.today, intro=intro,
                                preview=(lambda v: preview(client, v)) if preview else None),
                     save)
 
 
-def describe(entry: Any, currency: str = "USD") -> str:
+def describe(entry: Entry, currency: str = "USD") -> str:
     """One line naming an entry, for the delete confirmation."""
     if isinstance(entry, Interaction):
         what = entry.kind.label
@@ -218,28 +220,28 @@ def describe(entry: Any, currency: str = "USD") -> str:
     return clean_line(f"the {what} of {entry.on:%a %-d %b %Y}")
 
 
-def confirm_delete(app: ScopekeeperApp, client: Client, entry: Any) -> None:
+def confirm_delete(ctx: Context, client: Client, entry: Entry) -> None:
     name = describe(entry, client.currency)
 
     def done(v: Values | None) -> None:
         if v is not None:
-            app.attempt(lambda: app.act.delete(entry), f"Deleted {name}.")
+            ctx.attempt(lambda: ctx.act.delete(entry), f"Deleted {name}.")
 
-    app.push_screen(FormScreen(f"Delete {name}?", [], app.snapshot.today, submit="Delete",
+    ctx.push_screen(FormScreen(f"Delete {name}?", [], ctx.snapshot.today, submit="Delete",
                                intro=Text("It goes from the timeline and from every rule "
                                           "that counted it; the audit trail keeps who "
                                           "deleted it and when.")), done)
 
 
-def log_interaction(app: ScopekeeperApp, client: Client,
+def log_interaction(ctx: Context, client: Client,
                     kind: InteractionKind = InteractionKind.STATUS_CALL) -> None:
-    open_entry(app, client, INTERACTION, preset={"kind": kind.value})
+    open_entry(ctx, client, INTERACTION, preset={"kind": kind.value})
 
 
-def log_contact_change(app: ScopekeeperApp, client: Client) -> None:
+def log_contact_change(ctx: Context, client: Client) -> None:
     old = client.primary_contact.name if client.primary_contact else ""
     intro = Text(f"Until now: {clean_line(old)}" if old else
                  "The first main contact: nobody is replaced, so it is not a warning sign.")
     form = CONTACT if old else replace(CONTACT, title="Main contact",
                                        done="Main contact set (the first: not a warning sign).")
-    open_entry(app, client, form, intro=intro)
+    open_entry(ctx, client, form, intro=intro)
