@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from tracker.attendance import NamesError, parse_names
 from tracker.dates import DateParseError, Sense, parse_day
@@ -88,7 +88,7 @@ class Values(dict[str, object]):
         return tuple(str(n) for n in self._of(name, tuple, ()))
 
 
-def parse(field: Field, raw: str, today: date) -> tuple[Any, str]:
+def parse(field: Field, raw: str, today: date) -> tuple[object, str]:
     """``(value, what it understood)``; FieldError with a message a person can act on."""
     text = raw.strip()
     if not text:

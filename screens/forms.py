@@ -138,7 +138,7 @@ class FormScreen(Shown, ModalScreen[Values | None]):
 
     # ---------------------------------------------------------------- drafts
 
-    def raw_values(self) -> dict[str, Any]:
+    def raw_values(self) -> dict[str, object]:
         """What is typed in each field, as typed."""
         return {f.name: self.raw(f) for f in self.fields}
 
@@ -160,7 +160,7 @@ class FormScreen(Shown, ModalScreen[Values | None]):
         tell(self, f"Restored what you had typed on {kept.saved} (the connection dropped).",
              title="Draft")
 
-    def _fill(self, f: Field, value: Any) -> None:
+    def _fill(self, f: Field, value: object) -> None:
         w = self.query_one(f"#field-{f.name}")
         if isinstance(w, Input) and isinstance(value, str):
             w.value = clean_line(value)
@@ -173,7 +173,7 @@ class FormScreen(Shown, ModalScreen[Values | None]):
     def keep_draft(self, now: datetime) -> None:
         """The app is being closed under the person (hang-up): keep what they typed (what
         they sent, once the form is closed and its save waits in the conflict dialog)."""
-        sent: tuple[tuple[Path, str] | None, dict[str, Any], dict[str, Any]] | None = \
+        sent: tuple[tuple[Path, str] | None, dict[str, object], dict[str, object]] | None = \
             getattr(self, "_sent", None)
         place, typed, kept = sent or (self._draft_place(), self.raw_values(),
                                       self.kept_values())
@@ -181,11 +181,11 @@ class FormScreen(Shown, ModalScreen[Values | None]):
             values = {k: v for k, v in kept.items() if isinstance(v, str | bool)}
             drafts.save(place[0], place[1], self.form_title, values, now)
 
-    def kept_values(self) -> dict[str, Any]:
+    def kept_values(self) -> dict[str, object]:
         """What a draft keeps of each field (see :meth:`_kept`)."""
         return {f.name: self._kept(f) for f in self.fields}
 
-    def _kept(self, f: Field) -> Any:
+    def _kept(self, f: Field) -> object:
         """What a draft keeps of ``f``: as typed, but a date as the day it meant ("today"
         typed on the 23rd is the 23rd when the draft comes back on the 26th)."""
         raw = self.raw(f)
@@ -210,12 +210,12 @@ class FormScreen(Shown, ModalScreen[Values | None]):
         for f in self.fields:
             try:
                 values[f.name] = (self.raw(f) if f.kind in ("choice", "bool")
-                                  else parse(self._resolved(f), self.raw(f), self.today)[0])
+                                  else parse(self._resolved(f), self.typed(f), self.today)[0])
             except FieldError:
                 values[f.name] = None
         self.query_one("#form-preview", Static).update(self.preview(values))
 
-    def raw(self, f: Field) -> Any:
+    def raw(self, f: Field) -> object:
         w = self.query_one(f"#field-{f.name}")
         if isinstance(w, Input):
             return w.value
@@ -227,6 +227,11 @@ class FormScreen(Shown, ModalScreen[Values | None]):
             return w.value
         return None
 
+    def typed(self, f: Field) -> str:
+        """What was typed into a text field (``""`` for a tick box or a choice)."""
+        raw = self.raw(f)
+        return raw if isinstance(raw, str) else ""
+
     def _resolved(self, f: Field) -> Field:
         """``f`` with the currency typed in its form's currency field, if it has one."""
         if f.kind != "money" or not f.currency_field:
@@ -235,13 +240,13 @@ class FormScreen(Shown, ModalScreen[Values | None]):
         code = code.strip().upper()
         return replace(f, currency=code if code in ISO_CODES else "")
 
-    def _check(self, f: Field) -> tuple[bool, Any]:
+    def _check(self, f: Field) -> tuple[bool, object]:
         msg = self.query_one(f"#msg-{f.name}", Static)
         raw = self.raw(f)
         if f.kind in ("choice", "bool"):
             return True, raw
         try:
-            value, understood = parse(self._resolved(f), raw, self.today)
+            value, understood = parse(self._resolved(f), self.typed(f), self.today)
         except FieldError as e:
             msg.update(Text(f"✗ {e}", style="bold red"))
             msg.add_class("-error")

@@ -58,7 +58,7 @@ def _amount(cents: int, field: str) -> None:
         raise ValidationError(field, f"must be at most {MAX_CENTS // 100:,}")
 
 
-def _text_sizes(record: Any, prefix: str = "") -> None:
+def _text_sizes(record: object, prefix: str = "") -> None:
     """Text not too long, and every date in the one range of dates (the last gate for a
     date that did not come through a parser)."""
     for name in getattr(record, "__slots__", ()):
@@ -197,7 +197,7 @@ VALIDATORS: dict[type, Callable[[Any], None]] = {
 }
 
 
-def validate(record: Any) -> None:
+def validate(record: object) -> None:
     """Raise :class:`ValidationError` naming the first bad field of ``record`` (its label,
     as people read it: "Main contact: is required", not ``primary_contact.name``)."""
     try:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -23,6 +23,7 @@ from screens.client.scope import RequestsTab, ScopeTab
 from screens.client.signs import SignsTab, selected_sign
 from screens.client.tab import TABS, Tab
 from screens.client.timeline import TIMELINE_PAGE, TimelineTab
+from screens.fields import Values
 from screens.flows.clients import archive_client, edit_client
 from screens.flows.decisions import open_decision
 from screens.flows.documents import choose_document
@@ -30,8 +31,8 @@ from screens.flows.entries import (
     ACCESS,
     ACTIVITY,
     BUDGET,
-    FORMS,
     NPS,
+    correct_entry,
     log_contact_change,
     log_interaction,
     open_entry,
@@ -267,7 +268,7 @@ class ClientScreen(AgencyScreen):
         if entry is None:
             tell(self, "Change requests are corrected on the Requests tab (3).")
         else:
-            open_entry(self.context, c, FORMS[type(entry)], entry)
+            correct_entry(self.context, c, entry)
 
     def action_contact(self) -> None:
         if (c := self.client()) is not None:
@@ -298,7 +299,7 @@ class ClientScreen(AgencyScreen):
         if item is None:
             return
 
-        def save(values: dict[str, Any] | None) -> None:
+        def save(values: Values | None) -> None:
             if values is not None:
                 self.context.attempt(
                     lambda: self.context.act.set_scope_status(item, ScopeStatus.DROPPED),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from rich.text import Text
 
@@ -168,10 +168,21 @@ CONTACT: EntryForm[ContactChange] = EntryForm(
     lambda e, v: replace(e, old_name=v.text("old"), new_name=v.text("name"), on=v.day("on")),
     "Contact change recorded; brief the new contact.")
 
-# each entry's own form (a dict cannot say that each key's form is of that key's type)
-FORMS: dict[type[Entry], EntryForm[Any]] = {Interaction: INTERACTION, NpsResponse: NPS, Activity: ACTIVITY,
-                                BudgetChange: BUDGET, AccessGrant: ACCESS,
-                                ContactChange: CONTACT}
+def correct_entry(ctx: Context, client: Client, entry: Entry) -> None:
+    """Correct or delete a logged entry, with its own kind's form."""
+    match entry:
+        case Interaction():
+            open_entry(ctx, client, INTERACTION, entry)
+        case NpsResponse():
+            open_entry(ctx, client, NPS, entry)
+        case Activity():
+            open_entry(ctx, client, ACTIVITY, entry)
+        case BudgetChange():
+            open_entry(ctx, client, BUDGET, entry)
+        case AccessGrant():
+            open_entry(ctx, client, ACCESS, entry)
+        case ContactChange():
+            open_entry(ctx, client, CONTACT, entry)
 
 
 def open_entry(ctx: Context, client: Client, form: EntryForm[E], entry: E | None = None,
