@@ -213,7 +213,10 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
     @work(thread=True, exclusive=True, group="snapshot")
     def _refresh_in_background(self) -> None:
         try:
-            snap = self.workspace.snapshot(ahead=True)
+            snap = self.workspace.snapshot()
+            # kept for the next start, tomorrow's too: the next morning's first start and
+            # digest then find it ready if nobody saved overnight
+            self.workspace.keep(snap, ahead=True)
         except StorageError as e:
             self.call_from_thread(self._show_error, e)
             return
@@ -232,6 +235,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
     def action_reload(self) -> None:
         try:
             snap = self.workspace.snapshot()
+            self.workspace.keep(snap)
         except StorageError as e:
             self._show_error(e)
             return

@@ -6,7 +6,7 @@ can show the kept review before the domain and the storage engine are even impor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,10 @@ class Snapshot:
     clients: int = -1
     stale: bool = False
     team: tuple[Cover, ...] = ()
+    #: The storage's token just before it was read (:meth:`storage.contract.Storage.token`):
+    #: what it is kept against, so that a review read before someone saved is never kept
+    #: as current. Not part of what the snapshot says.
+    read_at: object = field(default=None, compare=False)
 
     @property
     def partial(self) -> bool:

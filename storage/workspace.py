@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -55,20 +56,16 @@ class Workspace:
     def path(self) -> Path:
         return self.store.path
 
-    def snapshot(self, today: date | None = None, ahead: bool = False) -> Snapshot:
-        """Everything as of ``today``; the review is then kept for the next start. ``ahead``:
-        keep tomorrow's review too (the app does, in the background: the next morning's
-        first start and digest then find it ready if nobody saved overnight)."""
+    def snapshot(self, today: date | None = None) -> Snapshot:
+        """Everything as of ``today``. A read: it writes nothing (see :meth:`keep`)."""
         day = today or self.clock()
         token = self._seen = self.store.token()
-        snap = self.store.snapshot(day)
-        self.store.keep(snap, token, ahead)
-        return snap
+        return replace(self.store.snapshot(day), read_at=token)
 
     def review_snapshot(self, day: date | None = None) -> Snapshot:
         """Today's review for the command line, as cheaply as it can be had: kept, else as
         the storage gives it (the TinyDB engine: from the digest plus the journal, else from
-        every record), then kept."""
+        every record). A read: it writes nothing (see :meth:`keep`)."""
         day = day or self.clock()
         kept = self.cached_snapshot(day)
         if kept is not None:
@@ -77,8 +74,17 @@ class Workspace:
         snap = self.store.review(day)
         if not snap.partial:
             self._seen = token
-        self.store.keep(snap, token)
-        return snap
+        return replace(snap, read_at=token)
+
+    def keep(self, snap: Snapshot, ahead: bool = False) -> None:
+        """Keep what makes the next reads cheap, from ``snap`` (the TinyDB engine: the
+        review for the next start, the digest for a cold ``review``), unless someone saved
+        since it was read. ``ahead``: tomorrow's review too (the app does, in the
+        background: the next morning's first start and digest then find it ready if nobody
+        saved overnight). The one write a reader makes, named as one, and never needed:
+        a reader that may not write (the data file's folder closed to it) loses nothing."""
+        if snap.read_at is not None:
+            self.store.keep(snap, snap.read_at, ahead)
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
         """Today's review from the cache, without reading the records; None if stale."""

@@ -63,6 +63,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     if snap is None:  # the review from the digest (the rest loads after the first frame),
         workspace = workspace_of(args, lazy=True)  # else from every record
         snap = workspace.review_snapshot()
+        workspace.keep(snap)
     else:
         workspace = lambda: workspace_of(args, lazy=True)  # noqa: E731 - opened by the app
     import os  # Textual reads its settings from the process environment

@@ -50,6 +50,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     ws = workspace_of(args, lazy=True)
     day = day_arg(args.on, ws.clock())
     snap = ws.review_snapshot(day)
+    ws.keep(snap)  # for the next review and the next start
     items, person = snap.review, ""
     if args.person is not None:
         who = _covering(snap.team, args.person)

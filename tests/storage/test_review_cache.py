@@ -15,11 +15,19 @@ from tracker.models import InteractionKind
 from tracker.settings import Thresholds
 
 
+def keep_review(db):
+    """What a session does after reading: keep the review and the digest."""
+    ws = Workspace(db, user="app", clock=lambda: TODAY)
+    ws.keep(ws.snapshot())
+
+
 def test_cache_serves_the_same_review_until_someone_saves(tmp_path):
     db = demo_file(tmp_path / "a.json")
     ws = Workspace(db, user="t", clock=lambda: TODAY, lazy=True)
     assert ws.cached_snapshot() is None  # nothing computed yet
     full = ws.snapshot()
+    assert not cache_path(db).exists()  # a read writes nothing
+    ws.keep(full)  # what the app and the command line do after reading
     assert cache_path(db).exists()
     again = Workspace(db, user="t", clock=lambda: TODAY, lazy=True)
     cached = again.cached_snapshot()
@@ -30,7 +38,7 @@ def test_cache_serves_the_same_review_until_someone_saves(tmp_path):
     other.log(other.find_client("Lumen"), InteractionKind.EMAIL, TODAY)
     assert again.cached_snapshot() is None
     ws2 = Workspace(db, user="t", clock=lambda: TODAY)
-    ws2.snapshot()
+    ws2.keep(ws2.snapshot())
     assert ws2.cached_snapshot() is not None
     assert ws2.cached_snapshot(TODAY.replace(day=24)) is None
     ws3 = Workspace(db, user="t", clock=lambda: TODAY, thresholds=replace(
@@ -41,7 +49,7 @@ def test_cache_serves_the_same_review_until_someone_saves(tmp_path):
 def test_a_damaged_cache_is_ignored(tmp_path):
     db = demo_file(tmp_path / "a.json")
     ws = Workspace(db, user="t", clock=lambda: TODAY)
-    ws.snapshot()
+    ws.keep(ws.snapshot())
     cache_path(db).write_text("{broken", encoding="utf-8")
     assert Workspace(db, user="t", clock=lambda: TODAY, lazy=True).cached_snapshot() is None
 
@@ -52,14 +60,15 @@ def test_tomorrows_review_kept_ahead_is_used_the_next_morning(tmp_path):
     from tracker.review import build_review
 
     db = demo_file(tmp_path / "a.json")
-    Workspace(db, user="app", clock=lambda: TODAY).snapshot(ahead=True)  # what the app does
+    app = Workspace(db, user="app", clock=lambda: TODAY)
+    app.keep(app.snapshot(), ahead=True)  # what the app does
     tomorrow = TODAY + timedelta(days=1)
     morning = Workspace(db, user="cron", clock=lambda: tomorrow, lazy=True)
     kept = morning.cached_snapshot()
     assert kept is not None and morning.store.db._loaded is False  # no record read
     assert kept.review == build_review(morning.store.load_agency(), tomorrow)
     plain = Workspace(db, user="cli", clock=lambda: TODAY)
-    plain.snapshot()  # the command line keeps only today's
+    plain.keep(plain.snapshot())  # the command line keeps only today's
     assert Workspace(db, user="c", clock=lambda: tomorrow, lazy=True).cached_snapshot() is None
 
 
@@ -69,7 +78,7 @@ def test_a_cold_review_reads_the_digest_and_the_journal_and_gives_the_same_answe
     db = demo_file(tmp_path / "a.json")
     Workspace(db, user="admin", clock=lambda: TODAY).store.compact()  # a backup exists: the
     # next save goes to the journal (a first save with no backup compacts, as it should)
-    Workspace(db, user="app", clock=lambda: TODAY).snapshot()  # writes the digest
+    keep_review(db)  # writes the digest
     assert digest_path(db).exists()
     other = Workspace(db, user="o", clock=lambda: TODAY)
     other.log(other.find_client("Lumen"), InteractionKind.STATUS_CALL, TODAY)  # journal
@@ -86,7 +95,7 @@ def test_the_digest_is_not_used_after_the_file_was_replaced_or_for_an_earlier_da
     from storage.review_digest import digest_path
 
     db = demo_file(tmp_path / "a.json")
-    Workspace(db, user="app", clock=lambda: TODAY).snapshot()
+    keep_review(db)
     w = Workspace(db, user="o", clock=lambda: TODAY)
     Store(db).compact()  # a new data file, by an engine that keeps no digest (no clock):
     # the digest describes the old one
@@ -109,7 +118,7 @@ def test_a_save_that_compacts_renews_the_digest(tmp_path):
     db = demo_file(tmp_path / "a.json")
     w = Workspace(db, user="o", clock=lambda: TODAY, settings=Settings(compact_entries=2))
     w.store.compact()
-    w.snapshot()
+    w.keep(w.snapshot())
     before = digest_path(db).read_bytes()
     lumen = w.find_client("Lumen")
     w.log(lumen, InteractionKind.EMAIL, TODAY)
@@ -136,7 +145,9 @@ def test_compact_restore_and_demo_leave_a_digest_for_the_next_cold_review(tmp_pa
 
 def test_the_kept_review_names_each_kind_as_the_file_format_says(tmp_path):
     db = demo_file(tmp_path / "a.json")
-    full = Workspace(db, user="t", clock=lambda: TODAY).snapshot()
+    ws = Workspace(db, user="t", clock=lambda: TODAY)
+    full = ws.snapshot()
+    ws.keep(full)
     doc = orjson.loads(cache_path(db).read_bytes())
     kept = [i["kind"] for i in doc["days"][TODAY.isoformat()]]
     assert kept == [str(i.kind) for i in full.review]
@@ -148,3 +159,22 @@ def test_the_kept_review_names_each_kind_as_the_file_format_says(tmp_path):
     doc["days"][TODAY.isoformat()][0]["kind"] = "some_newer_kind"
     cache_path(db).write_bytes(orjson.dumps(doc))
     assert Workspace(db, user="t", clock=lambda: TODAY, lazy=True).cached_snapshot() is None
+
+
+def test_reading_writes_nothing_beside_the_data_file(tmp_path):
+    # a read is a read (issue 15): the snapshot, the review and the kept review leave every
+    # file as it was; only keep(), named as the one write a reader makes, writes
+    db = demo_file(tmp_path / "a.json")
+    Workspace(db, user="admin", clock=lambda: TODAY).store.compact()  # a fresh base, no kept files
+    for kept in (cache_path(db), db.with_name(db.name + ".digest")):
+        kept.unlink(missing_ok=True)
+    before = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.iterdir()}
+    ws = Workspace(db, user="t", clock=lambda: TODAY)
+    full = ws.snapshot()
+    cold = Workspace(db, user="t", clock=lambda: TODAY, lazy=True).review_snapshot()
+    assert Workspace(db, user="t", clock=lambda: TODAY, lazy=True).cached_snapshot() is None
+    assert cold.review == full.review
+    after = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.iterdir()}
+    assert after == before
+    ws.keep(full)
+    assert cache_path(db).exists() and db.with_name(db.name + ".digest").exists()

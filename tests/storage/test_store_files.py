@@ -34,7 +34,7 @@ def store_dir(tmp_path_factory) -> Path:
     store.clients.save(make_client(name="Acme"))
     store.compact()
     ws = Workspace(path, user="ana", clock=lambda: TODAY)
-    ws.snapshot()  # keeps the review and the digest
+    ws.keep(ws.snapshot())  # keeps the review and the digest
     ws.store.clients.save(make_client(name="Birch"))
     with open(path, "r+b") as f:
         f.truncate(10)

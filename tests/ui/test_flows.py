@@ -589,7 +589,8 @@ def test_notes_can_be_written_in_the_editor(tmp_path):
 async def test_starts_from_the_kept_review_then_reads_the_records(db):
     from screens.app import ScopekeeperApp
 
-    Workspace(db, user="t", clock=lambda: TODAY).snapshot()  # someone computed it before
+    before = Workspace(db, user="t", clock=lambda: TODAY)
+    before.keep(before.snapshot())  # someone computed it before
     ws = Workspace(db, user="tester", clock=lambda: TODAY, lazy=True)
     cached = ws.cached_snapshot()
     assert cached is not None
@@ -611,6 +612,7 @@ async def test_a_stale_kept_review_is_shown_marked_then_replaced(db):
 
     first = Workspace(db, user="t", clock=lambda: TODAY)
     before = first.snapshot()
+    first.keep(before)
     item = next(i for i in before.review if log_kind(i) is not None)
     first.log(first.find_client(item.client_id), log_kind(item), TODAY)  # someone did it
     assert peek(db, TODAY, DEFAULT_THRESHOLDS) is None  # the command line never uses it

@@ -220,7 +220,8 @@ async def test_keys_as_the_unsaved_drafts_notice_appears_do_not_crash(tmp_path, 
     """A draft pending at start, the review from the cache: the records are read in the
     background while the keys arrive (issue 14: 5 of 10 re-logins crashed on ``c``)."""
     db = demo_file(tmp_path / "agency.json")
-    Workspace(db, user="t", clock=lambda: TODAY).snapshot()  # kept by the last session
+    last = Workspace(db, user="t", clock=lambda: TODAY)
+    last.keep(last.snapshot())  # kept by the last session
     folder = tmp_path / "drafts"
     drafts.save(folder, str(db), "New client", {"name": "Half-typed"},
                 datetime(2026, 11, 22, 18, 0, tzinfo=UTC))
