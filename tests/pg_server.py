@@ -50,32 +50,34 @@ class Unavailable(Exception):
 
 def find_bindir(override: str | None = None) -> Path:
     """The folder with ``initdb``, ``pg_ctl`` and ``postgres``: ``override`` if given (the
-    tests' ``SCOPEKEEPER_PG_BINDIR``), else ``pg_config --bindir``, else the newest Debian
-    ``/usr/lib/postgresql/*/bin``, else wherever ``initdb`` is on ``PATH``."""
+    tests' ``SCOPEKEEPER_PG_BINDIR``), else the newest Debian ``/usr/lib/postgresql/*/bin``,
+    else ``pg_config --bindir``, else wherever ``initdb`` is on ``PATH`` (``.ci/run`` looks
+    in the same order)."""
     candidates: list[str] = []
     if override is not None:
         candidates.append(override)
     else:
+        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
         pg_config = shutil.which("pg_config")
         if pg_config:
             probe = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
-                                   check=False)
+                                   env=_env(), check=False)
             if probe.returncode == 0:
                 candidates.append(probe.stdout.strip())
-        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                             key=lambda p: [int(x) if x.isdigit() else 0
-                                            for x in Path(p).parent.name.split(".")],
-                             reverse=True)
         initdb = shutil.which("initdb")
         if initdb:
-            candidates.append(str(Path(initdb).resolve().parent))
+            candidates.append(str(Path(initdb).parent))
     for candidate in candidates:
         if all(os.access(Path(candidate) / tool, os.X_OK)
                for tool in ("initdb", "pg_ctl", "postgres")):
             return Path(candidate)
-    where = override if override is not None else "pg_config --bindir, /usr/lib/postgresql/*/bin, PATH"
+    where = override or "/usr/lib/postgresql/*/bin, pg_config --bindir or PATH"
     raise Unavailable(f"no initdb, pg_ctl and postgres in {where} "
                       "(Debian: apt-get install postgresql)")
+
+
+def _version(bindir: str) -> list[int]:
+    return [int(part) if part.isdigit() else 0 for part in Path(bindir).parent.name.split(".")]
 
 
 @dataclass(frozen=True, slots=True)
