@@ -24,7 +24,7 @@ from scopekeeper.host import HostError, read_host
 from scopekeeper.output import note
 from scopekeeper.parser import PROG, UsageError, build_parser
 from storage.errors import StorageError
-from storage.locations import NotAFile
+from storage.locations import NotAFile, scrub
 from tracker.errors import ValidationError
 from tracker.text import clean_line
 
@@ -68,10 +68,10 @@ def _command(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> i
         sys.stdout.flush()  # a full disk behind '>' is said here, not at exit
         return code
     except (UsageError, HostError, ValidationError, NotAFile) as e:  # bad input: nothing written
-        note(f"{PROG}: error: {clean_line(str(e))}")
+        note(f"{PROG}: error: {clean_line(scrub(str(e)))}")
         return 2
-    except StorageError as e:
-        note(f"{PROG}: error: {clean_line(str(e))}")
+    except StorageError as e:  # a backend's message may quote a connection URL
+        note(f"{PROG}: error: {clean_line(scrub(str(e)))}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -22,7 +22,9 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        from storage.locations import scrub  # a stray argument may be a URL with a password
+
+        raise UsageError(f"{scrub(message)} (see '{self.prog} --help')")
 
 
 def _positive(text: str) -> int:

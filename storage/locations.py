@@ -14,6 +14,7 @@ authentication over the server's Unix socket (the default, see docs/postgresql.m
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,16 @@ def redact(text: str) -> str:
         return text  # nothing to hide: as given (urlunsplit would drop an empty host's //)
     scheme, _, rest = urlunsplit(parts).partition(":")
     return f"{scheme}://{rest.removeprefix('//')}"
+
+
+_URLS = re.compile(r"postgres(?:ql)?://[^\s'\"]*", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    """``text`` (an error message, a crash report) with the password of every connection
+    URL in it replaced by ``***``: argparse repeats a stray argument, an exception may
+    quote what it was given."""
+    return _URLS.sub(lambda m: redact(m.group(0)), text)
 
 
 def check_password_file(path: Path) -> str:

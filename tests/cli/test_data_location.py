@@ -107,6 +107,24 @@ def test_a_url_with_a_password_is_refused_and_never_repeated(tmp_path, url, give
     assert files_holding(tmp_path, SECRET) == [cfg]  # only where the person wrote it
 
 
+def test_a_stray_url_with_a_password_is_not_repeated_either(tmp_path):
+    out = run("review", "--format", "json", WITH_PASSWORD[0], cwd=tmp_path)
+    assert out.returncode == 2 and "unrecognized arguments: postgresql://ana:***@" in out.stderr
+    assert SECRET not in out.stderr
+
+
+def test_a_crash_report_never_holds_a_password():
+    from datetime import UTC, datetime
+
+    from storage.crash_log import details
+
+    try:
+        raise RuntimeError(f"could not connect to {WITH_PASSWORD[2]}")
+    except RuntimeError as e:
+        report = details(e, datetime(2026, 11, 23, tzinfo=UTC), "a command")
+    assert SECRET not in report and "password=***" in report
+
+
 def test_redact_hides_any_password_and_keeps_the_rest():
     for url in WITH_PASSWORD:
         shown = redact(url)
