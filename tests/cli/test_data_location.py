@@ -17,6 +17,7 @@ from storage.config import ConfigError, load
 from storage.locations import DatabaseUrl, redact
 from storage.paths import Places
 from tests.cli.test_commands import BIN
+from tests.sealed import sealed_env
 
 #: A password nobody would type by chance: it must appear in no output and no file.
 SECRET = "Zq8-unlikely-Pw"
@@ -29,9 +30,9 @@ WITH_PASSWORD = [
 ]
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def sk_in(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd, env={**os.environ, **(env or {})})
+                          cwd=cwd, env=sealed_env(**(env or {})))
 
 
 def files_holding(root: Path, text: str) -> list[Path]:
@@ -78,7 +79,7 @@ def test_a_bad_url_in_the_config_names_file_and_key(tmp_path, text, message):
 
 
 def test_config_shows_the_url_and_says_where_it_came_from(tmp_path):
-    out = run("--db", URL, "config", cwd=tmp_path)
+    out = sk_in("--db", URL, "config", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert ["data.url", f'"{URL}"', "(--db)"] in [ln.split() for ln in out.stdout.splitlines()]
 
@@ -98,7 +99,7 @@ def test_a_url_with_a_password_is_refused_and_never_repeated(tmp_path, url, give
         "migrate-from": (["migrate", url, str(tmp_path / "b.json")], {}),
         "migrate-to": (["migrate", str(tmp_path / "a.json"), url], {}),
     }[given]
-    out = run(*argv, cwd=tmp_path, env=env)
+    out = sk_in(*argv, cwd=tmp_path, env=env)
     assert out.returncode == (1 if given == "config" else 2)
     assert out.stdout == "" and len(out.stderr.splitlines()) == 1
     assert "password file" in out.stderr and "PGPASSFILE" in out.stderr
@@ -108,7 +109,7 @@ def test_a_url_with_a_password_is_refused_and_never_repeated(tmp_path, url, give
 
 
 def test_a_stray_url_with_a_password_is_not_repeated_either(tmp_path):
-    out = run("review", "--format", "json", WITH_PASSWORD[0], cwd=tmp_path)
+    out = sk_in("review", "--format", "json", WITH_PASSWORD[0], cwd=tmp_path)
     assert out.returncode == 2 and "unrecognized arguments: postgresql://ana:***@" in out.stderr
     assert SECRET not in out.stderr
 
@@ -145,7 +146,7 @@ def test_a_password_file_is_handed_to_libpq_and_must_be_private(tmp_path):
     pw.chmod(0o600)
     loaded = load(Places(home=tmp_path), None, str(cfg))
     assert loaded.storage_location() == f"{URL}&passfile={pw}"
-    out = run("--config", str(cfg), "config", cwd=tmp_path)
+    out = sk_in("--config", str(cfg), "config", cwd=tmp_path)
     assert out.returncode == 0 and SECRET not in out.stdout + out.stderr
     assert any(ln.split()[:2] == ["data.password_file", str(pw)] for ln in out.stdout.splitlines())
 
@@ -158,7 +159,7 @@ def test_a_password_file_is_handed_to_libpq_and_must_be_private(tmp_path):
     (["restore", "latest"], "pg_restore"),
 ], ids=["compact", "doctor", "restore"])
 def test_file_commands_refuse_a_database_naming_what_to_use(tmp_path, argv, instead):
-    out = run("--db", URL, *argv, cwd=tmp_path)
+    out = sk_in("--db", URL, *argv, cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"scopekeeper: error: {argv[0]} works on a data file")
     assert instead in out.stderr and len(out.stderr.splitlines()) == 1

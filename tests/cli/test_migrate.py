@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scopekeeper.output import Steps
+from storage.tables import TABLES
 from storage.workspace import Workspace
 from tests.cli.test_commands import BIN
 from tests.factories import TODAY
@@ -67,7 +68,12 @@ def test_migrate_copies_every_record_losslessly(tmp_path, source, target):
     assert f"  clients: {len(agency.clients)}" in out.stdout.splitlines()
     # progress on stderr, plain lines when it is not a terminal; never the hostile text
     lines = out.stderr.splitlines()
-    assert lines[0].startswith("[1/15] reading ") and lines[-1].startswith("[15/15] checking")
+    steps = 2 + len(TABLES)  # reading, writing, then checking each record type
+    assert lines[0].startswith(f"[1/{steps}] reading ")
+    assert lines[1].startswith(f"[2/{steps}] writing ")
+    last = list(TABLES.values())[-1]
+    assert lines[-1] == (f"[{steps}/{steps}] checking {last.replace('_', ' ')} "
+                         f"({len(getattr(agency, last)):,})")
     assert "\r" not in out.stderr and OSC52 not in out.stdout + out.stderr
 
 
