@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from scopekeeper.commands.app import COLOR_SYSTEMS, cmd_tui, prepare_terminal, terminal_problem  # noqa: F401 - the tests' names
 from scopekeeper.commands.documents import cmd_render, cmd_templates
 from scopekeeper.commands.exchange import cmd_completion, cmd_export, cmd_import
+from scopekeeper.commands.migrate import cmd_migrate
 from scopekeeper.commands.records import cmd_access, cmd_budget, cmd_contact, cmd_log, cmd_nps
 from scopekeeper.commands.review import cmd_history, cmd_listing, cmd_review
 from scopekeeper.commands.upkeep import cmd_compact, cmd_config, cmd_demo, cmd_doctor, cmd_restore
@@ -23,6 +24,7 @@ from scopekeeper.host import HostError, read_host
 from scopekeeper.output import note
 from scopekeeper.parser import PROG, UsageError, build_parser
 from storage.errors import StorageError
+from storage.locations import NotAFile, scrub
 from tracker.errors import ValidationError
 from tracker.text import clean_line
 
@@ -31,7 +33,7 @@ COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": c
             "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
             "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
             "export": cmd_export, "import": cmd_import, "completion": cmd_completion,
-            "requests": cmd_listing, "calls": cmd_listing,
+            "requests": cmd_listing, "calls": cmd_listing, "migrate": cmd_migrate,
             None: cmd_tui}
 
 
@@ -65,11 +67,11 @@ def _command(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> i
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full disk behind '>' is said here, not at exit
         return code
-    except (UsageError, HostError, ValidationError) as e:  # bad input: nothing was written
-        note(f"{PROG}: error: {clean_line(str(e))}")
+    except (UsageError, HostError, ValidationError, NotAFile) as e:  # bad input: nothing written
+        note(f"{PROG}: error: {clean_line(scrub(str(e)))}")
         return 2
-    except StorageError as e:
-        note(f"{PROG}: error: {clean_line(str(e))}")
+    except StorageError as e:  # a backend's message may quote a connection URL
+        note(f"{PROG}: error: {clean_line(scrub(str(e)))}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -49,7 +49,7 @@ def bash_script(parser: argparse.ArgumentParser, kinds: list[str], templates: li
         value_cases = "".join(
             f"            {flag}) COMPREPLY=( $(compgen -W {shlex.quote(' '.join(vals))} -- "
             f'"$cur") ); return;;\n' for flag, vals in choices.items())
-        file_arg = name in ("import", "restore")
+        file_arg = name in ("import", "restore", "migrate")  # migrate: a file or a URL
         cases.append(
             f"        {name})\n"
             f"            case \"$prev\" in\n{value_cases}"

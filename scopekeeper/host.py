@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from storage.locations import database_url, is_database_url
 from storage.paths import Places, expand_user
 from tracker.dates import EARLIEST, LATEST
+from tracker.errors import ValidationError
 
 TODAY_VAR = "SCOPEKEEPER_TODAY"
 SYSTEM_CONFIG_VAR = "SCOPEKEEPER_SYSTEM_CONFIG"
 SYSTEM_CONFIG = Path("/etc/scopekeeper/config.toml")
-#: Variables naming a file: set but empty is a mistake, never "the default".
+#: Variables naming a file (or a database): set but empty is a mistake, never "the default".
 PATH_VARS = ("SCOPEKEEPER_DB", "SCOPEKEEPER_CONFIG")
 
 
@@ -109,6 +111,11 @@ def read_host(environ: Mapping[str, str] | None = None) -> Host:
         if name in env and not env[name].strip():
             raise HostError(f"{name} is set but empty: give a file's path, or unset it "
                             f"(unset {name})")
+    if is_database_url(env.get("SCOPEKEEPER_DB", "")):  # refused before anything reads it
+        try:
+            database_url(env["SCOPEKEEPER_DB"], "SCOPEKEEPER_DB")
+        except ValidationError as e:
+            raise HostError(str(e)) from None
     moved = env.get(TODAY_VAR)
     system = env.get(SYSTEM_CONFIG_VAR)
     return Host(env=env, login=login(),

@@ -36,3 +36,32 @@ def data(raw: bytes) -> None:
     text = raw.decode("utf-8", errors="replace")
     sys.stdout.flush()
     sys.stdout.buffer.write("\r\n".join(map(clean_text, text.split("\r\n"))).encode("utf-8"))
+
+
+class Steps:
+    """Progress through ``total`` steps on standard error: on a terminal one bar redrawn in
+    place (a carriage return, the bar, the cleaned text, spaces over what was longer), then
+    left on its own line; elsewhere (a pipe, a log file) one plain line per step."""
+
+    WIDTH = 24
+
+    def __init__(self, total: int, tty: bool | None = None) -> None:
+        self.total = max(total, 1)
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.shown = 0  # the length of the bar last drawn
+
+    def step(self, done: int, text: str) -> None:
+        text = clean_line(text)
+        if not self.tty:
+            note(f"[{done}/{self.total}] {text}")
+            return
+        filled = self.WIDTH * min(done, self.total) // self.total
+        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} {text}"
+        sys.stderr.write("\r" + line + " " * max(self.shown - len(line), 0))
+        sys.stderr.flush()
+        self.shown = len(line)
+
+    def finish(self) -> None:
+        if self.tty and self.shown:
+            sys.stderr.write("\n")
+            self.shown = 0

@@ -22,7 +22,9 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        from storage.locations import scrub  # a stray argument may be a URL with a password
+
+        raise UsageError(f"{scrub(message)} (see '{self.prog} --help')")
 
 
 def _positive(text: str) -> int:
@@ -63,6 +65,22 @@ def _path(text: str) -> str:
     return text
 
 
+def _location(what: str) -> Callable[[str], str]:
+    """A data file or a PostgreSQL URL: a URL with a password is refused here, before
+    anything else reads it, in a message that never repeats it."""
+    def parse(text: str) -> str:
+        from storage.locations import database_url, is_database_url
+        from tracker.errors import ValidationError
+
+        if is_database_url(text):
+            try:
+                database_url(text, what)
+            except ValidationError as e:
+                raise argparse.ArgumentTypeError(e.message) from None
+        return _path(text)
+    return parse
+
+
 def _days_ahead(text: str) -> int:
     n = _positive(text)
     if n > MAX_DAYS_AHEAD:
@@ -89,18 +107,19 @@ def names_arg(text: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "data file (default: $SCOPEKEEPER_DB, else ~/.local/share/scopekeeper/scopekeeper.json)"
+    db_help = ("data file, or PostgreSQL database as postgresql:///NAME?host=/var/run/postgresql "
+               "(default: $SCOPEKEEPER_DB, else ~/.local/share/scopekeeper/scopekeeper.json)")
     cfg_help = ("one more configuration file, read after /etc/scopekeeper/config.toml and "
                 "~/.config/scopekeeper/config.toml (default: $SCOPEKEEPER_CONFIG)")
     common = _Parser(add_help=False)
-    common.add_argument("--db", metavar="PATH", type=_path, default=argparse.SUPPRESS,
+    common.add_argument("--db", metavar="PATH|URL", type=_location("--db"), default=argparse.SUPPRESS,
                         help=db_help)
     common.add_argument("--config", metavar="FILE", type=_path, default=argparse.SUPPRESS,
                         help=cfg_help)
 
     p = _Parser(prog=PROG, description="Keep every client's scope tight and every client "
                 "relationship alive. Without a command, opens the app.")
-    p.add_argument("--db", metavar="PATH", type=_path, default=None, help=db_help)
+    p.add_argument("--db", metavar="PATH|URL", type=_location("--db"), default=None, help=db_help)
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     p.add_argument("--config", metavar="FILE", type=_path, default=None, help=cfg_help)
     p.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
@@ -237,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "are listed).")
     restore.add_argument("backup", metavar="BACKUP", type=_path,
                          help="a backup file, its name in backups/, or 'latest'")
+    migrate = sub.add_parser(
+        "migrate", parents=[common], help="copy every record into an empty data file or database",
+        description="Copy every record from FROM into TO, each a data file or a PostgreSQL "
+        "database (postgresql:///NAME?host=/var/run/postgresql), then check that TO holds "
+        "exactly FROM's records. TO must be empty; FROM is only read. See docs/postgresql.md.")
+    migrate.add_argument("source", metavar="FROM", type=_location("FROM"),
+                         help="the data file or database to copy from")
+    migrate.add_argument("target", metavar="TO", type=_location("TO"),
+                         help="the empty data file or database to copy into")
     render = sub.add_parser(
         "render", parents=[common], help="write a document for a client from its template",
         description="Write a document (kickoff agreement, call summary, change order, "

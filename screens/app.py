@@ -95,7 +95,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         self.agency_name = agency_name
         self.drafts = drafts  # where open forms are kept on a hang-up (None: not kept)
         self.hung_up = False
-        self.data_file = data_file or (str(self._workspace.path) if self._workspace else "")
+        self.data_file = data_file or (self._workspace.where if self._workspace else "")
         self.editor = editor
         self.home = home
         self._now = now
@@ -143,7 +143,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
         elif not self.snapshot.has_clients and self.workspace.is_empty():
             from screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(str(self.workspace.path)), self._first_run)
+            self.push_screen(WelcomeScreen(self.workspace.where), self._first_run)
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_timer(FIRST_FRAME_SECONDS, self._offer_drafts)  # after the first frame
 

@@ -265,7 +265,7 @@ class DocumentScreen(Shown, Screen[None]):
                 target = where(v.text("path"))
             except ValidationError as e:
                 return {"path": clean_line(e.message)}
-            store = store_file_at(target, self.context.workspace.path)
+            store = store_file_at(target, self.context.workspace.data_file)
             problem = (f"it is {store}: choose another file name" if store
                        else output_problem(target))
             return {"path": clean_line(problem)} if problem else {}
@@ -281,7 +281,7 @@ class DocumentScreen(Shown, Screen[None]):
 
         try:
             # never onto the data file, its journal, its backups... (before asking to replace)
-            refuse_store_file(path, self.context.workspace.path)
+            refuse_store_file(path, self.context.workspace.data_file)
         except StorageError as e:
             tell(self.app, clean_line(str(e)), title="Not saved", severity="error")
             return

@@ -4,7 +4,7 @@
    composition root names another (``$SCOPEKEEPER_SYSTEM_CONFIG``, for tests);
 2. ``$XDG_CONFIG_HOME/scopekeeper/config.toml`` (``~/.config/...``) — the user's file;
 3. ``--config FILE``, else ``$SCOPEKEEPER_CONFIG`` — one more file, e.g. for a second agency;
-4. the environment: ``$SCOPEKEEPER_DB`` (the data file);
+4. the environment: ``$SCOPEKEEPER_DB`` (the data file, or a PostgreSQL URL);
 5. flags: ``--db``, ``--color``, ``--no-mouse``.
 
 Every value is checked; an unknown key or a bad value is an error naming the file, the key
@@ -21,14 +21,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage.access import os_problem
+from storage.config_values import (
+    Bad,
+    Checker,
+    Where,
+    key_list,
+    number_value,
+    one_of,
+    path_value,
+    text_value,
+    true_or_false,
+    url_value,
+    whole_number,
+)
 from storage.errors import StorageError
 from storage.keymap import Known, keymap_problems
-from storage.paths import Places, data_path, expand_user
+from storage.locations import DatabaseUrl, Location, check_password_file, data_file
+from storage.paths import Places, data_path
 from tracker.settings import ThresholdError, Thresholds
 
 if TYPE_CHECKING:
     from tracker.models import CadenceSettings
-
 
 
 class ConfigError(StorageError):
@@ -51,95 +64,23 @@ def config_path(flag: str | None, places: Places) -> Path:
 
 # --- the schema: section -> key -> checker(value, file) -> checked value -----------------
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """Where a value was read: its file (relative paths are relative to it) and the home
-    directory (``~``)."""
-
-    file: Path
-    home: Path
-
-
-Checker = Callable[[Any, Where], Any]
-
-
-class _Bad(ValueError):
-    pass
-
-
-def _text(v: Any, _: Where) -> str:
-    if not isinstance(v, str):
-        raise _Bad("must be text, in quotes")
-    return v.strip()
-
-
-def _path(v: Any, where: Where) -> Path:
-    text = _text(v, where)
-    if not text:
-        raise _Bad("must not be empty")
-    p = expand_user(text, where.home)
-    return p if p.is_absolute() else (where.file.parent / p)
-
-
-def _choice(*allowed: str) -> Checker:
-    def check(v: Any, _: Where) -> str:
-        if not isinstance(v, str) or v not in allowed:
-            raise _Bad(f"must be one of {', '.join(repr(a) for a in allowed)}")
-        return v
-
-    return check
-
-
-def _bool(v: Any, _: Where) -> bool:
-    if not isinstance(v, bool):
-        raise _Bad("must be true or false")
-    return v
-
-
-def _int(low: int, high: int) -> Checker:
-    def check(v: Any, _: Where) -> int:
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise _Bad("must be a whole number")
-        if not low <= v <= high:
-            raise _Bad(f"must be between {low} and {high}")
-        return v
-
-    return check
-
-
-def _number(low: float, high: float) -> Checker:
-    def check(v: Any, _: Where) -> float:
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise _Bad("must be a number")
-        if not low <= v <= high:
-            raise _Bad(f"must be between {low:g} and {high:g}")
-        return float(v)
-
-    return check
-
-
-def _keys(v: Any, _: Where) -> str:
-    parts = v.replace(" ", "").split(",") if isinstance(v, str) else []
-    if not parts or not all(parts):
-        raise _Bad('must be keys like "z" or "ctrl+z,z"')
-    return ",".join(parts)
-
-
 def _threshold_checkers() -> dict[str, Checker]:
-    return {f.name: (_number(0, 1000) if f.type in (float, "float") else _int(0, 3650))
-            for f in fields(Thresholds)}
+    return {f.name: (number_value(0, 1000) if f.type in (float, "float")
+                     else whole_number(0, 3650)) for f in fields(Thresholds)}
 
 
 SCHEMA: dict[str, dict[str, Checker]] = {
-    "data": {"path": _path, "shared": _choice("auto", "yes", "no")},
-    "agency": {"name": _text},
+    "data": {"path": path_value, "url": url_value, "password_file": path_value,
+             "shared": one_of("auto", "yes", "no")},
+    "agency": {"name": text_value},
     "thresholds": _threshold_checkers(),
-    "cadence": {"status_call": _choice("weekly", "biweekly", "monthly", "none"),
-                "monthly_report": _bool, "min_contact_days": _int(1, 365),
-                "visit_min_days": _int(1, 365), "visit_max_days": _int(1, 365)},
-    "templates": {"dir": _path},
-    "ui": {"color": _choice("auto", "16", "256", "truecolor"), "mouse": _bool,
-           "escdelay": _int(0, 2000)},
+    "cadence": {"status_call": one_of("weekly", "biweekly", "monthly", "none"),
+                "monthly_report": true_or_false, "min_contact_days": whole_number(1, 365),
+                "visit_min_days": whole_number(1, 365),
+                "visit_max_days": whole_number(1, 365)},
+    "templates": {"dir": path_value},
+    "ui": {"color": one_of("auto", "16", "256", "truecolor"), "mouse": true_or_false,
+           "escdelay": whole_number(0, 2000)},
     "keymap": {},  # binding id -> keys; ids are checked against the app's (see load)
 }
 
@@ -150,7 +91,8 @@ CADENCE_DEFAULTS: dict[str, Any] = {"status_call": "weekly", "monthly_report": T
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
-    data_path: Path
+    location: Location  # a data file, or a PostgreSQL database (storage.locations)
+    password_file: Path | None = None  # handed to libpq as ``passfile``
     shared: str = "auto"  # "auto": group-shared when the data directory is setgid
     agency_name: str = ""
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -174,13 +116,27 @@ class Config:
                                visit_min_days=c["visit_min_days"],
                                visit_max_days=c["visit_max_days"])
 
+    @property
+    def data_path(self) -> Path:
+        """The data file; a database is refused (:class:`storage.locations.NotAFile`) by
+        whatever asks for a file without saying what it is for."""
+        return data_file(self.location, "this", "see 'scopekeeper --help'")
+
+    def storage_location(self) -> str | Path:
+        """What the storage backend is opened with (storage.backends.open_storage)."""
+        if isinstance(self.location, DatabaseUrl):
+            return DatabaseUrl(self.location.url, self.password_file).conninfo()
+        return self.location
+
     def shared_mode(self) -> bool | None:
         return {"auto": None, "yes": True, "no": False}[self.shared]
 
     def values(self) -> dict[str, Any]:
         """Every setting by ``section.key``, as ``scopekeeper config`` shows it."""
-        out: dict[str, Any] = {"data.path": self.data_path, "data.shared": self.shared,
-                               "agency.name": self.agency_name}
+        where = ({"data.url": str(self.location), "data.password_file": self.password_file}
+                 if isinstance(self.location, DatabaseUrl) else {"data.path": self.location})
+        out: dict[str, Any] = where | {"data.shared": self.shared,
+                                       "agency.name": self.agency_name}
         out |= {f"thresholds.{f.name}": getattr(self.thresholds, f.name)
                 for f in fields(Thresholds)}
         out |= {f"cadence.{k}": v for k, v in self.cadence.items()}
@@ -220,7 +176,7 @@ def read_file(path: Path, home: Path, required: bool = False) -> dict[str, dict[
         out = checked[section] = {}
         for key, value in table.items():
             if section == "keymap":
-                check: Checker = _keys
+                check: Checker = key_list
             elif key in keys:
                 check = keys[key]
             else:
@@ -228,8 +184,11 @@ def read_file(path: Path, home: Path, required: bool = False) -> dict[str, dict[
                                   f"{', '.join(keys)})")
             try:
                 out[key] = check(value, Where(path, home))
-            except _Bad as e:
+            except Bad as e:
                 raise ConfigError(f"{path}: {section}.{key}: {e}") from None
+    if {"path", "url"} <= checked.get("data", {}).keys():
+        raise ConfigError(f"{path}: data: give data.path (a data file) or data.url (a "
+                          "PostgreSQL database), not both")
     return checked
 
 
@@ -251,16 +210,26 @@ def load(places: Places, system_file: Path | None, flag_config: str | None = Non
         if data or path.exists():
             read.append(path)
         for section, table in data.items():
+            if section == "data" and {"path", "url"} & table.keys():  # one place: the last
+                for key in ("path", "url"):
+                    merged["data"].pop(key, None)
+                    sources.pop(f"data.{key}", None)
             for key, value in table.items():
                 merged[section][key] = value
                 sources[f"{section}.{key}"] = str(path)
-    if places.var("SCOPEKEEPER_DB"):
-        sources["data.path"] = "$SCOPEKEEPER_DB"
-    if flag_db:
-        sources["data.path"] = "--db"
-    path_from_file = merged["data"].get("path")
-    db = data_path(flag_db, places) if (flag_db or places.var("SCOPEKEEPER_DB")
-                                     or path_from_file is None) else path_from_file
+    from_file: Location | None = merged["data"].get("path") or merged["data"].get("url")
+    given = "--db" if flag_db else "$SCOPEKEEPER_DB" if places.var("SCOPEKEEPER_DB") else ""
+    db = data_path(flag_db, places) if given or from_file is None else from_file
+    if given:
+        for key in ("data.path", "data.url"):
+            sources.pop(key, None)
+        sources["data.url" if isinstance(db, DatabaseUrl) else "data.path"] = given
+    password_file = merged["data"].get("password_file")
+    if password_file is not None and isinstance(db, DatabaseUrl):
+        problem = check_password_file(password_file)
+        if problem or "passfile=" in db.url:
+            raise ConfigError(f"{sources['data.password_file']}: data.password_file: "
+                              f"{problem or 'the URL names a passfile already; keep one'}")
     if flag_color:
         merged["ui"]["color"] = flag_color
         sources["ui.color"] = "--color"
@@ -280,7 +249,7 @@ def load(places: Places, system_file: Path | None, flag_config: str | None = Non
             (v for k, v in sources.items() if k.startswith("thresholds.")), "config")
         raise ConfigError(f"{where}: thresholds.{e}") from None
     return Config(
-        data_path=db, shared=merged["data"].get("shared", "auto"),
+        location=db, password_file=password_file, shared=merged["data"].get("shared", "auto"),
         agency_name=merged["agency"].get("name", ""),
         thresholds=thresholds, cadence=cadence, keymap=dict(keymap),
         templates=merged["templates"].get("dir", user_config_dir(places) / "templates"),

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.files import make_dirs
+from storage.locations import scrub
 
 #: What the person is told, with the file's name filled in.
 STOPPED = ("scopekeeper stopped on an internal error; details in {file} (please send it to "
@@ -28,7 +29,7 @@ def details(error: BaseException, when: datetime, where: str) -> str:
     """The report: when, where (the app or a command), versions and the plain traceback."""
     lines = [f"scopekeeper crash report, {when.isoformat(timespec='seconds')}",
              f"in: {where}", f"python: {platform.python_version()} ({sys.platform})", ""]
-    return "\n".join(lines) + "".join(traceback.format_exception(error))
+    return scrub("\n".join(lines) + "".join(traceback.format_exception(error)))
 
 
 def write_crash_log(folder: Path, when: datetime, text: str) -> Path:

@@ -1,5 +1,6 @@
-"""Where things live: the data file (``--db``, else ``$SCOPEKEEPER_DB``, else the user data
-dir), the person's configuration and drafts.
+"""Where things live: the data (``--db``, else ``$SCOPEKEEPER_DB``, else the user data dir:
+a file's path or a PostgreSQL URL, see :mod:`storage.locations`), the person's configuration
+and drafts.
 
 Nothing here reads the process environment: the composition root hands in a :class:`Places`
 (the environment it read and the person's home directory).
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.locations import Location, database_url, is_database_url
 from tracker.errors import ValidationError
 
 APP = "scopekeeper"
@@ -60,12 +62,18 @@ def user_data_dir(places: Places) -> Path:
     return places.xdg("XDG_DATA_HOME", ".local", "share")
 
 
-def data_path(db: str | None, places: Places) -> Path:
-    """The data file to use; nothing is created here."""
+def location(text: str, places: Places, what: str) -> Location:
+    """A data file's path or a database URL as a person gave it (``what``: where)."""
+    return database_url(text, what) if is_database_url(text) else places.expand(text)
+
+
+def data_path(db: str | None, places: Places) -> Location:
+    """Where the data is: ``--db``, else ``$SCOPEKEEPER_DB``, else the user data dir's
+    file. Nothing is created here."""
     if db:
-        return places.expand(db)
+        return location(db, places, "--db")
     if places.var("SCOPEKEEPER_DB"):
-        return places.expand(places.var("SCOPEKEEPER_DB"))
+        return location(places.var("SCOPEKEEPER_DB"), places, "$SCOPEKEEPER_DB")
     return user_data_dir(places) / FILENAME
 
 

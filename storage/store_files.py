@@ -40,9 +40,12 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def store_file_at(target: Path, data_file: Path) -> str | None:
+def store_file_at(target: Path, data_file: Path | None) -> str | None:
     """What of the store writing ``target`` would land on (e.g. "the data file's
-    journal"), or None."""
+    journal"), or None. ``data_file`` None: the data is in a database (storage.locations),
+    which keeps no file here that a write could land on."""
+    if data_file is None:
+        return None
     where = _real(target)
     named = store_files(Path(os.path.abspath(data_file)))
     for path, what in named.items():
@@ -83,7 +86,7 @@ def _same_inode(where: Path, owned: list[Path], named: dict[Path, str]) -> str |
     return None
 
 
-def refuse_store_file(target: Path, data_file: Path) -> None:
+def refuse_store_file(target: Path, data_file: Path | None) -> None:
     """Raise :class:`StoreFile` (one line) if ``target`` is one of the store's files."""
     what = store_file_at(target, data_file)
     if what is not None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from storage.actions import Actions
 from storage.backends import open_storage
+from storage.locations import is_database_url, redact
 from storage.snapshot import Snapshot
 from tracker.lookup import resolve_client
 from tracker.models import (
@@ -43,6 +44,7 @@ class Workspace:
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  settings: Settings | None = None, lazy: bool = False,
                  cadence: CadenceSettings | None = None) -> None:
+        self._location = path
         self.store: Storage = open_storage(path, author=user, clock=clock,
                                            thresholds=thresholds, settings=settings, lazy=lazy)
         self.new_client_cadence = cadence or CadenceSettings()  # the agency's defaults
@@ -55,6 +57,16 @@ class Workspace:
     @property
     def path(self) -> Path:
         return self.store.path
+
+    @property
+    def data_file(self) -> Path | None:
+        """The data file; None when the data is in a PostgreSQL database (no files here)."""
+        return None if is_database_url(str(self._location)) else self.store.path
+
+    @property
+    def where(self) -> str:
+        """Where the data is, as it may be shown (a URL without any password)."""
+        return str(self.store.path) if self.data_file else redact(str(self._location))
 
     def snapshot(self, today: date | None = None) -> Snapshot:
         """Everything as of ``today``. A read: it writes nothing (see :meth:`keep`)."""
@@ -105,7 +117,7 @@ class Workspace:
     def load_demo(self, clients: int = 25, events: int | None = None, seed: int = 7,
                   force: bool = False) -> Agency:
         if not force and not self.store.is_empty():
-            raise NotEmpty(f"{self.path} already holds data; use --force to replace it")
+            raise NotEmpty(f"{self.where} already holds data; use --force to replace it")
         from tracker.demo import make_demo
 
         agency = make_demo(self.clock(), clients=clients, events=events, seed=seed)

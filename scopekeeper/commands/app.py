@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from scopekeeper.commands.common import (
     catalog_of_keys,
     config_of,
+    data_file_or_none,
     templates_dir_of,
     workspace_of,
 )
@@ -49,7 +50,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from storage.review_cache import peek
 
     cfg = config_of(args)
-    check_reachable(cfg.data_path)  # a folder closed to this person: say so before all else
+    data_file = data_file_or_none(args)  # None: a database, which has no files here
+    if data_file is not None:
+        check_reachable(data_file)  # a folder closed to this person: say so before all else
     check_keymap(cfg, catalog_of_keys)
     host: Host = args.host
     problem = terminal_problem(host.env.get("TERM", ""), sys.stdout.isatty())
@@ -57,8 +60,10 @@ def cmd_tui(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     # Today's queue as last computed (marked as updating if anyone saved since) is shown at
     # once; the storage engine is imported and the records read after the first frame.
-    # Without one, it is computed now (so that a bad file is reported here).
-    snap = peek(cfg.data_path, host.today(), cfg.thresholds, stale_ok=True)
+    # Without one, it is computed now (so that a bad file is reported here). A database
+    # keeps no review beside a file: its review is a query.
+    snap = None if data_file is None else peek(data_file, host.today(), cfg.thresholds,
+                                               stale_ok=True)
     workspace: Workspace | Callable[[], Workspace]
     if snap is None:  # the review from the digest (the rest loads after the first frame),
         workspace = workspace_of(args, lazy=True)  # else from every record
@@ -74,6 +79,6 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     return run(workspace, cfg.keymap, mouse=cfg.mouse, snapshot=snap,
                templates=templates_dir_of(args), agency_name=cfg.agency_name,
-               drafts=drafts_dir(host.places), data_file=str(cfg.data_path),
+               drafts=drafts_dir(host.places), data_file=str(cfg.location),
                editor=host.editor, home=host.home, now=host.now,
                crashes=state_dir(host.places), scratch=scratch_dir(host.places))

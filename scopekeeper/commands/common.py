@@ -1,5 +1,6 @@
-"""What the commands share: the data file and config a command uses, the client it names,
-the day and amount it was given, and writing its output beside (never onto) the data."""
+"""What the commands share: where the data is and the config a command uses, the client it
+names, the day and amount it was given, and writing its output beside (never onto) the
+data."""
 
 from __future__ import annotations
 
@@ -52,11 +53,28 @@ def workspace_of(args: argparse.Namespace, lazy: bool = False) -> Workspace:
     cfg = config_of(args)
     host: Host = args.host
     allow = host.env.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
-    return Workspace(cfg.data_path, user=host.login, clock=host.today,
+    return Workspace(cfg.storage_location(), user=host.login, clock=host.today,
                      thresholds=cfg.thresholds,
                      settings=Settings(allow_network_fs=allow, shared=cfg.shared_mode(),
                                        now=host.now),
                      lazy=lazy, cadence=cfg.cadence_settings())
+
+
+def data_file_of(args: argparse.Namespace, what: str, instead: str) -> Path:
+    """The data file, for a command that works on its files (``what``); a PostgreSQL
+    database is refused in one line naming what to use ``instead`` (exit 2)."""
+    from storage.locations import NotAFile, data_file
+
+    try:
+        return data_file(config_of(args).location, what, instead)
+    except NotAFile as e:
+        raise UsageError(clean_line(str(e))) from None
+
+
+def data_file_or_none(args: argparse.Namespace) -> Path | None:
+    """The data file, or None when the data is in a database (which has no files here)."""
+    location = config_of(args).location
+    return location if isinstance(location, Path) else None
 
 
 def client_arg(ws: Workspace, text: str) -> Client:
@@ -97,8 +115,11 @@ def not_onto_the_store(args: argparse.Namespace, path: Path) -> None:
     """An export or a document is never written onto one of the store's own files."""
     from storage.store_files import StoreFile, refuse_store_file
 
+    data_file = data_file_or_none(args)
+    if data_file is None:
+        return  # a database keeps nothing in files here: any file name will do
     try:
-        refuse_store_file(path, config_of(args).data_path)
+        refuse_store_file(path, data_file)
     except StoreFile as e:
         raise UsageError(clean_line(str(e))) from None
 
@@ -117,7 +138,9 @@ def stdout_not_onto_the_store(args: argparse.Namespace) -> None:
             return  # a terminal or a pipe
     except (OSError, ValueError, AttributeError):
         return
-    data_file = config_of(args).data_path
+    data_file = data_file_or_none(args)
+    if data_file is None:
+        return
     what = store_file_at(Path(f"/proc/self/fd/{fd}"), data_file)
     if what is not None:
         raise UsageError(clean_line(f"standard output is {what} ({data_file}): refusing to "
@@ -136,10 +159,13 @@ def may_replace(path: Path, force: bool) -> None:
 
 def privacy_of(args: argparse.Namespace) -> Privacy:
     """The data's privacy, which every document and export follows (storage.outputs)."""
-    from storage.files import privacy_of
+    from storage.files import Privacy, privacy_of
 
     cfg = config_of(args)
-    return privacy_of(cfg.data_path.parent, cfg.shared_mode())
+    data_file = data_file_or_none(args)
+    if data_file is None:  # a database: private unless the config says it is shared
+        return Privacy(shared=cfg.shared_mode() is True)
+    return privacy_of(data_file.parent, cfg.shared_mode())
 
 
 def write_out(args: argparse.Namespace, path: Path, data: bytes, force: bool) -> None:

@@ -1,11 +1,12 @@
-"""Looking after the data file: the demo agency, compaction, doctor, restore, the
-effective configuration."""
+"""Looking after the data: the demo agency, compaction, doctor, restore, the effective
+configuration. Compaction, doctor and restore work on a data file's own files; a PostgreSQL
+database is looked after with the database's tools, which they name."""
 
 from __future__ import annotations
 
 import argparse
 
-from scopekeeper.commands.common import catalog_of_keys, config_of, workspace_of
+from scopekeeper.commands.common import catalog_of_keys, config_of, data_file_of, workspace_of
 from scopekeeper.output import say
 from scopekeeper.parser import UsageError
 from storage.config import check_keymap
@@ -26,13 +27,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     from tracker.labels import count
 
-    say(f"wrote a demo agency to {ws.path}: {count(len(agency.clients), 'client')}, "
+    say(f"wrote a demo agency to {config_of(args).location}: {count(len(agency.clients), 'client')}, "
         f"{count(len(agency.members), 'person', 'people')}, "
         f"{count(len(agency.interactions), 'interaction')}")
     return 0
 
 
+#: What a database has instead of the commands that work on a data file's files.
+PG_BACKUPS = "back it up with pg_dump and bring a dump back with pg_restore (docs/postgresql.md)"
+
+
 def cmd_compact(args: argparse.Namespace) -> int:
+    data_file_of(args, "compact", "PostgreSQL keeps its own tables tidy (autovacuum; "
+                 "VACUUM FULL by its administrator); nothing to do here")
     ws = workspace_of(args)
     ws.store.compact()
     size = ws.path.stat().st_size
@@ -45,7 +52,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     from storage.doctor import diagnose
 
-    path = config_of(args).data_path
+    path = data_file_of(args, "doctor", "check the database with its server's tools "
+                        "(pg_amcheck), and " + PG_BACKUPS)
     if os.path.isdir(path):  # not a damaged data file: not one at all (False if unreadable)
         raise StorageError(f"{path}: is a directory, not a data file")
     findings = diagnose(path)
@@ -62,6 +70,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     # lazy: the data file and journal are not read first (restore exists for when they
     # cannot be); the restore reads them under the lock and keeps them if damaged
+    data_file_of(args, "restore", PG_BACKUPS)
     ws = workspace_of(args, lazy=True)
     from storage.backups import NoSuchBackup
 

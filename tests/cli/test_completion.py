@@ -19,6 +19,8 @@ CASES = [
     (["scopekeeper", "import", "x", "--dup"], "--duplicates"),
     (["scopekeeper", "import", "x", "--duplicates", "m"], "merge"),
     (["scopekeeper", "completion", ""], "--help bash zsh"),
+    (["scopekeeper", "mi"], "migrate"),
+    (["scopekeeper", "migrate", "--"], "--help --db --config"),
 ]
 
 

@@ -1,0 +1,132 @@
+"""``scopekeeper migrate FROM TO``: every record, losslessly, into an empty data location
+only, with progress on standard error and what was copied on standard output."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scopekeeper.output import Steps
+from storage.tables import TABLES
+from storage.workspace import Workspace
+from tests.cli.test_commands import BIN
+from tests.factories import TODAY
+from tests.hostile import OSC52, hostile_agency
+from tracker.models import Agency
+
+#: (FROM, TO) kinds of location. Issue 16: once storage/postgres/ lands, add
+#: ("file", "postgresql") and ("postgresql", "file") here, and a "postgresql" case to
+#: ``location`` (a fresh database of the test run's server): nothing else changes.
+PAIRS = [pytest.param("file", "file", id="tinydb-to-tinydb")]
+
+
+def location(kind: str, tmp_path: Path, name: str) -> str:
+    if kind == "file":
+        return str(tmp_path / name / "agency.json")
+    raise AssertionError(f"no {kind} location in this test run")
+
+
+def filled(where: str, agency: Agency) -> str:
+    Workspace(where, user="tester", clock=lambda: TODAY).store.replace_all(agency, "test")
+    return where
+
+
+def sk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=300)
+
+
+def exported(where: str) -> dict[str, list[dict[str, object]]]:
+    """``export --format json``'s records, each table in id order (the order a backend
+    returns records in is not part of the data; the export's time stamp is left out)."""
+    out = sk("export", "--format", "json", "--db", where)
+    assert out.returncode == 0, out.stderr
+    tables = json.loads(out.stdout)["tables"]
+    return {name: sorted(rows, key=lambda r: r["id"]) for name, rows in tables.items()}
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_migrate_copies_every_record_losslessly(tmp_path, source, target):
+    agency = hostile_agency(TODAY)  # hostile text in every field of every record type
+    src = filled(location(source, tmp_path, "from"), agency)
+    dst = location(target, tmp_path, "to")
+    out = sk("migrate", src, dst)
+    assert out.returncode == 0, out.stderr
+    assert exported(dst) == exported(src)
+    assert sum(map(len, exported(dst).values())) > 13  # every type, not an empty copy
+    assert f"copied {sum(map(len, exported(src).values())):,} records from" in out.stdout
+    assert f"  clients: {len(agency.clients)}" in out.stdout.splitlines()
+    # progress on stderr, plain lines when it is not a terminal; never the hostile text
+    lines = out.stderr.splitlines()
+    steps = 2 + len(TABLES)  # reading, writing, then checking each record type
+    assert lines[0].startswith(f"[1/{steps}] reading ")
+    assert lines[1].startswith(f"[2/{steps}] writing ")
+    last = list(TABLES.values())[-1]
+    assert lines[-1] == (f"[{steps}/{steps}] checking {last.replace('_', ' ')} "
+                         f"({len(getattr(agency, last)):,})")
+    assert "\r" not in out.stderr and OSC52 not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_migrate_refuses_a_target_that_holds_data_and_writes_nothing(tmp_path, source, target):
+    src = filled(location(source, tmp_path, "from"), hostile_agency(TODAY))
+    dst = filled(location(target, tmp_path, "to"), Agency(clients=hostile_agency(TODAY).clients[:1]))
+    before = exported(dst), fingerprint(tmp_path)
+    out = sk("migrate", src, dst)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == (f"scopekeeper: error: TO: {dst} already holds data; migrate copies "
+                          "into an empty data file or database only (nothing was written)\n")
+    assert (exported(dst), fingerprint(tmp_path)) == before
+
+
+def test_migrate_refuses_what_it_cannot_copy_and_writes_nothing(tmp_path):
+    src = filled(str(tmp_path / "a" / "agency.json"), hostile_agency(TODAY))
+    empty = filled(str(tmp_path / "e" / "agency.json"), Agency())
+    before = fingerprint(tmp_path)
+    for argv, message in [
+        ((src, src), "FROM and TO are the same data file"),
+        ((src, str(tmp_path / "a" / ".." / "a" / "agency.json")), "FROM and TO are the same"),
+        ((str(tmp_path / "nope.json"), str(tmp_path / "b.json")), "nope.json: no such data file"),
+        ((empty, str(tmp_path / "b.json")), "holds no records; nothing to copy"),
+        (("postgresql:///x", "postgresql:///x"), "FROM and TO are the same database"),
+    ]:
+        out = sk("migrate", *argv)
+        assert out.returncode == 2, out.stderr
+        assert message in out.stderr and len(out.stderr.splitlines()) <= 2
+        assert "Traceback" not in out.stderr
+    assert fingerprint(tmp_path) == before  # b.json was never made
+
+
+def test_the_bar_on_a_terminal_is_drawn_in_place_and_cleaned(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    steps = Steps(4, tty=True)
+    steps.step(1, f"reading {OSC52}agency.json")
+    steps.step(2, "writing")
+    steps.finish()
+    text = err.getvalue()
+    assert text.startswith("\r[" + "#" * 6 + "." * 18 + "] 1/4 reading ")
+    assert "\x1b" not in text and "\x07" not in text  # the file name's control is text
+    assert "\r[" + "#" * 12 + "." * 12 + "] 2/4 writing" in text and text.endswith("\n")
+    # the shorter line covers what the longer one left
+    second = text.split("\r")[2].rstrip("\n")
+    assert len(second) == len(text.split("\r")[1])
+
+
+def test_migrate_is_listed_and_documented():
+    assert "migrate" in sk("--help").stdout
+    helped = sk("migrate", "--help").stdout
+    assert "FROM" in helped and "TO" in helped and "empty" in helped
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "scopekeeper migrate" in readme
+    assert os.path.exists(Path(__file__).resolve().parents[2] / "docs" / "postgresql.md")
