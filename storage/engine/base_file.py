@@ -9,6 +9,7 @@ a base this engine wrote can be read without it (:func:`split`, ``memory.py``).
 
 from __future__ import annotations
 
+import zlib
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,12 @@ def read_bytes(path: Path) -> bytes:
         raise StorageError(os_problem(e, path, "read")) from None
 
 
-def parse(path: Path, raw: bytes, ours: bool) -> tuple[dict[str, dict[str, Any]], Span | None]:
-    """The base's tables as parsed and checked; when this engine wrote it (``ours``), all
+def parse(path: Path, raw: bytes,
+          crc: int | None) -> tuple[dict[str, dict[str, Any]], Span | None]:
+    """The base's tables as parsed and checked; when this engine wrote it (``crc``: the
+    checksum of what it wrote, which ``raw`` must have: no bit of it changed since), all
     but the bulk table, whose place in ``raw`` is given instead (see :func:`split`)."""
+    ours = crc is not None and zlib.crc32(raw) == crc
     parts = split(path, raw) if ours else None
     return parts if parts is not None else (check_base(path, raw), None)
 
@@ -120,14 +124,17 @@ def _decode_or_explain(path: Path, cls: type, table: str, doc_id: str, doc: Any)
         raise StorageError(f"{path}: table {table!r}, document {doc_id}: {e}") from None
 
 
-def write(path: Path, tables: Tables, seq: int, mode: int) -> None:
-    """Replace the base by every record of ``tables``, as including changes up to ``seq``."""
+def write(path: Path, tables: Tables, seq: int, mode: int) -> int:
+    """Replace the base by every record of ``tables``, as including changes up to ``seq``;
+    returns the crc32 of what was written."""
     data: dict[str, Any] = {META: {"1": {"format": FORMAT, "schema": SCHEMA_VERSION,
                                         "seq": seq}}}
     # the bulk table last: see split()
     for cls in sorted(TABLES, key=lambda cls: cls is BULK):
         data[TABLES[cls]] = {str(n): r for n, r in enumerate(tables[cls].values(), start=1)}
-    atomic_write(path, orjson.dumps(data), mode)
+    raw = orjson.dumps(data)
+    atomic_write(path, raw, mode)
+    return zlib.crc32(raw)
 
 
 def migrate_in_place(path: Path, place: backups.Place,

@@ -52,11 +52,11 @@ def rewrite(path: Path, journal_path: Path, tables: Tables, seq: int, mode: int,
             created: datetime, folded: Callable[[], None] | None = None) -> Written:
     """Write every record as a new base (including all changes up to ``seq``) and start a
     new journal; ``folded`` runs in between, once the new base is in place."""
-    base_file.write(path, tables, seq, mode)
+    crc = base_file.write(path, tables, seq, mode)
     base = identity(path)
     if folded is not None:
         folded()
-    journal.start(journal_path, seq, mode, created, base)
+    journal.start(journal_path, seq, mode, created, None if base is None else (base, crc))
     st = journal_path.stat()
     return base, st.st_ino, st.st_size
 

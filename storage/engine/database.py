@@ -30,7 +30,7 @@ from storage.engine.base_file import Tables
 from storage.engine.formats import SCHEMA_VERSION, Damaged
 from storage.engine.journal import Raced
 from storage.engine.journal_lines import ChangeSet
-from storage.engine.memory import Memory, quiet_gc
+from storage.engine.memory import Memory, of_base, quiet_gc
 from storage.engine.settings import Settings, stamp
 from storage.engine.writers_lock import WritersLock
 from storage.errors import Conflict, StorageError
@@ -171,17 +171,18 @@ class Database:
             self._pos = _Position()
             self._loaded = True
             return
-        # A base this engine wrote (its journal says so) is whole and well-formed: its bulk
-        # is read when needed. Any other is parsed and checked whole, as it always was.
-        ours = journal.base_of(self.journal_path) == base
+        # A base this engine wrote (its journal names it, and its bytes are unchanged) is
+        # whole and well-formed: its bulk is read when needed. Others are checked whole.
+        vouched = journal.base_of(self.journal_path)
         raw = base_file.read_bytes(self.path)
         if identity(self.path) != base:
             raise Raced
-        data, bulk = base_file.parse(self.path, raw, ours)
+        crc = vouched[1] if vouched is not None and vouched[0] == base else None
+        data, bulk = base_file.parse(self.path, raw, crc)
         if base_file.schema_of(data) < SCHEMA_VERSION:
             self._migrate_file()
             raise Raced
-        self.memory = Memory(self.path, base_file.decode(self.path, data), bulk)
+        self.memory = of_base(self.path, data, bulk)
         seq = base_file.seq_of(data)
         self._pos = _Position(base=base, base_seq=seq, seq=seq)
         self._loaded = True

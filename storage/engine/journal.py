@@ -5,9 +5,9 @@ trimming the torn last line a killed writer left.
 A line without its newline is a save that never returned: readers leave it alone, and the
 next writer trims it (under the lock). The first line is a header naming the format, the
 schema and ``base_seq``, the last change the matching base holds, and (since issue 16)
-``base``, the identity of the base written with it: while the base has that identity, it
-is the one this engine wrote from records it held, whole and well-formed (``memory.py``
-then reads only what it needs of it).
+``base`` and ``crc32``, the identity and checksum of the base written with it: a base with
+that identity and those bytes is the one this engine wrote from records it held, whole and
+well-formed (``memory.py`` then reads only what it needs of it).
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ from storage.engine.journal_lines import ChangeSet, change_set
 from storage.engine.settings import stamp
 from storage.errors import StorageError
 from storage.files import atomic_write, open_private
+
+
+#: A base this engine wrote: its identity (inode, size, mtime) and the crc32 of its bytes.
+Vouched = tuple[tuple[int, ...], int]
 
 
 class Raced(Exception):
@@ -83,9 +87,10 @@ def _check_header(path: Path, line: bytes, base_seq: int) -> None:
         raise Raced  # the base we read is older than this journal: a compaction ran
 
 
-def base_of(path: Path) -> tuple[int, ...] | None:
-    """The identity of the base this engine wrote with the journal (its header says), or
-    None (no journal, an older one, anything unexpected: the base is then read whole)."""
+def base_of(path: Path) -> Vouched | None:
+    """The identity and checksum of the base this engine wrote with the journal (its header
+    says), or None (no journal, an older one, anything unexpected: the base is then read
+    whole)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -98,10 +103,13 @@ def base_of(path: Path) -> tuple[int, ...] | None:
         header = orjson.loads(first)
     except orjson.JSONDecodeError:
         return None
-    base = header.get("base") if isinstance(header, dict) else None
-    if not isinstance(base, list) or not all(type(n) is int for n in base):
+    if not isinstance(header, dict):
         return None
-    return tuple(base)
+    base, crc = header.get("base"), header.get("crc32")
+    if not isinstance(base, list) or not all(type(n) is int for n in base) or \
+            type(crc) is not int:
+        return None
+    return tuple(base), crc
 
 
 def entries(path: Path, strict: bool = False) -> list[dict[str, Any]]:
@@ -141,13 +149,13 @@ def append(path: Path, line: bytes, mode: int) -> int:
 
 
 def start(path: Path, base_seq: int, mode: int, created: datetime,
-          base: tuple[int, int, int] | None = None) -> None:
+          base: Vouched | None = None) -> None:
     """Replace the journal by one holding only its header (after a new base; ``base``: its
-    identity, when this engine wrote it)."""
+    identity and checksum, when this engine wrote it)."""
     header: dict[str, object] = {"journal": JOURNAL_FORMAT, "schema": SCHEMA_VERSION,
                                  "base_seq": base_seq, "created": stamp(created)}
     if base is not None:
-        header["base"] = list(base)
+        header["base"], header["crc32"] = list(base[0]), base[1]
     atomic_write(path, orjson.dumps(header) + b"\n", mode)
 
 

@@ -1,31 +1,41 @@
-"""The records in memory, by type, with the bulk of them (the interactions) left as the
-base's bytes until something needs them.
+"""The records in memory, by type, each table decoded only when something needs it — and
+the bulk of them (the interactions) not even parsed until then.
 
 Interactions are nine in ten records: parsing and decoding them is most of what opening a
 data file costs, and a quick write (``scopekeeper log``, ``nps``, ``budget``…) needs none
-of them — only to know that its new id is not taken. So when the base is one this engine
-wrote itself (``base_file.split`` says when), the interactions stay bytes; the journal's
-changes to them wait in ``_pending``; whoever asks for the table (a full read, a
-compaction, a save of an existing interaction) gets it parsed, decoded and brought up to
-date with those changes, exactly as a full read would have made it.
+of them — only to know that its new id is not taken — and one or two of the other tables.
+So when the base is one this engine wrote itself and its bytes are unchanged since
+(``base_file.parse`` says when: it was written from records that were checked, so nothing
+in it can be refused), a table stays as parsed documents (the bulk one: as bytes) until it
+is asked for; the journal's changes to it wait in ``_pending``. Whoever asks (a full read,
+a compaction, a save of an existing interaction) gets it decoded and brought up to date
+with those changes, exactly as a full read would have made it. Any other base arrives
+decoded whole, as it always did.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from storage.engine import base_file
-from storage.engine.base_file import Tables
+from storage.engine.base_file import BULK, Span, Tables
 from storage.ids import is_id
 from storage.tables import TABLES
-from tracker.models import Interaction
 from tracker.record_types import Record
 
-BULK: type = Interaction
+
+def of_base(path: Path, data: dict[str, dict[str, Any]], bulk: Span | None) -> Memory:
+    """The records of a base as ``base_file.parse`` gave it: decoded whole, or (a base this
+    engine wrote: ``bulk`` is given) each table on first use."""
+    if bulk is None:
+        return Memory(path, base_file.decode(path, data))
+    return Memory(path, docs={cls: data.pop(name, {}) for cls, name in TABLES.items()
+                              if cls is not BULK}, bulk=bulk)
 
 
 @contextmanager
@@ -45,70 +55,95 @@ def quiet_gc() -> Iterator[None]:
 
 
 class Memory:
-    """Every record by type and id; the bulk table possibly still unread (``bulk``: the
-    base's bytes and where in them the bulk table's JSON object is)."""
+    """Every record by type and id. ``tables``: decoded ones; ``docs``: tables as parsed
+    from a base this engine wrote, decoded on first use; ``bulk``: where the bulk table's
+    JSON object is in that base's bytes, parsed on first use."""
 
     def __init__(self, path: Path, tables: Tables | None = None,
-                 bulk: base_file.Span | None = None) -> None:
+                 docs: dict[type, dict[str, Any]] | None = None,
+                 bulk: Span | None = None) -> None:
         self.path = path
-        self._tables: Tables = tables if tables is not None else {cls: {} for cls in TABLES}
+        self._tables: Tables = tables if tables is not None else {
+            cls: {} for cls in TABLES if cls not in (docs or {}) and not (
+                cls is BULK and bulk is not None)}
+        self._docs = docs or {}
         self._bulk = bulk
-        self._pending: dict[str, Record | None] = {}  # the journal's changes to the unread
+        #: the journal's changes to each table not read yet
+        self._pending: dict[type, dict[str, Record | None]] = {}
+        # the app reads on a worker thread while its own saves are applied: a table goes
+        # from documents to records once, with no change applied to the half-way state
+        self._reading = threading.RLock()
 
     @property
     def tables(self) -> Tables:
-        """Every table, decoded (the bulk one read now if it was not yet)."""
+        """Every table, decoded (those not read yet are read now)."""
         self.read_all()
         return self._tables
 
     def table(self, cls: type) -> dict[str, Any]:
-        """One table's records by id (only the bulk one may need reading)."""
-        if cls is BULK:
-            self.read_all()
-        return self._tables[cls]
+        """One table's records by id (read now if it was not yet)."""
+        with self._reading:
+            self._read(cls)
+            return self._tables[cls]
 
     def find(self, cls: type, record_id: str) -> Any:
         """The stored record ``record_id`` of type ``cls``, or None."""
-        if cls is BULK and self._bulk is not None:
-            if record_id in self._pending:
-                return self._pending[record_id]
-            # The base was written by this engine (orjson): an id of the allowed alphabet
-            # is written as it is, so bytes without it cannot hold a record with it.
-            raw, start, end = self._bulk
-            if is_id(record_id) and raw.find(f'"{record_id}"'.encode(), start, end) < 0:
-                return None
-            self.read_all()
-        return self._tables[cls].get(record_id)
+        with self._reading:
+            if cls is BULK and self._bulk is not None:
+                pending = self._pending.get(cls, {})
+                if record_id in pending:
+                    return pending[record_id]
+                # The base was written by this engine (orjson): an id of the allowed
+                # alphabet is written as it is, so bytes without it hold no record with it.
+                raw, start, end = self._bulk
+                if is_id(record_id) and raw.find(f'"{record_id}"'.encode(), start, end) < 0:
+                    return None
+            self._read(cls)
+            return self._tables[cls].get(record_id)
 
     def put(self, record: Record) -> None:
-        if type(record) is BULK and self._bulk is not None:
-            self._pending[record.id] = record
-        else:
-            self._tables[type(record)][record.id] = record
+        with self._reading:
+            self._change(type(record), record.id, record)
 
     def drop(self, cls: type, record_id: str) -> None:
-        if cls is BULK and self._bulk is not None:
-            self._pending[record_id] = None
+        with self._reading:
+            self._change(cls, record_id, None)
+
+    def _change(self, cls: type, record_id: str, record: Record | None) -> None:
+        if cls in self._tables:
+            if record is None:
+                self._tables[cls].pop(record_id, None)
+            else:
+                self._tables[cls][record_id] = record
         else:
-            self._tables[cls].pop(record_id, None)
+            self._pending.setdefault(cls, {})[record_id] = record
 
     def is_empty(self) -> bool:
-        return not any(self._tables[cls] for cls in TABLES if cls is not BULK) and \
-            not self.table(BULK)
+        return not any(self.table(cls) for cls in sorted(TABLES, key=lambda c: c is BULK))
 
     def read_all(self) -> None:
-        """Read the bulk table if it was not yet (a damaged one raises here)."""
-        if self._bulk is None:
+        """Read every table not read yet."""
+        with self._reading:
+            for cls in TABLES:
+                self._read(cls)
+
+    def _read(self, cls: type) -> None:
+        if cls in self._tables:
             return
         with quiet_gc():
-            raw, start, end = self._bulk
-            docs = base_file.parse_table(self.path, memoryview(raw)[start:end], TABLES[BULK])
-            records = base_file.decode_table(self.path, BULK, docs)
-        for record_id, record in self._pending.items():
+            if cls is BULK and self._bulk is not None:
+                raw, start, end = self._bulk
+                docs = base_file.parse_table(self.path, memoryview(raw)[start:end],
+                                             TABLES[BULK])
+            else:
+                docs = self._docs.get(cls, {})
+            records = base_file.decode_table(self.path, cls, docs)
+        if cls is BULK:
+            self._bulk = None  # (only once read: a table that cannot be is never empty)
+        self._docs.pop(cls, None)
+        for record_id, record in self._pending.pop(cls, {}).items():
             if record is None:
                 records.pop(record_id, None)
             else:
                 records[record_id] = record
-        self._tables[BULK] = records
-        self._bulk = None
-        self._pending = {}
+        self._tables[cls] = records
