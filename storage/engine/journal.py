@@ -28,7 +28,6 @@ from storage.engine.settings import stamp
 from storage.errors import StorageError
 from storage.files import atomic_write, open_private
 
-
 #: A base this engine wrote: its identity (inode, size, mtime) and the crc32 of its bytes.
 Vouched = tuple[tuple[int, ...], int]
 
