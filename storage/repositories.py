@@ -106,18 +106,18 @@ class Store:
 
     def records(self, cls: type[T]) -> tuple[T, ...]:
         self.db.refresh()
-        return tuple(self.db.tables[cls].values())
+        return tuple(self.db.memory.table(cls).values())
 
     def get(self, cls: type[T], record_id: str) -> T:
         self.db.refresh()
-        try:
-            return self.db.tables[cls][record_id]  # type: ignore[no-any-return]
-        except KeyError:
-            raise NotFound(f"no {cls.__name__} with id {record_id!r}") from None
+        found: T | None = self.db.memory.find(cls, record_id)
+        if found is None:
+            raise NotFound(f"no {cls.__name__} with id {record_id!r}")
+        return found
 
     def is_empty(self) -> bool:
         self.db.refresh()
-        return not any(self.db.tables.values())
+        return self.db.memory.is_empty()
 
     def token(self) -> object:
         return self.db.token()

@@ -52,12 +52,13 @@ def rewrite(path: Path, journal_path: Path, tables: Tables, seq: int, mode: int,
             created: datetime, folded: Callable[[], None] | None = None) -> Written:
     """Write every record as a new base (including all changes up to ``seq``) and start a
     new journal; ``folded`` runs in between, once the new base is in place."""
-    base_file.write(path, tables, seq, mode)
+    crc = base_file.write(path, tables, seq, mode)
+    base = identity(path)
     if folded is not None:
         folded()
-    journal.start(journal_path, seq, mode, created)
+    journal.start(journal_path, seq, mode, created, None if base is None else (base, crc))
     st = journal_path.stat()
-    return identity(path), st.st_ino, st.st_size
+    return base, st.st_ino, st.st_size
 
 
 def fold(path: Path, journal_path: Path, audit_path: Path, tables: Tables, seq: int,

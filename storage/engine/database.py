@@ -7,13 +7,13 @@ stopped, a replaced base is reloaded), and it commits a change set under the wri
 lock. Every record carries ``rev``; a save whose ``rev`` is not the stored one raises
 :class:`~storage.errors.Conflict` with both versions. The base's bytes are
 ``base_file.py``'s, the journal's ``journal.py``'s, folding one into the other
-``compaction.py``'s.
+``compaction.py``'s; the records in memory (the bulk of them read only when needed)
+``memory.py``'s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -30,6 +30,7 @@ from storage.engine.base_file import Tables
 from storage.engine.formats import SCHEMA_VERSION, Damaged
 from storage.engine.journal import Raced
 from storage.engine.journal_lines import ChangeSet
+from storage.engine.memory import Memory, of_base, quiet_gc
 from storage.engine.settings import Settings, stamp
 from storage.engine.writers_lock import WritersLock
 from storage.errors import Conflict, StorageError
@@ -84,7 +85,8 @@ class Database:
         self._schedule = compaction.Schedule(self.settings, self.backup_place)
         self._lock = WritersLock(self.path, self.lock_path, self.privacy,
                                  self.settings.lock_timeout)
-        self.tables: Tables = {cls: {} for cls in TABLES}
+        #: the records, by type and id (``memory.py``: the bulk of them read when needed)
+        self.memory = Memory(self.path)
         self._pos = _Position()
         self._loaded = False
         self._cleaned = False
@@ -93,6 +95,15 @@ class Database:
                 self._refresh()
 
     # ---------------------------------------------------------------- reading
+
+    @property
+    def tables(self) -> Tables:
+        """Every record by type and id (all of them read, if they were not yet)."""
+        return self.memory.tables
+
+    @tables.setter
+    def tables(self, tables: Tables) -> None:
+        self.memory = Memory(self.path, tables)
 
     def token(self) -> tuple[object, object]:
         """Changes whenever anyone saves: the identities of the data file and journal."""
@@ -128,18 +139,8 @@ class Database:
                 self._reload()
 
     def _reload(self) -> None:
-        # Parsing and decoding 100,000 documents sets off the cyclic collector dozens of
-        # times for nothing (records hold no cycles): pausing it saves a third of the time.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with quiet_gc():
             self._reload_files()
-        finally:
-            # The records live long and hold no reference cycles: keep them out of every
-            # later collection, or each one walks 100,000 objects (pauses the UI feels).
-            gc.freeze()
-            if was_enabled:
-                gc.enable()
 
     def _reload_files(self) -> None:
         if self._lock.holding:  # nobody else can change the files now
@@ -166,17 +167,22 @@ class Database:
             if self.journal_path.exists():
                 raise Damaged(f"{self.journal_path}: journal without its data file "
                               f"{self.path.name}")
-            self.tables = {cls: {} for cls in TABLES}
+            self.memory = Memory(self.path)
             self._pos = _Position()
             self._loaded = True
             return
-        data = base_file.read(self.path)
+        # A base this engine wrote (its journal names it, and its bytes are unchanged) is
+        # whole and well-formed: its bulk is read when needed. Others are checked whole.
+        vouched = journal.base_of(self.journal_path)
+        raw = base_file.read_bytes(self.path)
         if identity(self.path) != base:
             raise Raced
+        crc = vouched[1] if vouched is not None and vouched[0] == base else None
+        data, bulk = base_file.parse(self.path, raw, crc)
         if base_file.schema_of(data) < SCHEMA_VERSION:
             self._migrate_file()
             raise Raced
-        self.tables = base_file.decode(self.path, data)
+        self.memory = of_base(self.path, data, bulk)
         seq = base_file.seq_of(data)
         self._pos = _Position(base=base, base_seq=seq, seq=seq)
         self._loaded = True
@@ -191,9 +197,9 @@ class Database:
             return  # already in the base (a compaction that was cut short)
         for cls, record_id, record, _ in change.ops:
             if record is None:
-                self.tables[cls].pop(record_id, None)
+                self.memory.drop(cls, record_id)
             else:
-                self.tables[cls][record_id] = record
+                self.memory.put(record)
         self._pos.seq = change.seq
 
     # ---------------------------------------------------------------- writing
@@ -217,8 +223,8 @@ class Database:
             if not ops:
                 return []
             # for the audit trail: the old values of what changed (None: a new record)
-            olds = [audit.was(self.tables[type(r)].get(r.id), r) for r in saved]
-            olds += [audit.was(self.tables[type(r)].get(r.id), None) for r in deletes]
+            olds = [audit.was(self.memory.find(type(r), r.id), r) for r in saved]
+            olds += [audit.was(self.memory.find(type(r), r.id), None) for r in deletes]
             entry = {"seq": self._pos.seq + 1, "at": stamp(self.settings.now()), "by": author,
                      "ops": ops, "was": olds}
             line = orjson.dumps(entry) + b"\n"
@@ -226,6 +232,7 @@ class Database:
                                          self._pos.offset + len(line))
             if compact:  # refused before anything is written, not after the save
                 backups.check_folder(self.path)
+                self.memory.read_all()  # now: nothing can fail once the line is written
             self._append(line)
             self._apply_records(saved, deletes)
             self._pos.seq += 1
@@ -234,7 +241,7 @@ class Database:
         return saved
 
     def _expect(self, record: Record, deleting: bool = False) -> int:
-        current = self.tables[type(record)].get(record.id)
+        current = self.memory.find(type(record), record.id)
         stored = 0 if current is None else current.rev
         if record.rev != stored or (deleting and current is None):
             raise Conflict(record, current)
@@ -242,9 +249,9 @@ class Database:
 
     def _apply_records(self, saved: Iterable[Record], deleted: Iterable[Record]) -> None:
         for r in saved:
-            self.tables[type(r)][r.id] = r
+            self.memory.put(r)
         for r in deleted:
-            self.tables[type(r)].pop(r.id, None)
+            self.memory.drop(type(r), r.id)
 
     def _locked(self) -> AbstractContextManager[None]:
         """The writers' lock, after catching up with everything committed."""

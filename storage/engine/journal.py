@@ -4,7 +4,10 @@ trimming the torn last line a killed writer left.
 
 A line without its newline is a save that never returned: readers leave it alone, and the
 next writer trims it (under the lock). The first line is a header naming the format, the
-schema and ``base_seq``, the last change the matching base holds.
+schema and ``base_seq``, the last change the matching base holds, and (since issue 16)
+``base`` and ``crc32``, the identity and checksum of the base written with it: a base with
+that identity and those bytes is the one this engine wrote from records it held, whole and
+well-formed (``memory.py`` then reads only what it needs of it).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from storage.engine.journal_lines import ChangeSet, change_set
 from storage.engine.settings import stamp
 from storage.errors import StorageError
 from storage.files import atomic_write, open_private
+
+#: A base this engine wrote: its identity (inode, size, mtime) and the crc32 of its bytes.
+Vouched = tuple[tuple[int, ...], int]
 
 
 class Raced(Exception):
@@ -80,6 +86,31 @@ def _check_header(path: Path, line: bytes, base_seq: int) -> None:
         raise Raced  # the base we read is older than this journal: a compaction ran
 
 
+def base_of(path: Path) -> Vouched | None:
+    """The identity and checksum of the base this engine wrote with the journal (its header
+    says), or None (no journal, an older one, anything unexpected: the base is then read
+    whole)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None  # refused by the journal's read, with the reason
+        first = f.readline(4096)
+    try:
+        header = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(header, dict):
+        return None
+    base, crc = header.get("base"), header.get("crc32")
+    if not isinstance(base, list) or not all(type(n) is int for n in base) or \
+            type(crc) is not int:
+        return None
+    return tuple(base), crc
+
+
 def entries(path: Path, strict: bool = False) -> list[dict[str, Any]]:
     """Every complete change set in the journal (not its header), as written. ``strict``:
     a damaged line is refused (as a full read refuses it) instead of passed over — a
@@ -116,10 +147,14 @@ def append(path: Path, line: bytes, mode: int) -> int:
             os.close(fd)
 
 
-def start(path: Path, base_seq: int, mode: int, created: datetime) -> None:
-    """Replace the journal by one holding only its header (after a new base)."""
-    header = {"journal": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "base_seq": base_seq,
-              "created": stamp(created)}
+def start(path: Path, base_seq: int, mode: int, created: datetime,
+          base: Vouched | None = None) -> None:
+    """Replace the journal by one holding only its header (after a new base; ``base``: its
+    identity and checksum, when this engine wrote it)."""
+    header: dict[str, object] = {"journal": JOURNAL_FORMAT, "schema": SCHEMA_VERSION,
+                                 "base_seq": base_seq, "created": stamp(created)}
+    if base is not None:
+        header["base"], header["crc32"] = list(base[0]), base[1]
     atomic_write(path, orjson.dumps(header) + b"\n", mode)
 
 

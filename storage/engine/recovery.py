@@ -117,6 +117,7 @@ def _damage(db: Database) -> str:
             raise StorageError(f"{path}: cannot read: {e.strerror or e}") from None
     try:
         db._reload()
+        db.memory.read_all()  # every record: damage anywhere is what a restore is for
     except NewerSchema:
         raise  # not damage either: upgrade scopekeeper
     except Damaged as e:
