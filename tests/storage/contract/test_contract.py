@@ -143,6 +143,8 @@ def test_saves_from_many_processes_are_all_kept(backend):
         "w0", "w1", "w2", "w3"}
 
 
+@pytest.mark.only_backend("tinydb", reason="a PostgreSQL database is backed up and restored "
+                          "with pg_dump and pg_restore, not through the app")
 def test_a_backup_is_brought_back_by_restore(backend):
     storage = backend.open()
     (client,) = storage.save([make_client(name="Kept")])
