@@ -8,12 +8,8 @@ reported as skipped, with the reason, for the others."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import psycopg
 import pytest
 
 from storage.contract import Storage
@@ -32,20 +28,6 @@ class Backend:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "only_backend(kind, reason): a test of what only "
                                        "that backend has")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """Until the test run's server lands: a fresh database on $PGDEV_HOST."""
-    host = os.environ.get("PGDEV_HOST")
-    if not host:
-        pytest.skip("PostgreSQL NOT TESTED: no server")
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(f"postgresql:///postgres?host={host}", autocommit=True) as c:
-        c.execute(f"create database {name}")
-    yield f"postgresql:///{name}?host={host}"
-    with psycopg.connect(f"postgresql:///postgres?host={host}", autocommit=True) as c:
-        c.execute(f"drop database {name} with (force)")
 
 
 @pytest.fixture(params=BACKENDS)

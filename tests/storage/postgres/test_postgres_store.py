@@ -1,0 +1,96 @@
+"""What the PostgreSQL backend does beyond the contract suite: a client killed in the middle
+of a save leaves nothing of it; backups are the database's own tools; a database that
+cannot be reached is one line naming it (never its password); ``open_storage`` picks it for
+a database URL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from storage.backends import open_storage
+from storage.errors import StorageError
+from storage.postgres.store import PgStore
+from tests.factories import TODAY, make_client
+from tests.storage.workers import CLIENT
+from tracker.models import Interaction
+from tracker.settings import DEFAULT_THRESHOLDS
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def writing(url: str, app: str) -> bool:
+    """The process named ``app`` is inside a transaction that has written."""
+    with psycopg.connect(url) as c:
+        row = c.execute("select count(*) from pg_stat_activity where application_name = %s "
+                        "and backend_xid is not null", (app,)).fetchone()
+    return bool(row and row[0])
+
+
+def test_a_client_killed_in_the_middle_of_a_large_save_leaves_nothing_of_it(pg_url):
+    PgStore(pg_url, "ann").save([CLIENT])
+    seen = PgStore(pg_url).token()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.contract.worker", "postgresql", pg_url, "kim",
+         "20000", "big", "together"], cwd=ROOT, env={**os.environ, "PGAPPNAME": "killed"})
+    deadline = time.monotonic() + 120
+    while not writing(pg_url, "killed"):
+        assert worker.poll() is None, "the save ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    after = PgStore(pg_url, "bo")
+    assert after.records(Interaction) == () and after.token() == seen
+    assert [e.by for e in after.history()] == ["ann"]
+    (saved,) = after.save([make_client(name="After")])  # nothing left locked either
+    assert saved.rev == 1
+
+
+def test_backups_are_the_databases_own_tools(pg_url):
+    storage = PgStore(pg_url)
+    storage.save([make_client(name="Acme")])
+    for attempt in (storage.keep_backup, lambda: storage.restore("latest")):
+        with pytest.raises(StorageError, match="pg_dump") as e:
+            attempt()
+        assert "\n" not in str(e.value)
+    storage.compact()  # nothing beside the records to fold in: nothing changes
+    assert [c.name for c in PgStore(pg_url).load_agency().clients] == ["Acme"]
+
+
+def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(tmp_path):
+    url = f"postgresql://ann:s3cret@/nowhere?host={tmp_path}"
+    with pytest.raises(StorageError) as e:
+        PgStore(url)
+    assert "nowhere" in str(e.value) and "s3cret" not in str(e.value)
+    assert "\n" not in str(e.value)
+    PgStore(url, lazy=True)  # lazy: nothing tried until the first read
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_database_url_opens_postgresql_and_a_path_the_data_file(pg_url, tmp_path, scheme):
+    url = scheme + pg_url.removeprefix("postgresql")
+    storage = open_storage(url, author="ann", clock=lambda: TODAY,
+                           thresholds=DEFAULT_THRESHOLDS)
+    storage.save([make_client(name="Acme")])
+    with psycopg.connect(pg_url) as c:
+        assert c.execute("select doc->>'name' from clients").fetchall() == [("Acme",)]
+    path = tmp_path / "agency.json"
+    open_storage(str(path), author="ann", clock=lambda: TODAY,
+                 thresholds=DEFAULT_THRESHOLDS).save([make_client(name="Filed")])
+    assert path.exists()
+
+
+def test_the_audit_trail_names_the_database_role_beside_the_login(pg_url):
+    PgStore(pg_url, "ann").save([make_client(name="Acme")])
+    with psycopg.connect(pg_url) as c:
+        role = c.execute("select session_user").fetchone()
+        assert c.execute("select login, db_role from audit").fetchall() == [
+            ("ann", role[0] if role else None)]
