@@ -5,6 +5,9 @@ from hypothesis import settings
 
 from tests.sealed import sealed_process
 
+# postgres_server (session, started lazily) and postgres_url (a fresh database per test)
+pytest_plugins = ("tests.postgres",)
+
 settings.register_profile("ci", max_examples=60, deadline=None)
 settings.load_profile("ci")
 

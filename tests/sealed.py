@@ -24,7 +24,10 @@ DROPPED = ("SCOPEKEEPER_", "XDG_", "TEXTUAL", "LC_", "COLORTERM", "NO_COLOR", "F
            # tests/ui/test_lifeline.py sets it on purpose)
            "PYTHONUNBUFFERED", "PYTHONSTARTUP", "PYTHONWARNINGS", "PYTHONINSPECT",
            "PYTHONBREAKPOINT", "PYTHONASYNCIODEBUG", "PYTHONDEVMODE", "PYTHONIOENCODING",
-           "PYTHONUTF8", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH")
+           "PYTHONUTF8", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH",
+           # libpq's defaults (PGHOST, PGUSER, PGPASSFILE...): a developer's database is
+           # theirs only; the tests connect to their own server
+           "PG")
 #: Kept although a prefix above matches: pytest-textual-snapshot's own working directory.
 KEPT = ("TEXTUAL_SNAPSHOT_",)
 #: Harmless stand-ins: an editor that leaves the text as it is, a terminal everyone knows.

@@ -1,0 +1,253 @@
+"""A throwaway PostgreSQL server for the tests: ``initdb`` into a fresh temporary folder,
+started listening on a Unix socket only (no TCP port at all), stopped and removed at the end.
+
+The server runs as an unprivileged account (PostgreSQL refuses root): the ``postgres`` system
+account when the tests run as root, else the tests' own account. Its bootstrap superuser is
+named after the tests' own login, so the tests connect with peer authentication and no
+password, exactly as the app connects on a server. :func:`start` raises
+:class:`Unavailable` with one line saying why when no server can be had.
+
+A watchdog process holds a pipe from this process: when this process ends without stopping
+the server (``kill -9``, a crashed xdist worker), the pipe closes and the watchdog stops the
+server and removes its folder, so no postgres is ever left behind.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from tests.sealed import sealed_env
+
+#: Tried in this order for the account that runs the server when the tests run as root.
+SERVER_ACCOUNTS = ("postgres", "nobody")
+
+#: Stops the server (as its account) and removes its folder once stdin closes: run by
+#: :func:`_watch` as ``python -c WATCHDOG PG_CTL DATA BASE -- SETPRIV...``.
+WATCHDOG = """\
+import os, shutil, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.stdin.buffer.read()
+pg_ctl, data, base, *as_user = sys.argv[1:]
+if os.path.exists(os.path.join(data, "postmaster.pid")):
+    subprocess.run([*as_user[1:], pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+shutil.rmtree(base, ignore_errors=True)
+"""
+
+
+class Unavailable(Exception):
+    """No PostgreSQL server can be started here; the message says why, on one line."""
+
+
+def find_bindir(override: str | None = None) -> Path:
+    """The folder with ``initdb``, ``pg_ctl`` and ``postgres``: ``override`` if given (the
+    tests' ``SCOPEKEEPER_PG_BINDIR``), else ``pg_config --bindir``, else the newest Debian
+    ``/usr/lib/postgresql/*/bin``, else wherever ``initdb`` is on ``PATH``."""
+    candidates: list[str] = []
+    if override is not None:
+        candidates.append(override)
+    else:
+        pg_config = shutil.which("pg_config")
+        if pg_config:
+            probe = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
+                                   check=False)
+            if probe.returncode == 0:
+                candidates.append(probe.stdout.strip())
+        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                             key=lambda p: [int(x) if x.isdigit() else 0
+                                            for x in Path(p).parent.name.split(".")],
+                             reverse=True)
+        initdb = shutil.which("initdb")
+        if initdb:
+            candidates.append(str(Path(initdb).resolve().parent))
+    for candidate in candidates:
+        if all(os.access(Path(candidate) / tool, os.X_OK)
+               for tool in ("initdb", "pg_ctl", "postgres")):
+            return Path(candidate)
+    where = override if override is not None else "pg_config --bindir, /usr/lib/postgresql/*/bin, PATH"
+    raise Unavailable(f"no initdb, pg_ctl and postgres in {where} "
+                      "(Debian: apt-get install postgresql)")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The Unix account the server runs as, and how to run a command as it."""
+
+    name: str
+    uid: int
+    gid: int
+
+    def command(self) -> list[str]:
+        if self.uid == os.geteuid():
+            return []
+        return ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--init-groups", "--"]
+
+
+def server_account() -> Account:
+    """Whoever may run postgres: this process's own account unless it is root."""
+    if os.geteuid() != 0:
+        me = pwd.getpwuid(os.geteuid())
+        return Account(name=me.pw_name, uid=me.pw_uid, gid=me.pw_gid)
+    if not shutil.which("setpriv"):
+        raise Unavailable("running as root and no setpriv to start postgres as another account")
+    for name in SERVER_ACCOUNTS:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return Account(name=entry.pw_name, uid=entry.pw_uid, gid=entry.pw_gid)
+    raise Unavailable(f"running as root and none of the accounts {', '.join(SERVER_ACCOUNTS)} "
+                      "exists to start postgres as")
+
+
+def login() -> str:
+    """The login this process connects as (peer authentication: the database role)."""
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+@dataclass
+class Server:
+    """A running throwaway server. ``url(...)`` gives libpq/psycopg connection URLs."""
+
+    bindir: Path
+    base: Path  # the temporary folder holding data/ and the socket
+    account: Account
+    superuser: str
+    _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _databases: int = 0
+
+    @property
+    def data(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.base
+
+    def url(self, dbname: str = "postgres", user: str | None = None) -> str:
+        """``postgresql:///DBNAME?host=SOCKDIR`` (``&user=USER`` to connect as another role;
+        peer authentication then needs the connecting process to be that Unix login)."""
+        url = f"postgresql:///{quote(dbname, safe='')}?host={quote(str(self.socket_dir), safe='')}"
+        return url if user is None else f"{url}&user={quote(user, safe='')}"
+
+    def execute(self, statement: str, dbname: str = "postgres") -> None:
+        """Run one administrative statement as the superuser, outside a transaction."""
+        import psycopg
+
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            conn.execute(statement.encode())
+
+    def create_database(self, owner: str | None = None) -> str:
+        """A new empty database (from ``template0``: nothing a test left in ``template1``);
+        its name."""
+        from psycopg import sql
+
+        self._databases += 1
+        name = f"test_{os.getpid()}_{self._databases}"
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
+                sql.Identifier(name))
+            if owner is not None:
+                statement = sql.SQL("{} OWNER {}").format(statement, sql.Identifier(owner))
+            conn.execute(statement)
+        return name
+
+    def drop_database(self, name: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+    def create_role(self, name: str, *, superuser: bool = False) -> str:
+        """A login role ``name`` (if not there yet), for a process of the Unix login ``name``
+        to connect as by peer authentication: that login must exist in /etc/passwd, since
+        the server looks the connecting uid up by name. Returns ``name``."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if exists is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN {}").format(
+                    sql.Identifier(name), sql.SQL("SUPERUSER" if superuser else "NOSUPERUSER")))
+        return name
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder (safe to call twice)."""
+        if self.data.exists():
+            _run([*self.account.command(), str(self.bindir / "pg_ctl"), "-D", str(self.data),
+                  "-m", "fast", "-w", "-t", "30", "stop"], "pg_ctl stop", check=False)
+        shutil.rmtree(self.base, ignore_errors=True)
+        if self._watchdog is not None:
+            if self._watchdog.stdin is not None:
+                self._watchdog.stdin.close()
+            self._watchdog.wait(timeout=30)
+            self._watchdog = None
+
+
+def _env() -> dict[str, str]:
+    # sealed like every process a test starts (no PG* variable of the developer's reaches
+    # initdb or pg_ctl), with the system's programs only
+    return sealed_env(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+
+
+def _run(args: list[str], what: str, *, check: bool = True) -> None:
+    done = subprocess.run(args, env=_env(), cwd="/", capture_output=True, text=True,
+                          timeout=120, check=False)
+    if check and done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise Unavailable(f"{what} failed: {lines[-1] if lines else f'exit {done.returncode}'}")
+
+
+def start(bindir_override: str | None = None) -> Server:
+    """initdb and start a server in a new temporary folder; :class:`Unavailable` if not."""
+    bindir = find_bindir(bindir_override)
+    account = server_account()
+    base = Path(tempfile.mkdtemp(prefix="sk-postgres-"))
+    server = Server(bindir=bindir, base=base, account=account, superuser=login())
+    try:
+        # the folder is the server's own; others may reach the socket in it, not list it
+        os.chown(base, account.uid, account.gid)
+        os.chmod(base, 0o711)
+        as_server = account.command()
+        _run([*as_server, str(bindir / "initdb"), "-D", str(server.data), "-U", server.superuser,
+              "--auth-local=peer", "--auth-host=reject", "--no-sync", "-E", "UTF8",
+              "--locale=C.UTF-8"], "initdb")
+        server._watchdog = _watch(server)
+        _run([*as_server, str(bindir / "pg_ctl"), "-D", str(server.data), "-w", "-t", "60",
+              "-l", str(base / "server.log"), "-o",
+              f"-c listen_addresses='' -c unix_socket_directories='{base}' -c fsync=off "
+              "-c synchronous_commit=off -c full_page_writes=off", "start"], "pg_ctl start")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _watch(server: Server) -> subprocess.Popen[bytes]:
+    # its own session: a Ctrl-C at the terminal reaches pytest (which stops the server
+    # itself), not the watchdog
+    return subprocess.Popen(
+        [sys.executable, "-c", WATCHDOG, str(server.bindir / "pg_ctl"), str(server.data),
+         str(server.base), "--", *server.account.command()],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+        cwd="/", start_new_session=True)
