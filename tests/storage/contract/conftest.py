@@ -36,7 +36,7 @@ def backend(request: pytest.FixtureRequest, tmp_path) -> Backend:
     if only is not None and only.args[0] != request.param:
         pytest.skip(f"{only.args[0]} only: {only.kwargs['reason']}")
     if request.param == "postgresql":
-        return Backend(kind="postgresql", location=request.getfixturevalue("pg_url"))
+        return Backend(kind="postgresql", location=request.getfixturevalue("postgres_url"))
     return Backend(kind=request.param, location=str(tmp_path / "agency.json"))
 
 

@@ -34,35 +34,35 @@ def writing(url: str, app: str) -> bool:
     return bool(row and row[0])
 
 
-def test_a_client_killed_in_the_middle_of_a_large_save_leaves_nothing_of_it(pg_url):
-    PgStore(pg_url, "ann").save([CLIENT])
-    seen = PgStore(pg_url).token()
+def test_a_client_killed_in_the_middle_of_a_large_save_leaves_nothing_of_it(postgres_url):
+    PgStore(postgres_url, "ann").save([CLIENT])
+    seen = PgStore(postgres_url).token()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.contract.worker", "postgresql", pg_url, "kim",
+        [sys.executable, "-m", "tests.storage.contract.worker", "postgresql", postgres_url, "kim",
          "20000", "big", "together"], cwd=ROOT, env={**os.environ, "PGAPPNAME": "killed"})
     deadline = time.monotonic() + 120
-    while not writing(pg_url, "killed"):
+    while not writing(postgres_url, "killed"):
         assert worker.poll() is None, "the save ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
-    after = PgStore(pg_url, "bo")
+    after = PgStore(postgres_url, "bo")
     assert after.records(Interaction) == () and after.token() == seen
     assert [e.by for e in after.history()] == ["ann"]
     (saved,) = after.save([make_client(name="After")])  # nothing left locked either
     assert saved.rev == 1
 
 
-def test_backups_are_the_databases_own_tools(pg_url):
-    storage = PgStore(pg_url)
+def test_backups_are_the_databases_own_tools(postgres_url):
+    storage = PgStore(postgres_url)
     storage.save([make_client(name="Acme")])
     for attempt in (storage.keep_backup, lambda: storage.restore("latest")):
         with pytest.raises(StorageError, match="pg_dump") as e:
             attempt()
         assert "\n" not in str(e.value)
     storage.compact()  # nothing beside the records to fold in: nothing changes
-    assert [c.name for c in PgStore(pg_url).load_agency().clients] == ["Acme"]
+    assert [c.name for c in PgStore(postgres_url).load_agency().clients] == ["Acme"]
 
 
 def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(tmp_path):
@@ -75,12 +75,12 @@ def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(tmp_
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
-def test_a_database_url_opens_postgresql_and_a_path_the_data_file(pg_url, tmp_path, scheme):
-    url = scheme + pg_url.removeprefix("postgresql")
+def test_a_database_url_opens_postgresql_and_a_path_the_data_file(postgres_url, tmp_path, scheme):
+    url = scheme + postgres_url.removeprefix("postgresql")
     storage = open_storage(url, author="ann", clock=lambda: TODAY,
                            thresholds=DEFAULT_THRESHOLDS)
     storage.save([make_client(name="Acme")])
-    with psycopg.connect(pg_url) as c:
+    with psycopg.connect(postgres_url) as c:
         assert c.execute("select doc->>'name' from clients").fetchall() == [("Acme",)]
     path = tmp_path / "agency.json"
     open_storage(str(path), author="ann", clock=lambda: TODAY,
@@ -88,9 +88,9 @@ def test_a_database_url_opens_postgresql_and_a_path_the_data_file(pg_url, tmp_pa
     assert path.exists()
 
 
-def test_the_audit_trail_names_the_database_role_beside_the_login(pg_url):
-    PgStore(pg_url, "ann").save([make_client(name="Acme")])
-    with psycopg.connect(pg_url) as c:
+def test_the_audit_trail_names_the_database_role_beside_the_login(postgres_url):
+    PgStore(postgres_url, "ann").save([make_client(name="Acme")])
+    with psycopg.connect(postgres_url) as c:
         role = c.execute("select session_user").fetchone()
         assert c.execute("select login, db_role from audit").fetchall() == [
             ("ann", role[0] if role else None)]
