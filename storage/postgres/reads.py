@@ -5,7 +5,6 @@ Documents are decoded by the data file's own decoder (``storage.codecs.fast_deco
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any, TypeVar
 
 import psycopg
@@ -20,9 +19,14 @@ T = TypeVar("T", bound=Record)
 Conn = psycopg.Connection[tuple[object, ...]]
 
 
-@cache
+_DECODERS: dict[type, Callable[[Any], Any]] = {}
+
+
 def decoder(cls: type[T]) -> Callable[[Any], T]:
-    return fast_decoder(cls)
+    """The data file's decoder for ``cls`` (built once per type)."""
+    if cls not in _DECODERS:
+        _DECODERS[cls] = fast_decoder(cls)
+    return _DECODERS[cls]
 
 
 def records(conn: Conn, cls: type[T], client_id: str | None = None) -> tuple[T, ...]:
@@ -41,7 +45,7 @@ def agency(conn: Conn, client_id: str | None = None) -> Agency:
     """Every record (or one client's), read in one transaction so the parts agree."""
     with conn.transaction():
         conn.execute("set transaction isolation level repeatable read read only")
-        parts = {name: records(conn, cls, client_id) for cls, name in TABLES.items()}
+        parts: dict[str, tuple[Any, ...]] = {name: records(conn, cls, client_id) for cls, name in TABLES.items()}
     return Agency(**parts)
 
 
@@ -58,7 +62,7 @@ def current(conn: Conn, records_: Iterable[Record]) -> dict[tuple[str, str], Rec
         ids.setdefault(TABLES[type(r)], []).append(r.id)
     out: dict[tuple[str, str], Record] = {}
     for table, wanted in ids.items():
-        decode = decoder(TABLE_OF[table])
+        decode: Callable[[Any], Record] = decoder(TABLE_OF[table])
         for record_id, doc in conn.execute(f"select id, doc from {table} where id = any(%s)",
                                            (wanted,)):
             out[table, str(record_id)] = decode(doc)

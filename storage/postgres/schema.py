@@ -64,7 +64,7 @@ def version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
     if not row or not row[0]:
         return 0
     found = conn.execute("select max(version) from schema_version").fetchone()
-    return int(found[0]) if found and found[0] is not None else 0
+    return int(str(found[0])) if found and found[0] is not None else 0
 
 
 def migrate(conn: psycopg.Connection[tuple[object, ...]], where: str,
