@@ -13,7 +13,7 @@ import re
 
 import orjson
 import psycopg
-from psycopg.types.json import set_json_loads
+from psycopg.types.json import set_json_dumps, set_json_loads
 
 from storage.errors import StorageError
 
@@ -34,12 +34,13 @@ def shown(url: str) -> str:
 
 def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     """A connection in autocommit mode (each read is one statement; a change is an explicit
-    transaction), jsonb decoded with orjson (the data file's parser)."""
+    transaction), jsonb read and written with orjson (the data file's parser)."""
     try:
         conn = psycopg.connect(url, autocommit=True)
     except psycopg.Error as e:
         raise StorageError(f"cannot connect to {shown(url)}: {first_line(e)}") from None
     set_json_loads(orjson.loads, conn)
+    set_json_dumps(orjson.dumps, conn)
     return conn
 
 

@@ -4,9 +4,11 @@ Documents are decoded by the data file's own decoder (``storage.codecs.fast_deco
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import orjson
 import psycopg
 
 from storage.audit import AuditEntry, Change
@@ -32,20 +34,33 @@ def decoder(cls: type[T]) -> Callable[[Any], T]:
 def records(conn: Conn, cls: type[T], client_id: str | None = None) -> tuple[T, ...]:
     """Every record of ``cls`` (of one client's, with ``client_id``), oldest first."""
     table = TABLES[cls]
+    # as text, parsed here: a third faster than psycopg's jsonb loader row by row
     if client_id is None:
-        rows = conn.execute(f"select doc from {table} order by pos").fetchall()
+        rows = conn.execute(f"select doc::text from {table} order by pos").fetchall()
     else:
-        rows = conn.execute(f"select doc from {table} where client_id = %s order by pos",
-                            (client_id,)).fetchall()
+        rows = conn.execute(f"select doc::text from {table} where client_id = %s "
+                            "order by pos", (client_id,)).fetchall()
     decode = decoder(cls)
-    return tuple(decode(doc) for (doc,) in rows)
+    return tuple(decode(orjson.loads(str(doc))) for (doc,) in rows)
 
 
 def agency(conn: Conn, client_id: str | None = None) -> Agency:
     """Every record (or one client's), read in one transaction so the parts agree."""
-    with conn.transaction():
-        conn.execute("set transaction isolation level repeatable read read only")
-        parts: dict[str, tuple[Any, ...]] = {name: records(conn, cls, client_id) for cls, name in TABLES.items()}
+    # Decoding 100,000 documents sets off the cyclic collector dozens of times for nothing
+    # (records hold no cycles), and long-lived records kept out of later collections spare
+    # the app pauses: as the data file's reader does (storage/engine/database.py).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with conn.transaction():
+            conn.execute("set transaction isolation level repeatable read read only")
+            parts: dict[str, tuple[Any, ...]] = {
+                name: records(conn, cls, client_id) for cls, name in TABLES.items()}
+    finally:
+        if client_id is None:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
     return Agency(**parts)
 
 
