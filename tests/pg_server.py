@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
+from psycopg import sql
+
 from tests.sealed import sealed_env
 
 #: Tried in this order for the account that runs the server when the tests run as root.
@@ -50,32 +53,34 @@ class Unavailable(Exception):
 
 def find_bindir(override: str | None = None) -> Path:
     """The folder with ``initdb``, ``pg_ctl`` and ``postgres``: ``override`` if given (the
-    tests' ``SCOPEKEEPER_PG_BINDIR``), else ``pg_config --bindir``, else the newest Debian
-    ``/usr/lib/postgresql/*/bin``, else wherever ``initdb`` is on ``PATH``."""
+    tests' ``SCOPEKEEPER_PG_BINDIR``), else the newest Debian ``/usr/lib/postgresql/*/bin``,
+    else ``pg_config --bindir``, else wherever ``initdb`` is on ``PATH`` (``.ci/run`` looks
+    in the same order)."""
     candidates: list[str] = []
     if override is not None:
         candidates.append(override)
     else:
+        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
         pg_config = shutil.which("pg_config")
         if pg_config:
             probe = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
-                                   check=False)
+                                   env=_env(), check=False)
             if probe.returncode == 0:
                 candidates.append(probe.stdout.strip())
-        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                             key=lambda p: [int(x) if x.isdigit() else 0
-                                            for x in Path(p).parent.name.split(".")],
-                             reverse=True)
         initdb = shutil.which("initdb")
         if initdb:
-            candidates.append(str(Path(initdb).resolve().parent))
+            candidates.append(str(Path(initdb).parent))
     for candidate in candidates:
         if all(os.access(Path(candidate) / tool, os.X_OK)
                for tool in ("initdb", "pg_ctl", "postgres")):
             return Path(candidate)
-    where = override if override is not None else "pg_config --bindir, /usr/lib/postgresql/*/bin, PATH"
+    where = override or "/usr/lib/postgresql/*/bin, pg_config --bindir or PATH"
     raise Unavailable(f"no initdb, pg_ctl and postgres in {where} "
                       "(Debian: apt-get install postgresql)")
+
+
+def _version(bindir: str) -> list[int]:
+    return [int(part) if part.isdigit() else 0 for part in Path(bindir).parent.name.split(".")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,45 +144,29 @@ class Server:
         url = f"postgresql:///{quote(dbname, safe='')}?host={quote(str(self.socket_dir), safe='')}"
         return url if user is None else f"{url}&user={quote(user, safe='')}"
 
-    def execute(self, statement: str, dbname: str = "postgres") -> None:
-        """Run one administrative statement as the superuser, outside a transaction."""
-        import psycopg
-
-        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
-            conn.execute(statement.encode())
-
-    def create_database(self, owner: str | None = None) -> str:
-        """A new empty database (from ``template0``: nothing a test left in ``template1``);
+    def create_database(self, *, owner: str | None = None, template: str = "template0") -> str:
+        """A new database, empty (from ``template0``, which nothing can have changed) or a
+        copy of ``template`` (one a test prepared: a schema made once, copied cheaply);
         its name."""
-        from psycopg import sql
-
         self._databases += 1
         name = f"test_{os.getpid()}_{self._databases}"
-        import psycopg
-
+        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template))
+        if owner is not None:
+            statement = sql.SQL("{} OWNER {}").format(statement, sql.Identifier(owner))
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            statement = sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                sql.Identifier(name))
-            if owner is not None:
-                statement = sql.SQL("{} OWNER {}").format(statement, sql.Identifier(owner))
             conn.execute(statement)
         return name
 
     def drop_database(self, name: str) -> None:
-        import psycopg
-        from psycopg import sql
-
+        """Drop ``name``, ending whatever sessions are still connected to it."""
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                 sql.Identifier(name)))
 
     def create_role(self, name: str, *, superuser: bool = False) -> str:
         """A login role ``name`` (if not there yet), for a process of the Unix login ``name``
-        to connect as by peer authentication: that login must exist in /etc/passwd, since
-        the server looks the connecting uid up by name. Returns ``name``."""
-        import psycopg
-        from psycopg import sql
-
+        to connect as by peer authentication (see :func:`other_logins`). Returns ``name``."""
         with psycopg.connect(self.url(), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
             if exists is None:
@@ -194,8 +183,13 @@ class Server:
     def stop(self) -> None:
         """Stop the server and remove its folder (safe to call twice)."""
         if self.data.exists():
-            _run([*self.account.command(), str(self.bindir / "pg_ctl"), "-D", str(self.data),
-                  "-m", "fast", "-w", "-t", "30", "stop"], "pg_ctl stop", check=False)
+            # fast: end the sessions and stop; immediate if that does not end in time
+            for mode, wait in (("fast", "30"), ("immediate", "10")):
+                stopped = _run([*self.account.command(), str(self.bindir / "pg_ctl"), "-D",
+                                str(self.data), "-m", mode, "-w", "-t", wait, "stop"],
+                               "pg_ctl stop", check=False)
+                if stopped:
+                    break
         shutil.rmtree(self.base, ignore_errors=True)
         if self._watchdog is not None:
             if self._watchdog.stdin is not None:
@@ -204,25 +198,70 @@ class Server:
             self._watchdog = None
 
 
+#: Accounts every Debian system has, to be "another person" connecting by peer
+#: authentication: the server looks the connecting uid up in /etc/passwd, so the made-up
+#: uids of tests/accounts.py cannot connect.
+OTHER_LOGINS = ("nobody", "daemon")
+
+
+def other_logins() -> list[str]:
+    """Logins other than this process's that a test may act as (root only: none else)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return []
+    found = []
+    for name in OTHER_LOGINS:
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        found.append(name)
+    return found
+
+
+def python_as(login_name: str, code: str, *args: str,
+              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` as the Unix account ``login_name`` (one of
+    :func:`other_logins`), with this checkout and its dependencies (psycopg) importable: it
+    connects to ``server.url(db, user=login_name)`` as itself, by peer authentication."""
+    entry = pwd.getpwnam(login_name)
+    site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" \
+        / "site-packages"
+    return subprocess.run(
+        ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--init-groups", "--",
+         sys.executable, "-c", code, *args],
+        env=sealed_env(PYTHONPATH=f"{Path(__file__).resolve().parents[1]}:{site}",
+                       HOME="/nonexistent"),
+        cwd="/", capture_output=True, text=True, timeout=timeout, check=False)
+
+
 def _env() -> dict[str, str]:
     # sealed like every process a test starts (no PG* variable of the developer's reaches
     # initdb or pg_ctl), with the system's programs only
     return sealed_env(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
 
 
-def _run(args: list[str], what: str, *, check: bool = True) -> None:
-    done = subprocess.run(args, env=_env(), cwd="/", capture_output=True, text=True,
-                          timeout=120, check=False)
+def _run(args: list[str], what: str, *, check: bool = True) -> bool:
+    """Run a PostgreSQL program; whether it succeeded (or :class:`Unavailable` with its last
+    line of complaint when ``check``)."""
+    try:
+        done = subprocess.run(args, env=_env(), cwd="/", capture_output=True, text=True,
+                              timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        if check:
+            raise Unavailable(f"{what} did not finish in 120 s") from None
+        return False
     if check and done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         raise Unavailable(f"{what} failed: {lines[-1] if lines else f'exit {done.returncode}'}")
+    return done.returncode == 0
 
 
 def start(bindir_override: str | None = None) -> Server:
     """initdb and start a server in a new temporary folder; :class:`Unavailable` if not."""
     bindir = find_bindir(bindir_override)
     account = server_account()
-    base = Path(tempfile.mkdtemp(prefix="sk-postgres-"))
+    # in /tmp itself: reachable by the server's account, and a short socket path (108 bytes)
+    base = Path(tempfile.mkdtemp(prefix="sk-postgres-", dir="/tmp"))
     server = Server(bindir=bindir, base=base, account=account, superuser=login())
     try:
         # the folder is the server's own; others may reach the socket in it, not list it

@@ -66,4 +66,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             reason = str(longrepr[2]).removeprefix("Skipped: ")
             reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in reasons.items():
-        terminalreporter.write_sep("!", f"{reason} ({count} tests)", red=True, bold=True)
+        terminalreporter.write_sep("!", f"{reason} [{count} tests]", red=True, bold=True)
