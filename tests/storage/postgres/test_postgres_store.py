@@ -1,7 +1,7 @@
 """What the PostgreSQL backend does beyond the contract suite: a client killed in the middle
 of a save leaves nothing of it; backups are the database's own tools; a database that
 cannot be reached is one line naming it (never its password); ``open_storage`` picks it for
-a database URL."""
+a database URL; watchers LISTENing hear each committed change."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from storage.backends import open_storage
-from storage.errors import StorageError
+from storage.errors import Conflict, StorageError
+from storage.postgres.connection import CHANNEL
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, make_client
 from tests.storage.workers import CLIENT
@@ -94,3 +96,16 @@ def test_the_audit_trail_names_the_database_role_beside_the_login(postgres_url):
         role = c.execute("select session_user").fetchone()
         assert c.execute("select login, db_role from audit").fetchall() == [
             ("ann", role[0] if role else None)]
+
+
+def test_a_save_notifies_listeners_when_it_commits_and_a_refused_one_does_not(postgres_url):
+    storage = PgStore(postgres_url, "ann")
+    (client,) = storage.save([make_client(name="Acme")])
+    with psycopg.connect(postgres_url, autocommit=True) as watcher:
+        watcher.execute(f"listen {CHANNEL}")
+        with pytest.raises(Conflict):
+            PgStore(postgres_url, "bo").save([replace(client, rev=0)])
+        assert list(watcher.notifies(timeout=0.2)) == []
+        PgStore(postgres_url, "bo").save([replace(client, name="Acme Co")])
+        (heard,) = watcher.notifies(timeout=5, stop_after=1)
+    assert heard.payload == str(storage.token())
