@@ -5,7 +5,6 @@ a database URL; watchers LISTENing hear each committed change."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from storage.errors import Conflict, StorageError
 from storage.postgres.connection import CHANNEL
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, make_client
+from tests.sealed import sealed_env
 from tests.storage.workers import CLIENT
 from tracker.models import Interaction
 from tracker.settings import DEFAULT_THRESHOLDS
@@ -41,7 +41,7 @@ def test_a_client_killed_in_the_middle_of_a_large_save_leaves_nothing_of_it(post
     seen = PgStore(postgres_url).token()
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.storage.contract.worker", "postgresql", postgres_url, "kim",
-         "20000", "big", "together"], cwd=ROOT, env={**os.environ, "PGAPPNAME": "killed"})
+         "20000", "big", "together"], cwd=ROOT, env=sealed_env(PGAPPNAME="killed"))
     deadline = time.monotonic() + 120
     while not writing(postgres_url, "killed"):
         assert worker.poll() is None, "the save ended before it could be killed"
