@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from storage.contract import Storage
-from storage.engine.settings import Settings, utc_now
+from storage.engine.settings import Settings
 from storage.postgres.connection import is_database_url
 from storage.postgres.store import PgStore
 from storage.repositories import Store
@@ -22,7 +22,8 @@ def open_storage(location: str | Path, *, author: str, clock: Callable[[], date]
     """The records at ``location`` for ``author``; ``lazy``: read (or connect) on first
     use."""
     if isinstance(location, str) and is_database_url(location):
+        tuned = settings or Settings()
         return PgStore(location, author=author, lazy=lazy, thresholds=thresholds,
-                       now=settings.now if settings is not None else utc_now)
+                       now=tuned.now, lock_timeout=tuned.lock_timeout)
     return Store(location, settings, author=author, lazy=lazy, thresholds=thresholds,
                  clock=clock)

@@ -37,14 +37,14 @@ def owner(record: Record) -> str:
 
 
 def save(conn: Conn, puts: Sequence[Record], deletes: Sequence[Record], author: str,
-         now: datetime) -> list[Record]:
+         now: datetime, wait: float = 10.0) -> list[Record]:
     """Validate every record, then save and delete as one change (see the module doc)."""
     for record in puts:
         validate(record)
     if not puts and not deletes:
         return []
     with conn.transaction():
-        seq = _next_seq(conn)
+        seq = _next_seq(conn, wait)
         stored = current(conn, [*puts, *deletes])
         saved = [replace(r, rev=_expect(r, stored) + 1) for r in puts]
         for r in deletes:
@@ -63,14 +63,14 @@ def save(conn: Conn, puts: Sequence[Record], deletes: Sequence[Record], author: 
 
 
 def replace_all(conn: Conn, records: Iterable[Record], author: str, now: datetime,
-                source: str = "") -> int:
+                source: str = "", wait: float = 10.0) -> int:
     """Make ``records`` the whole content in one change; returns how many. A revision never
     goes back: an editor still holding a replaced record gets a conflict."""
     items = list(records)
     for r in items:
         validate(r)
     with conn.transaction():
-        seq = _next_seq(conn)
+        seq = _next_seq(conn, wait)
         revs: dict[tuple[str, str], int] = {}
         for name in TABLES.values():
             for record_id, rev in conn.execute(f"select id, rev from {name}"):
@@ -87,7 +87,10 @@ def replace_all(conn: Conn, records: Iterable[Record], author: str, now: datetim
     return len(items)
 
 
-def _next_seq(conn: Conn) -> int:
+def _next_seq(conn: Conn, wait: float) -> int:
+    """Bump the change counter, waiting at most ``wait`` seconds for the change before
+    (``LockNotAvailable`` after that: never a save hanging behind a stuck session)."""
+    conn.execute("select set_config('lock_timeout', %s, true)", (f"{int(wait * 1000)}ms",))
     row = conn.execute("update change_counter set seq = seq + 1 returning seq").fetchone()
     assert row is not None  # the schema inserts the one row
     return int(str(row[0]))

@@ -70,8 +70,9 @@ class PgStore:
 
     def __init__(self, url: str, author: str = "", lazy: bool = False, *,
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                 now: Callable[[], datetime] = utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now, lock_timeout: float = 10.0) -> None:
         self.url = url
+        self.lock_timeout = lock_timeout  # seconds a change waits for the one before
         self.author = author
         self.thresholds = thresholds
         self._now = now
@@ -105,6 +106,10 @@ class PgStore:
                     schema.migrate(conn, shown(self.url))
                     self._conn = conn
                 yield self._conn
+            except psycopg.errors.LockNotAvailable:
+                raise StorageError(
+                    f"{shown(self.url)}: another change has held the database for over "
+                    f"{self.lock_timeout:g} s; nothing was saved: try again") from None
             except psycopg.Error as e:
                 raise StorageError(f"{shown(self.url)}: {first_line(e)}") from None
 
@@ -176,13 +181,14 @@ class PgStore:
 
     def save(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> list[Record]:
         with self._connection() as conn:
-            return changes.save(conn, puts, deletes, self.author, self._now())
+            return changes.save(conn, puts, deletes, self.author, self._now(),
+                                self.lock_timeout)
 
     def replace_all(self, agency: Agency, source: str = "") -> None:
         with self._connection() as conn:
             changes.replace_all(conn, (r for name in TABLES.values()
                                        for r in getattr(agency, name)),
-                                self.author, self._now(), source)
+                                self.author, self._now(), source, self.lock_timeout)
 
     # --- the audit trail and upkeep ----------------------------------------------------
 

@@ -109,3 +109,16 @@ def test_a_save_notifies_listeners_when_it_commits_and_a_refused_one_does_not(po
         PgStore(postgres_url, "bo").save([replace(client, name="Acme Co")])
         (heard,) = watcher.notifies(timeout=5, stop_after=1)
     assert heard.payload == str(storage.token())
+
+
+def test_a_save_waits_for_a_stuck_change_only_so_long_and_writes_nothing(postgres_url):
+    PgStore(postgres_url).is_empty()  # the tables made
+    with psycopg.connect(postgres_url) as stuck:  # a session that began a change, and sits
+        stuck.execute("update change_counter set seq = seq")
+        with pytest.raises(StorageError, match=r"held the database for over 0\.3 s") as e:
+            PgStore(postgres_url, lock_timeout=0.3).save([make_client(name="Late")])
+        assert "\n" not in str(e.value)
+        stuck.rollback()
+    assert PgStore(postgres_url).load_agency().clients == ()
+    (saved,) = PgStore(postgres_url).save([make_client(name="Now")])
+    assert saved.rev == 1
