@@ -132,6 +132,8 @@ RECORD_DATA_DIR = """\
         with open("data-dir", "w") as f:
             f.write(str(postgres_server.data))
         assert postgres_url.startswith("postgresql:///")
+
+    def test_then(postgres_url):
         {end}
 """
 
@@ -152,12 +154,13 @@ def _assert_gone(data: str) -> None:
     pytest.fail(f"left behind: {left or data}")
 
 
-@pytest.mark.parametrize("end", ["pass", "raise KeyboardInterrupt", "assert False"],
-                         ids=["passed", "ctrl-c", "failed"])
-def test_no_postgres_is_left_after_the_run(tmp_path, end):
+@pytest.mark.parametrize(("end", "exit_code"), [("assert False", 1),
+                                               ("raise KeyboardInterrupt", 2)],
+                         ids=["a-test-failed", "ctrl-c"])
+def test_no_postgres_is_left_after_the_run(tmp_path, end, exit_code):
     done = _run_pytest(tmp_path, RECORD_DATA_DIR.format(end=end))
     _assert_gone((tmp_path / "data-dir").read_text())
-    assert done.returncode == {"pass": 0, "assert False": 1}.get(end, 2), done.stdout
+    assert done.returncode == exit_code, done.stdout
 
 
 def test_no_postgres_is_left_when_the_run_is_killed(tmp_path):
