@@ -20,6 +20,7 @@ from storage.errors import Conflict, StorageError
 from storage.postgres.connection import CHANNEL
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, make_client
+from tests.pg_server import other_logins, python_as
 from tests.sealed import sealed_env
 from tests.storage.workers import CLIENT
 from tracker.models import Interaction
@@ -122,3 +123,24 @@ def test_a_save_waits_for_a_stuck_change_only_so_long_and_writes_nothing(postgre
     assert PgStore(postgres_url).load_agency().clients == ()
     (saved,) = PgStore(postgres_url).save([make_client(name="Now")])
     assert saved.rev == 1
+
+
+SAVE_AS = """import sys
+from storage.postgres.store import PgStore
+from tests.factories import make_client
+PgStore(sys.argv[1], author=sys.argv[2]).save([make_client(name="From " + sys.argv[2])])
+"""
+
+
+@pytest.mark.skipif(not other_logins(), reason="acting as another Unix login needs root, "
+                                               "and an account such as nobody")
+def test_another_unix_login_saves_as_its_own_database_role(postgres_server, postgres_url):
+    """Peer authentication: the role is the login; the trail keeps it beside the author."""
+    PgStore(postgres_url, author="ann").save([make_client(name="Acme")])
+    other = postgres_server.create_role(other_logins()[0], superuser=True)
+    done = python_as(other, SAVE_AS, postgres_url + f"&user={other}", other)
+    assert done.returncode == 0, done.stderr
+    with psycopg.connect(postgres_url) as c:
+        me = c.execute("select session_user").fetchone()
+        trail = c.execute("select login, db_role from audit order by seq").fetchall()
+    assert me is not None and trail == [("ann", me[0]), (other, other)]
