@@ -10,8 +10,7 @@ from pathlib import Path
 
 from storage.contract import Storage
 from storage.engine.settings import Settings
-from storage.postgres.connection import is_database_url
-from storage.postgres.store import PgStore
+from storage.postgres.urls import is_database_url
 from storage.repositories import Store
 from tracker.settings import Thresholds
 
@@ -22,6 +21,9 @@ def open_storage(location: str | Path, *, author: str, clock: Callable[[], date]
     """The records at ``location`` for ``author``; ``lazy``: read (or connect) on first
     use."""
     if isinstance(location, str) and is_database_url(location):
+        # imported here: the driver costs the TinyDB engine's every start ~30 ms otherwise
+        from storage.postgres.store import PgStore
+
         tuned = settings or Settings()
         return PgStore(location, author=author, lazy=lazy, thresholds=thresholds,
                        now=tuned.now, lock_timeout=tuned.lock_timeout)

@@ -3,7 +3,8 @@ revisions, conflicts and audit trail as the TinyDB engine, kept in a database se
 
 | module | owns |
 |---|---|
-| ``connection.py`` | telling a ``postgresql://`` location from a file; connecting (psycopg 3) |
+| ``urls.py`` | telling a ``postgresql://`` location from a file; a URL as it may be shown |
+| ``connection.py`` | connecting (psycopg 3) |
 | ``schema.py`` | the tables, as versioned migrations (``schema_version``) |
 | ``changes.py`` | one save or replace as one transaction: revisions, writes, audit, NOTIFY |
 | ``reads.py`` | the queries: every record, one client's, one type's, one by id, the trail |

@@ -1,5 +1,5 @@
-"""Connecting to PostgreSQL: which locations name a database (``postgresql://`` or
-``postgres://``), and a psycopg 3 connection to one, its errors as one line.
+"""Connecting to PostgreSQL: a psycopg 3 connection to a database URL
+(``storage.postgres.urls``), its errors as one line.
 
 On the server the connection goes over the Unix socket with peer authentication
 (``postgresql:///agency?host=/var/run/postgresql``), so the database role is the Unix login
@@ -9,27 +9,15 @@ beside the login the app names.
 
 from __future__ import annotations
 
-import re
-
 import orjson
 import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 
 from storage.errors import StorageError
+from storage.postgres.urls import shown
 
-SCHEMES = ("postgresql://", "postgres://")
 #: The channel a save notifies (payload: the change counter) for watchers that LISTEN.
 CHANNEL = "scopekeeper_changes"
-
-
-def is_database_url(location: object) -> bool:
-    """True for a PostgreSQL connection URL, false for a data file's path."""
-    return isinstance(location, str) and location.startswith(SCHEMES)
-
-
-def shown(url: str) -> str:
-    """The URL as it may be printed: a password in it is never shown."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
 
 
 def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:

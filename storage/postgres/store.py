@@ -30,7 +30,8 @@ from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.postgres import changes, reads, schema
-from storage.postgres.connection import connect, first_line, shown
+from storage.postgres.connection import connect, first_line
+from storage.postgres.urls import shown
 from storage.snapshot import Snapshot
 from storage.tables import TABLES
 from tracker.models import (

@@ -144,3 +144,18 @@ def test_another_unix_login_saves_as_its_own_database_role(postgres_server, post
         me = c.execute("select session_user").fetchone()
         trail = c.execute("select login, db_role from audit order by seq").fetchall()
     assert me is not None and trail == [("ann", me[0]), (other, other)]
+
+
+NO_DRIVER = """import sys
+from storage.backends import open_storage
+from tracker.settings import DEFAULT_THRESHOLDS
+open_storage(sys.argv[1], author="ann", clock=None, thresholds=DEFAULT_THRESHOLDS).is_empty()
+print("psycopg" in sys.modules)
+"""
+
+
+def test_a_data_file_opens_without_loading_the_database_driver(tmp_path):
+    """The TinyDB engine's every start does not pay for PostgreSQL's driver (~30 ms)."""
+    done = subprocess.run([sys.executable, "-c", NO_DRIVER, str(tmp_path / "agency.json")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "False\n"), done.stderr
