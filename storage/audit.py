@@ -62,7 +62,8 @@ def was(before: Any | None, after: Any | None) -> dict[str, Any] | None:
     return {k: v for k, v in old.items() if new.get(k) != v and k not in NOT_SHOWN}
 
 
-def _client_of(table: str, record_id: str, doc: dict[str, Any]) -> str:
+def client_of(table: str, record_id: str, doc: dict[str, Any]) -> str:
+    """Whose record it is: a client's own id, its ``client_id``, or a snooze's item's client."""
     if table == "clients":
         return record_id
     if isinstance(doc.get("client_id"), str):
@@ -94,7 +95,7 @@ def entries_of(line: dict[str, Any]) -> Iterator[dict[str, Any]]:
             source = doc
         yield {"seq": line["seq"], "at": line.get("at", ""), "by": line.get("by", ""),
                "table": table, "id": record_id,
-               "client_id": _client_of(table, record_id, source), "op": op,
+               "client_id": client_of(table, record_id, source), "op": op,
                "changes": changes}
 
 

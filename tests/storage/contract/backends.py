@@ -1,14 +1,15 @@
 """The backends the contract suite runs against, by name, for the tests and their worker
-processes alike. Issue 16 adds "postgresql" here (and to BACKENDS)."""
+processes alike: the TinyDB engine (a data file's path) and PostgreSQL (a database URL)."""
 
 from __future__ import annotations
 
 from storage.contract import Storage
+from storage.postgres.store import PgStore
 from storage.repositories import Store
 from tests.factories import TODAY
 
 #: Every backend the contract holds for.
-BACKENDS = ("tinydb",)
+BACKENDS = ("tinydb", "postgresql")
 
 
 def open_backend(kind: str, location: str, login: str) -> Storage:
@@ -16,4 +17,6 @@ def open_backend(kind: str, location: str, login: str) -> Storage:
     (as a second person's process would have), sharing nothing in memory with the first."""
     if kind == "tinydb":
         return Store(location, author=login, clock=lambda: TODAY)
+    if kind == "postgresql":
+        return PgStore(location, author=login)
     raise ValueError(f"no backend {kind!r}")

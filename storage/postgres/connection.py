@@ -1,0 +1,37 @@
+"""Connecting to PostgreSQL: a psycopg 3 connection to a database URL
+(``storage.postgres.urls``), its errors as one line.
+
+On the server the connection goes over the Unix socket with peer authentication
+(``postgresql:///agency?host=/var/run/postgresql``), so the database role is the Unix login
+and no password is written anywhere; the audit trail keeps that role (``session_user``)
+beside the login the app names.
+"""
+
+from __future__ import annotations
+
+import orjson
+import psycopg
+from psycopg.types.json import set_json_dumps, set_json_loads
+
+from storage.errors import StorageError
+from storage.postgres.urls import shown
+
+#: The channel a save notifies (payload: the change counter) for watchers that LISTEN.
+CHANNEL = "scopekeeper_changes"
+
+
+def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection in autocommit mode (each read is one statement; a change is an explicit
+    transaction), jsonb read and written with orjson (the data file's parser)."""
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.Error as e:
+        raise StorageError(f"cannot connect to {shown(url)}: {first_line(e)}") from None
+    set_json_loads(orjson.loads, conn)
+    set_json_dumps(orjson.dumps, conn)
+    return conn
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

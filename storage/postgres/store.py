@@ -1,0 +1,207 @@
+"""``PgStore``: the agency's records in a PostgreSQL database as a
+:class:`storage.contract.Storage`, for one person (``author``).
+
+What each member does here: reads are queries (every record, one client's, one type's, one
+by id), read afresh each time -- nothing of the data is kept in the process; ``save`` and
+``replace_all`` are one transaction each (``changes.py``); ``token`` is the change counter,
+one one-row query; ``history`` reads the audit table. The snapshot and the review are
+computed from every record for now (the per-client assessments kept in the database and
+the review as a query come next, see ``schema.py``), so ``keep`` has nothing to keep and
+``kept_review`` nothing to give. Backups are the database's own (``pg_dump``): keeping one
+or restoring one through the app is refused in one line; ``compact`` has nothing to fold.
+
+One connection per store, opened on first use; a lock keeps a background reader and a
+save from sharing it at once (the app reads in a worker thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import psycopg
+
+from storage.contract import Repository
+from storage.engine.settings import utc_now
+from storage.errors import NotFound, StorageError
+from storage.files import Privacy
+from storage.postgres import changes, reads, schema
+from storage.postgres.connection import connect, first_line
+from storage.postgres.urls import shown
+from storage.snapshot import Snapshot
+from storage.tables import TABLES
+from tracker.models import (
+    AccessGrant,
+    Activity,
+    Agency,
+    Assignment,
+    BudgetChange,
+    ChangeRequest,
+    Client,
+    ContactChange,
+    Interaction,
+    NpsResponse,
+    ScopeItem,
+    SignState,
+    Snooze,
+    TeamMember,
+)
+from tracker.record_types import Record
+from tracker.review import assess, build_review
+from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
+
+if TYPE_CHECKING:
+    from storage.audit import AuditEntry
+    from storage.engine.recovery import Restored
+
+T = TypeVar("T", bound=Record)
+
+#: What ``keep_backup`` and ``restore`` say: a database is backed up by its own tools.
+USE_PG_DUMP = ("backups of a PostgreSQL database are the database's own: pg_dump and "
+               "pg_restore (see docs/postgresql.md)")
+
+
+class PgStore:
+    """The records of the database at ``url``, for ``author`` (the login the audit trail
+    names, beside the database role the server authenticated)."""
+
+    def __init__(self, url: str, author: str = "", lazy: bool = False, *,
+                 thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                 now: Callable[[], datetime] = utc_now, lock_timeout: float = 10.0) -> None:
+        self.url = url
+        self.lock_timeout = lock_timeout  # seconds a change waits for the one before
+        self.author = author
+        self.thresholds = thresholds
+        self._now = now
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._lock = threading.RLock()
+        self.clients = Repository(self, Client)
+        self.members = Repository(self, TeamMember)
+        self.assignments = Repository(self, Assignment)
+        self.scope_items = Repository(self, ScopeItem)
+        self.change_requests = Repository(self, ChangeRequest)
+        self.interactions = Repository(self, Interaction)
+        self.nps = Repository(self, NpsResponse)
+        self.budget_changes = Repository(self, BudgetChange)
+        self.access_grants = Repository(self, AccessGrant)
+        self.contact_changes = Repository(self, ContactChange)
+        self.sign_states = Repository(self, SignState)
+        self.snoozes = Repository(self, Snooze)
+        self.activities = Repository(self, Activity)
+        if not lazy:
+            with self._connection():
+                pass
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+        """The connection (opened, and the schema brought up to date, on first use), held
+        by this thread; a database error leaves as one line."""
+        with self._lock:
+            try:
+                if self._conn is None or self._conn.closed:
+                    conn = connect(self.url)
+                    schema.migrate(conn, shown(self.url))
+                    self._conn = conn
+                yield self._conn
+            except psycopg.errors.LockNotAvailable:
+                raise StorageError(
+                    f"{shown(self.url)}: another change has held the database for over "
+                    f"{self.lock_timeout:g} s; nothing was saved: try again") from None
+            except psycopg.Error as e:
+                raise StorageError(f"{shown(self.url)}: {first_line(e)}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+
+    @property
+    def path(self) -> Path:
+        return Path(shown(self.url))
+
+    @property
+    def privacy(self) -> Privacy:
+        return Privacy()  # what is made from it is its reader's own: 0600
+
+    def now(self) -> datetime:
+        return self._now()
+
+    # --- reading ---------------------------------------------------------------------
+
+    def load_agency(self) -> Agency:
+        with self._connection() as conn:
+            return reads.agency(conn)
+
+    def client_records(self, client_id: str) -> Agency:
+        with self._connection() as conn:
+            return reads.agency(conn, client_id)
+
+    def records(self, cls: type[T]) -> tuple[T, ...]:
+        with self._connection() as conn:
+            return reads.records(conn, cls)
+
+    def get(self, cls: type[T], record_id: str) -> T:
+        with self._connection() as conn:
+            found = reads.one(conn, cls, record_id)
+        if found is None:
+            raise NotFound(f"no {cls.__name__} with id {record_id!r}")
+        return found
+
+    def is_empty(self) -> bool:
+        with self._connection() as conn:
+            return reads.is_empty(conn)
+
+    def token(self) -> object:
+        with self._connection() as conn:
+            row = conn.execute("select seq from change_counter").fetchone()
+        return None if row is None else row[0]
+
+    # --- the review ---------------------------------------------------------------------
+
+    def snapshot(self, day: date) -> Snapshot:
+        agency = self.load_agency()
+        found = assess(agency, day, self.thresholds)
+        return Snapshot(today=day, loaded=agency, assessments=found,
+                        review=build_review(agency, day, self.thresholds, found),
+                        team=Snapshot.team_of(agency))
+
+    def review(self, day: date) -> Snapshot:
+        return self.snapshot(day)
+
+    def kept_review(self, day: date) -> Snapshot | None:
+        return None  # nothing is kept beside the records (yet): the review is computed
+
+    def keep(self, snap: Snapshot, seen: object, ahead: bool = False) -> None:
+        """Nothing: the reads here need nothing kept."""
+
+    # --- writing ---------------------------------------------------------------------
+
+    def save(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> list[Record]:
+        with self._connection() as conn:
+            return changes.save(conn, puts, deletes, self.author, self._now(),
+                                self.lock_timeout)
+
+    def replace_all(self, agency: Agency, source: str = "") -> None:
+        with self._connection() as conn:
+            changes.replace_all(conn, (r for name in TABLES.values()
+                                       for r in getattr(agency, name)),
+                                self.author, self._now(), source, self.lock_timeout)
+
+    # --- the audit trail and upkeep ----------------------------------------------------
+
+    def history(self, client_id: str | None = None) -> list[AuditEntry]:
+        with self._connection() as conn:
+            return reads.history(conn, client_id)
+
+    def keep_backup(self) -> Path:
+        raise StorageError(USE_PG_DUMP)
+
+    def restore(self, backup: str) -> Restored:
+        raise StorageError(USE_PG_DUMP)
+
+    def compact(self) -> None:
+        """Nothing to fold: every change is in its tables (the server vacuums them)."""
