@@ -10,7 +10,7 @@ from pathlib import Path
 
 from storage.contract import Storage
 from storage.engine.settings import Settings
-from storage.postgres.urls import is_database_url
+from storage.locations import is_database_url
 from storage.repositories import Store
 from tracker.settings import Thresholds
 

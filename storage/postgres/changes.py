@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Json
 
 from storage import audit
 from storage.codecs import encode
@@ -106,10 +106,10 @@ def _expect(record: Record, stored: dict[tuple[str, str], Record],
 
 
 def _write(conn: Conn, saved: Sequence[Record]) -> None:
-    by_table: dict[str, list[tuple[str, str, int, Jsonb]]] = {}
+    by_table: dict[str, list[tuple[str, str, int, Json]]] = {}
     for r in saved:
         by_table.setdefault(TABLES[type(r)], []).append(
-            (r.id, owner(r), r.rev, Jsonb(encode(r))))
+            (r.id, owner(r), r.rev, Json(encode(r))))
     for table, rows in by_table.items():
         with conn.cursor() as cur:
             cur.executemany(
@@ -127,12 +127,12 @@ def _copy(conn: Conn, placed: Sequence[Record]) -> None:
         with conn.cursor() as cur, cur.copy(
                 f"copy {table} (id, client_id, rev, doc) from stdin") as copy:
             for r in rows:
-                copy.write_row((r.id, owner(r), r.rev, Jsonb(encode(r))))
+                copy.write_row((r.id, owner(r), r.rev, Json(encode(r))))
 
 
 def _audit(conn: Conn, entries: Iterable[dict[str, Any]]) -> None:
     rows = [(e["seq"], n, e["at"], e["by"], e["table"], e["id"], e["client_id"], e["op"],
-             Jsonb(e["changes"])) for n, e in enumerate(entries)]
+             Json(e["changes"])) for n, e in enumerate(entries)]
     with conn.cursor() as cur:
         cur.executemany("insert into audit (seq, n, at, login, tbl, record_id, client_id, "
                         "op, changes) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)

@@ -1,5 +1,5 @@
 """Connecting to PostgreSQL: a psycopg 3 connection to a database URL
-(``storage.postgres.urls``), its errors as one line.
+(``storage.locations``), its errors as one line.
 
 On the server the connection goes over the Unix socket with peer authentication
 (``postgresql:///agency?host=/var/run/postgresql``), so the database role is the Unix login
@@ -14,7 +14,7 @@ import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 
 from storage.errors import StorageError
-from storage.postgres.urls import shown
+from storage.locations import redact
 
 #: The channel a save notifies (payload: the change counter) for watchers that LISTEN.
 CHANNEL = "scopekeeper_changes"
@@ -26,7 +26,7 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     try:
         conn = psycopg.connect(url, autocommit=True)
     except psycopg.Error as e:
-        raise StorageError(f"cannot connect to {shown(url)}: {first_line(e)}") from None
+        raise StorageError(f"cannot connect to {redact(url)}: {first_line(e)}") from None
     set_json_loads(orjson.loads, conn)
     set_json_dumps(orjson.dumps, conn)
     return conn

@@ -34,9 +34,12 @@ MIGRATION_LOCK = 0x5C0BE4EE
 
 
 def _record_table(name: str) -> tuple[str, ...]:
+    # json, not jsonb: jsonb cannot hold \u0000, which text people save may contain (the
+    # data file keeps it, and migrate must be lossless); documents are read whole and
+    # parsed by orjson, never queried inside, so jsonb would buy nothing here
     return (f"create table {name} (pos bigint generated always as identity, "
             "id text primary key, client_id text not null, rev int not null, "
-            "doc jsonb not null)",
+            "doc json not null)",
             f"create index {name}_by_client on {name} (client_id, pos)",
             f"create index {name}_by_pos on {name} (pos)")
 
@@ -49,7 +52,7 @@ V1: tuple[str, ...] = (
     "create table audit (seq bigint not null, n int not null, at text not null, "
     "login text not null, db_role text not null default session_user, "
     "tbl text not null, record_id text not null, client_id text not null, "
-    "op text not null, changes jsonb not null, primary key (seq, n))",
+    "op text not null, changes json not null, primary key (seq, n))",
     "create index audit_by_client on audit (client_id, seq)",
 )
 

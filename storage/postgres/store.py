@@ -29,9 +29,9 @@ from storage.contract import Repository
 from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
+from storage.locations import redact
 from storage.postgres import changes, reads, schema
 from storage.postgres.connection import connect, first_line
-from storage.postgres.urls import shown
 from storage.snapshot import Snapshot
 from storage.tables import TABLES
 from tracker.models import (
@@ -104,15 +104,15 @@ class PgStore:
             try:
                 if self._conn is None or self._conn.closed:
                     conn = connect(self.url)
-                    schema.migrate(conn, shown(self.url))
+                    schema.migrate(conn, redact(self.url))
                     self._conn = conn
                 yield self._conn
             except psycopg.errors.LockNotAvailable:
                 raise StorageError(
-                    f"{shown(self.url)}: another change has held the database for over "
+                    f"{redact(self.url)}: another change has held the database for over "
                     f"{self.lock_timeout:g} s; nothing was saved: try again") from None
             except psycopg.Error as e:
-                raise StorageError(f"{shown(self.url)}: {first_line(e)}") from None
+                raise StorageError(f"{redact(self.url)}: {first_line(e)}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -121,7 +121,7 @@ class PgStore:
 
     @property
     def path(self) -> Path:
-        return Path(shown(self.url))
+        return Path(redact(self.url))
 
     @property
     def privacy(self) -> Privacy:

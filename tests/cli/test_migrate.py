@@ -20,16 +20,19 @@ from tests.factories import TODAY
 from tests.hostile import OSC52, hostile_agency
 from tracker.models import Agency
 
-#: (FROM, TO) kinds of location. Issue 16: once storage/postgres/ lands, add
-#: ("file", "postgresql") and ("postgresql", "file") here, and a "postgresql" case to
-#: ``location`` (a fresh database of the test run's server): nothing else changes.
-PAIRS = [pytest.param("file", "file", id="tinydb-to-tinydb")]
+#: (FROM, TO) kinds of location: a data file, or a fresh database of the test run's own
+#: PostgreSQL server (tests/postgres.py; skipped loudly where it cannot start).
+PAIRS = [pytest.param("file", "file", id="tinydb-to-tinydb"),
+         pytest.param("file", "postgresql", id="tinydb-to-postgresql"),
+         pytest.param("postgresql", "file", id="postgresql-to-tinydb"),
+         pytest.param("postgresql", "postgresql", id="postgresql-to-postgresql")]
 
 
-def location(kind: str, tmp_path: Path, name: str) -> str:
+def location(kind: str, tmp_path: Path, name: str, request: pytest.FixtureRequest) -> str:
     if kind == "file":
         return str(tmp_path / name / "agency.json")
-    raise AssertionError(f"no {kind} location in this test run")
+    server = request.getfixturevalue("postgres_server")
+    return str(server.url(server.create_database()))
 
 
 def filled(where: str, agency: Agency) -> str:
@@ -56,10 +59,10 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("source", "target"), PAIRS)
-def test_migrate_copies_every_record_losslessly(tmp_path, source, target):
+def test_migrate_copies_every_record_losslessly(tmp_path, source, target, request):
     agency = hostile_agency(TODAY)  # hostile text in every field of every record type
-    src = filled(location(source, tmp_path, "from"), agency)
-    dst = location(target, tmp_path, "to")
+    src = filled(location(source, tmp_path, "from", request), agency)
+    dst = location(target, tmp_path, "to", request)
     out = sk("migrate", src, dst)
     assert out.returncode == 0, out.stderr
     assert exported(dst) == exported(src)
@@ -78,9 +81,10 @@ def test_migrate_copies_every_record_losslessly(tmp_path, source, target):
 
 
 @pytest.mark.parametrize(("source", "target"), PAIRS)
-def test_migrate_refuses_a_target_that_holds_data_and_writes_nothing(tmp_path, source, target):
-    src = filled(location(source, tmp_path, "from"), hostile_agency(TODAY))
-    dst = filled(location(target, tmp_path, "to"), Agency(clients=hostile_agency(TODAY).clients[:1]))
+def test_migrate_refuses_a_target_that_holds_data_and_writes_nothing(tmp_path, source, target,
+                                                                    request):
+    src = filled(location(source, tmp_path, "from", request), hostile_agency(TODAY))
+    dst = filled(location(target, tmp_path, "to", request), Agency(clients=hostile_agency(TODAY).clients[:1]))
     before = exported(dst), fingerprint(tmp_path)
     out = sk("migrate", src, dst)
     assert out.returncode == 2 and out.stdout == ""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage.errors import Conflict, NotFound, StorageError
+from storage.tables import TABLES
 from tests.factories import TODAY, make_client, make_interaction
 from tests.storage.test_repositories import ONE_OF_EACH
 from tracker.errors import ValidationError
@@ -202,3 +203,22 @@ def test_sixteen_processes_saving_a_hundred_times_each_keep_all_1600(backend):
     assert len(saved) == 1600 and len({i.id for i in saved}) == 1600
     trail = [e for e in backend.open().history() if e.table == "interactions"]
     assert len(trail) == 1600 and len({e.seq for e in trail}) == 1600
+
+
+def test_any_text_a_person_saves_reads_back_as_it_was(backend):
+    # every record type with hostile text in every field (NUL, escapes, bidi, CJK, emoji):
+    # what the data file keeps, every backend keeps (PostgreSQL's jsonb could not hold NUL)
+    from tests.hostile import hostile_agency
+
+    agency = hostile_agency(TODAY)
+    backend.open().replace_all(agency, "test")
+    got = backend.open("bo").load_agency()
+    for name in TABLES.values():
+        assert sorted((replace(r, rev=0) for r in getattr(got, name)), key=lambda r: r.id) == \
+            sorted((replace(r, rev=0) for r in getattr(agency, name)), key=lambda r: r.id), name
+    # a change of hostile text is in the audit trail as it was, old and new
+    client = got.clients[0]
+    renamed = client.name[::-1] + "\x00"
+    backend.open().save([replace(client, name=renamed)])
+    last = [e for e in backend.open().history() if e.record_id == client.id][-1]
+    assert [(c.field, c.old, c.new) for c in last.changes] == [("name", client.name, renamed)]
