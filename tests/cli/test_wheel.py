@@ -20,6 +20,7 @@ from tests.sealed import sealed_env
 from tests.ui.helpers import demo_file
 
 ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("scopekeeper", "screens", "storage", "tracker", "templates")
 SKIP = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__",
                               ".pytest_cache", ".ruff_cache", ".mypy_cache", ".hypothesis",
                               "tests")
@@ -35,6 +36,13 @@ def installed(tmp_path_factory) -> Path:
                     str(work / "dist"), str(src)], check=True, capture_output=True)
     (wheel,) = (work / "dist").glob("scopekeeper-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    # every package of the source tree, and every style sheet: a subpackage missing from
+    # pyproject's list is a command that fails with ModuleNotFoundError once installed
+    for package in PACKAGES:
+        for init in sorted((ROOT / package).rglob("__init__.py")):
+            assert str(init.relative_to(ROOT)) in names, f"the wheel lacks {init.parent}"
+        for sheet in sorted((ROOT / package).rglob("*.tcss")):
+            assert str(sheet.relative_to(ROOT)) in names, f"the wheel lacks {sheet}"
     for needed in ("screens/review.tcss", "screens/clients.tcss", "screens/welcome.tcss",
                    "screens/app.tcss", "screens/documents.tcss", "templates/README.md",
                    "templates/kickoff.md.j2", "templates/save_mode_prep.md.j2",
@@ -50,18 +58,29 @@ def installed(tmp_path_factory) -> Path:
 
 
 def env_for(site: Path) -> dict[str, str]:
-    return sealed_env(home=site.parent, PYTHONPATH=str(site), PATH="/usr/bin:/bin")
+    # the installed code, then the test venv's packages (textual, tinydb...) as plain
+    # folders: run with -S (python_cmd), so that no .pth file runs and the editable
+    # install's finder never hands out this checkout's modules in place of missing ones
+    venv_site = next(p for p in sys.path if p.endswith("site-packages"))
+    return sealed_env(home=site.parent, PYTHONPATH=f"{site}{os.pathsep}{venv_site}",
+                      PATH="/usr/bin:/bin")
+
+
+def python_cmd(*args: str) -> list[str]:
+    """The installed ``scopekeeper`` with ``args``, without site's .pth files."""
+    return [sys.executable, "-S", "-m", "scopekeeper", *args]
 
 
 def test_installed_command_runs_from_outside_the_checkout(installed, tmp_path):
     db = demo_file(tmp_path / "a.json")
     out = subprocess.run(
-        [str(installed / "bin" / "scopekeeper"), "review", "--on", TODAY.isoformat(), "--db",
-         str(db)], capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
+        python_cmd("review", "--on", TODAY.isoformat(), "--db", str(db)), capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
         check=True)
     assert out.stdout.startswith("Review for Mon 23 Nov 2026: ")
-    where = subprocess.run([sys.executable, "-c", "import screens, tracker; "
-                            "print(screens.__file__); print(tracker.__file__)"],
+    where = subprocess.run([sys.executable, "-S", "-c", "import screens.flows.entries, "
+                            "storage.engine.database, storage.postgres.store, "
+                            "scopekeeper.commands.records as m; print(m.__file__); "
+                            "print(screens.flows.entries.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env_for(installed),
                            check=True).stdout
     assert all(line.startswith(str(installed)) for line in where.split())
@@ -75,8 +94,7 @@ def test_installed_command_renders_built_in_and_agency_templates(installed, tmp_
     (cfg / "templates" / "kickoff.md.j2").write_text("Ours: {{ client.name }}\n",
                                                      encoding="utf-8")
     env = env_for(installed) | {"SCOPEKEEPER_CONFIG": str(cfg / "config.toml")}
-    run = [str(installed / "bin" / "scopekeeper"), "render", "--db", str(db), "--client",
-           "Harbor Dental"]
+    run = python_cmd("render", "--db", str(db), "--client", "Harbor Dental")
     builtin = subprocess.run([*run, "monthly_report"], capture_output=True, text=True,
                              cwd=tmp_path, env=env, check=True)
     assert builtin.stdout.startswith("# Harbor Dental Group: monthly report, ")
@@ -91,9 +109,8 @@ def test_installed_tui_starts_in_a_terminal_and_quits(installed, tmp_path):
     pid, fd = pty.fork()
     if pid == 0:  # the child: the installed command in a real pseudo-terminal
         os.chdir(tmp_path)
-        os.execve(str(installed / "bin" / "scopekeeper"),
-                  [str(installed / "bin" / "scopekeeper"), "--db", str(db)],
-                  env_for(installed) | {"COLUMNS": "80", "LINES": "24"})
+        cmd = python_cmd("--db", str(db))
+        os.execve(cmd[0], cmd, env_for(installed) | {"COLUMNS": "80", "LINES": "24"})
     seen = b""
     deadline = time.monotonic() + 30
     try:
