@@ -203,7 +203,8 @@ def _value(v: Any) -> str:
 CONTACT_FIELDS = ("name", "title", "email", "phone")
 CONTACT_WORDS = {"primary_contact": "main contact", "contacts": "other contacts"}
 #: Where the records of a "replace everything" came from, as the trail says it.
-SOURCE_WORDS = {"demo": "loaded the demo agency", "import": "replaced all data (import)"}
+SOURCE_WORDS = {"demo": "loaded the demo agency", "import": "replaced all data (import)",
+                "migrate": "copied in by migrate"}
 
 
 def _contact(c: Any) -> str:

@@ -78,6 +78,9 @@ def test_migrate_copies_every_record_losslessly(tmp_path, source, target, reques
     assert lines[-1] == (f"[{steps}/{steps}] checking {last.replace('_', ' ')} "
                          f"({len(getattr(agency, last)):,})")
     assert "\r" not in out.stderr and OSC52 not in out.stdout + out.stderr
+    # the target's audit trail says where the records came from
+    trail = sk("history", agency.clients[0].id, "--db", dst)
+    assert trail.returncode == 0 and "copied in by migrate" in trail.stdout, trail.stderr
 
 
 @pytest.mark.parametrize(("source", "target"), PAIRS)
