@@ -165,13 +165,16 @@ class Server:
                 sql.Identifier(name)))
 
     def create_role(self, name: str, *, superuser: bool = False) -> str:
-        """A login role ``name`` (if not there yet), for a process of the Unix login ``name``
-        to connect as by peer authentication (see :func:`other_logins`). Returns ``name``."""
+        """A login role ``name`` (made, or set to ``superuser`` as asked), for a process of
+        the Unix login ``name`` to connect as by peer authentication (see
+        :func:`other_logins`). Returns ``name``."""
         with psycopg.connect(self.url(), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
-            if exists is None:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN {}").format(
-                    sql.Identifier(name), sql.SQL("SUPERUSER" if superuser else "NOSUPERUSER")))
+            # as asked even if an earlier test of this server made it otherwise
+            verb = "CREATE" if exists is None else "ALTER"
+            conn.execute(sql.SQL("{} ROLE {} LOGIN {}").format(
+                sql.SQL(verb), sql.Identifier(name),
+                sql.SQL("SUPERUSER" if superuser else "NOSUPERUSER")))
         return name
 
     def postmaster_pid(self) -> int | None:

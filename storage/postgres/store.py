@@ -111,6 +111,11 @@ class PgStore:
                 raise StorageError(
                     f"{redact(self.url)}: another change has held the database for over "
                     f"{self.lock_timeout:g} s; nothing was saved: try again") from None
+            except psycopg.errors.InsufficientPrivilege:
+                raise StorageError(
+                    f"{redact(self.url)}: your database role may not do this (reading needs "
+                    "the role scopekeeper_reader, changing scopekeeper_member: ask an admin, "
+                    "see docs/postgresql.md); nothing was saved") from None
             except psycopg.Error as e:
                 raise StorageError(f"{redact(self.url)}: {first_line(e)}") from None
 

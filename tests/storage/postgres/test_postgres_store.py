@@ -5,6 +5,7 @@ a database URL; watchers LISTENing hear each committed change."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -159,3 +160,60 @@ def test_a_data_file_opens_without_loading_the_database_driver(tmp_path):
     done = subprocess.run([sys.executable, "-c", NO_DRIVER, str(tmp_path / "agency.json")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (0, "False\n"), done.stderr
+
+
+READ_THEN_SAVE = """import sys
+from storage.errors import StorageError
+from storage.postgres.store import PgStore
+from tests.factories import make_client
+store = PgStore(sys.argv[1], author=sys.argv[2])
+print(len(store.load_agency().clients))
+try:
+    store.save([make_client(name="From " + sys.argv[2], id="cli_" + sys.argv[2])])
+    print("saved")
+except StorageError as e:
+    print(e)
+"""
+
+
+def _docs_roles_sql(dbname: str) -> list[str]:
+    """The statements docs/postgresql.md gives for the roles, for database ``dbname`` (the
+    database itself is the test's: its CREATE and psql's \\connect are left out)."""
+    text = (ROOT / "docs" / "postgresql.md").read_text(encoding="utf-8")
+    block = text.split("```sql\n", 1)[1].split("```", 1)[0]
+    lines = [ln for ln in block.splitlines() if not ln.startswith(("--", "\\connect"))
+             and not ln.startswith("CREATE DATABASE")]
+    return [s.strip().replace("DATABASE agency", f'DATABASE "{dbname}"')
+            for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@pytest.mark.skipif(len(other_logins()) < 2, reason="acting as other Unix logins needs root, "
+                                                    "and two accounts such as nobody, daemon")
+def test_the_documented_roles_let_a_reader_read_and_a_member_change(postgres_server,
+                                                                     postgres_url):
+    """docs/postgresql.md's roles, as written: tables made by the admin role; a reader reads
+    and is refused a change in one line; a member changes."""
+    dbname = psycopg.conninfo.conninfo_to_dict(postgres_url)["dbname"]
+    with psycopg.connect(postgres_url, autocommit=True) as c:
+        for statement in _docs_roles_sql(str(dbname)):
+            # the roles are the server's: another test of this run may have made them
+            with contextlib.suppress(psycopg.errors.DuplicateObject):
+                c.execute(statement)  # type: ignore[arg-type]  # the docs' own SQL
+    admin = postgres_url + "&options=-c%20role%3Dscopekeeper_admin"
+    PgStore(admin, author="ops").save([make_client(name="Acme")])  # makes the tables
+    reader, member = other_logins()[:2]
+    for login, role in ((reader, "scopekeeper_reader"), (member, "scopekeeper_member")):
+        postgres_server.create_role(login)
+        with psycopg.connect(postgres_url, autocommit=True) as c:
+            c.execute(psycopg.sql.SQL("GRANT {} TO {}").format(
+                psycopg.sql.Identifier(role), psycopg.sql.Identifier(login)))
+    read = python_as(reader, READ_THEN_SAVE, postgres_url + f"&user={reader}", reader)
+    assert read.returncode == 0, read.stderr
+    first, refusal = read.stdout.splitlines()
+    assert first == "1" and refusal.endswith(
+        "your database role may not do this (reading needs the role scopekeeper_reader, "
+        "changing scopekeeper_member: ask an admin, see docs/postgresql.md); nothing was saved")
+    wrote = python_as(member, READ_THEN_SAVE, postgres_url + f"&user={member}", member)
+    assert wrote.returncode == 0 and wrote.stdout.splitlines() == ["1", "saved"], wrote.stderr
+    names = sorted(c.name for c in PgStore(postgres_url).load_agency().clients)
+    assert names == ["Acme", f"From {member}"]
