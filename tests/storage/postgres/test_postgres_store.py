@@ -129,7 +129,8 @@ def test_a_save_waits_for_a_stuck_change_only_so_long_and_writes_nothing(postgre
 SAVE_AS = """import sys
 from storage.postgres.store import PgStore
 from tests.factories import make_client
-PgStore(sys.argv[1], author=sys.argv[2]).save([make_client(name="From " + sys.argv[2])])
+PgStore(sys.argv[1], author=sys.argv[2]).save([make_client(name="From " + sys.argv[2],
+                                                        id="cli_" + sys.argv[2])])
 """
 
 
