@@ -11,6 +11,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+import psycopg
 import pytest
 
 from storage.postgres.store import PgStore
@@ -143,4 +144,21 @@ def test_pausing_a_client_frees_its_analysts_place_for_their_other_clients(
     store.save([replace(store.get(type(first), first.id), status=ClientStatus.PAUSED)])
     assert not [i for i in store.review(TODAY).review if i.kind is ReviewKind.OVER_CAPACITY]
     assert store.review(TODAY).review == build_review(store.load_agency(), TODAY)
+    store.close()
+
+
+def test_a_role_that_may_only_read_gets_a_new_days_review_computed_not_kept(
+        postgres_url: str) -> None:
+    """The reader role (docs/postgresql.md) may not write: its first review of a day is
+    the review of every record all the same, and nothing is kept for it."""
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("create role kept_review_reader nologin")
+        conn.execute("grant select on all tables in schema public to kept_review_reader")
+    reader = PgStore(postgres_url + "&options=-c%20role%3Dkept_review_reader", "finance")
+    assert reader.review(TODAY).review == build_review(store.load_agency(), TODAY)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert conn.execute("select count(*) from review_days").fetchone() == (0,)
+    reader.close()
     store.close()
