@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from psycopg.types.json import Json
@@ -35,7 +35,9 @@ from tracker.review import (
 )
 from tracker.review_items import ReviewItem, ReviewKind
 from tracker.settings import Thresholds
-from tracker.warning_signs import team_load
+from tracker.warning_signs import TeamLoad, team_load
+
+T = TypeVar("T", bound=Record)
 
 #: How many days are kept per basis (today and tomorrow, say): a save recomputes each.
 KEPT_DAYS = 2
@@ -92,15 +94,13 @@ def touched(conn: Conn, saved: Sequence[Record], deleted: Sequence[Record],
 def compute(conn: Conn, day_list: Sequence[date], t: Thresholds,
             client_ids: Sequence[str] | None = None) -> dict[date, dict[str, list[ReviewItem]]]:
     """Each client's items (of ``client_ids``, else every client's) for each day."""
-    active = [str(c) for (c,) in conn.execute(
-        "select id from clients where doc->>'status' = 'active'")]
-    team = team_load(records(conn, TeamMember), records(conn, Assignment), active)
+    team = _team(conn, client_ids)
     parts: dict[str, tuple[Any, ...]] = {}
     for cls, name in TABLES.items():
         if cls is TeamMember:
             continue
         parts[name] = (records(conn, cls) if client_ids is None
-                       else _of_clients(conn, cls, client_ids))
+                       else _where(conn, cls, "client_id = any(%s)", client_ids))
     agency = Agency(**parts)
     out: dict[date, dict[str, list[ReviewItem]]] = {}
     for day in day_list:
@@ -114,9 +114,26 @@ def compute(conn: Conn, day_list: Sequence[date], t: Thresholds,
     return out
 
 
-def _of_clients(conn: Conn, cls: type[Record], client_ids: Sequence[str]) -> tuple[Any, ...]:
-    rows = conn.execute(f"select doc::text from {TABLES[cls]} where client_id = any(%s) "
-                        "order by pos", (list(client_ids),)).fetchall()
+def _team(conn: Conn, client_ids: Sequence[str] | None) -> TeamLoad:
+    """The team's load as far as these clients' reviews see it: their members, and those
+    members' assignments and active clients (all of it for every client)."""
+    if client_ids is None:
+        active = [str(c) for (c,) in conn.execute(
+            "select id from clients where doc->>'status' = 'active'")]
+        return team_load(records(conn, TeamMember), records(conn, Assignment), active)
+    members = [str(m) for (m,) in conn.execute(
+        f"select distinct doc->>'member_id' from {TABLES[Assignment]} "
+        "where client_id = any(%s)", (list(client_ids),))]
+    assigned = _where(conn, Assignment, "doc->>'member_id' = any(%s)", members)
+    active = [str(c) for (c,) in conn.execute(
+        "select id from clients where id = any(%s) and doc->>'status' = 'active'",
+        (sorted({a.client_id for a in assigned}),))]
+    return team_load(_where(conn, TeamMember, "id = any(%s)", members), assigned, active)
+
+
+def _where(conn: Conn, cls: type[T], where: str, ids: Sequence[str]) -> tuple[T, ...]:
+    rows = conn.execute(f"select doc::text from {TABLES[cls]} where {where} order by pos",
+                        (list(ids),)).fetchall()
     decode = decoder(cls)
     return tuple(decode(orjson.loads(str(doc))) for (doc,) in rows)
 
