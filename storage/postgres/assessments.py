@@ -42,6 +42,9 @@ T = TypeVar("T", bound=Record)
 #: How many days are kept per basis (today and tomorrow, say): a save recomputes each.
 KEPT_DAYS = 2
 
+#: Clients computed at once when a whole day is: their records are what is held in memory.
+BATCH = 250
+
 V2: tuple[str, ...] = (
     "create table review_days (day date not null, basis text not null, "
     "at timestamptz not null default clock_timestamp(), primary key (basis, day))",
@@ -173,7 +176,9 @@ def forget(conn: Conn) -> None:
 def keep_day(conn: Conn, day: date, t: Thresholds) -> None:
     """Compute ``day`` for every client and keep it (the caller holds the change lock), and
     let the oldest kept day go beyond ``KEPT_DAYS``."""
-    store(conn, t, compute(conn, [day], t))
+    ids = [str(c) for (c,) in conn.execute("select id from clients order by pos")]
+    for n in range(0, len(ids), BATCH):  # memory stays that of one batch's records
+        store(conn, t, compute(conn, [day], t, ids[n:n + BATCH]))
     key = basis(t)
     conn.execute("insert into review_days (day, basis) values (%s, %s)", (day, key))
     conn.execute("delete from review_items where basis = %s and day not in (select day from "

@@ -14,6 +14,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 
+from storage.postgres import assessments
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, agency_of, make_assignment, make_client, make_member
 from tracker.demo import make_demo
@@ -98,7 +99,8 @@ def _agrees(store: PgStore) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_kept_review_equals_the_review_of_every_record_after_any_changes(
-        postgres_url: str, seed: int) -> None:
+        postgres_url: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(assessments, "BATCH", 5)  # a new day's clients in several batches
     store = PgStore(postgres_url, "tester")
     store.replace_all(make_demo(TODAY, clients=16, events=400, seed=seed))
     _agrees(store)  # the first reads of each day compute and keep it
