@@ -22,10 +22,12 @@ from storage import audit
 from storage.codecs import encode
 from storage.engine.settings import stamp
 from storage.errors import Conflict
+from storage.postgres import assessments
 from storage.postgres.connection import CHANNEL
 from storage.postgres.reads import Conn, current
 from storage.tables import TABLES
 from tracker.record_types import Record
+from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.validation import validate
 
 Op = tuple[str, str, dict[str, Any] | None]
@@ -37,8 +39,10 @@ def owner(record: Record) -> str:
 
 
 def save(conn: Conn, puts: Sequence[Record], deletes: Sequence[Record], author: str,
-         now: datetime, wait: float = 10.0) -> list[Record]:
-    """Validate every record, then save and delete as one change (see the module doc)."""
+         now: datetime, wait: float = 10.0,
+         thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Record]:
+    """Validate every record, then save and delete as one change (see the module doc); the
+    kept review of the clients it touches is recomputed in the same transaction."""
     for record in puts:
         validate(record)
     if not puts and not deletes:
@@ -58,6 +62,11 @@ def save(conn: Conn, puts: Sequence[Record], deletes: Sequence[Record], author: 
         olds += [audit.was(stored.get((TABLES[type(r)], r.id)), None) for r in deletes]
         _audit(conn, audit.entries_of({"seq": seq, "at": stamp(now), "by": author,
                                        "ops": ops, "was": olds}))
+        # the clients of what was saved and deleted, and of what the saved records were
+        # (a record moved to another client changes both reviews)
+        owners = [owner(r) for r in [*saved, *deletes, *stored.values()]]
+        assessments.recompute(conn, thresholds, assessments.touched(
+            conn, saved, deletes, stored, owners))
         conn.execute("select pg_notify(%s, %s)", (CHANNEL, str(seq)))
     return saved
 
@@ -79,6 +88,7 @@ def replace_all(conn: Conn, records: Iterable[Record], author: str, now: datetim
         placed = [replace(r, rev=max(r.rev, 1, revs.get((TABLES[type(r)], r.id), -1) + 1))
                   for r in items]
         _copy(conn, placed)
+        assessments.forget(conn)
         changes = {"records": [None, len(items)], **({"source": [None, source]} if source
                                                       else {})}
         _audit(conn, [{"seq": seq, "at": stamp(now), "by": author, "table": "", "id": "",

@@ -17,9 +17,8 @@ Version 1:
 * ``audit``: one row per record changed (``seq``, ``n``), with the login the app names and
   the database role (``session_user``) the server authenticated.
 
-A later step adds, the same way, the per-client assessments (a table keyed by
-``client_id``, recomputed in the save's transaction for the clients it touches) and the
-review as a query over them.
+Version 2 adds the review kept per client and day (``review_days``, ``review_items``:
+``storage/postgres/assessments.py`` says what they hold and when they are recomputed).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from __future__ import annotations
 import psycopg
 
 from storage.errors import StorageError
+from storage.postgres import assessments
 from storage.tables import TABLES
 
 #: An arbitrary, fixed key: the advisory lock a migration holds.
@@ -57,7 +57,7 @@ V1: tuple[str, ...] = (
 )
 
 #: (version, its statements), oldest first; a version once released is never changed.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, V1),)
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, V1), (2, assessments.V2))
 LATEST = MIGRATIONS[-1][0]
 
 

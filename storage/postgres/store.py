@@ -4,10 +4,13 @@
 What each member does here: reads are queries (every record, one client's, one type's, one
 by id), read afresh each time -- nothing of the data is kept in the process; ``save`` and
 ``replace_all`` are one transaction each (``changes.py``); ``token`` is the change counter,
-one one-row query; ``history`` reads the audit table. The snapshot and the review are
-computed from every record for now (the per-client assessments kept in the database and
-the review as a query come next, see ``schema.py``), so ``keep`` has nothing to keep and
-``kept_review`` nothing to give. Backups are the database's own (``pg_dump``): keeping one
+one one-row query; ``history`` reads the audit table. The full snapshot is computed from
+every record; ``review`` reads the review kept per client in the database (recomputed by
+each save for the clients it touches: ``assessments.py``), and the first review of a day
+not kept yet computes it for every client and keeps it -- a read that writes, under the
+change lock so no save slips between; a role that may not write (the reader) gets it
+computed and not kept. ``keep`` has nothing more to keep and ``kept_review`` nothing to
+give. Backups are the database's own (``pg_dump``): keeping one
 or restoring one through the app is refused in one line; ``compact`` has nothing to fold.
 
 One connection per store, opened on first use; a lock keeps a background reader and a
@@ -30,7 +33,7 @@ from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.locations import redact
-from storage.postgres import changes, reads, schema
+from storage.postgres import assessments, changes, reads, schema
 from storage.postgres.connection import connect, first_line
 from storage.snapshot import Snapshot
 from storage.tables import TABLES
@@ -52,6 +55,7 @@ from tracker.models import (
 )
 from tracker.record_types import Record
 from tracker.review import assess, build_review
+from tracker.review_items import ReviewItem
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
 if TYPE_CHECKING:
@@ -175,7 +179,28 @@ class PgStore:
                         team=Snapshot.team_of(agency))
 
     def review(self, day: date) -> Snapshot:
-        return self.snapshot(day)
+        with self._connection() as conn:
+            with conn.transaction():
+                items = assessments.read(conn, day, self.thresholds)
+                team, clients = assessments.team(conn)
+            if items is None:
+                items = self._keep_day(conn, day)
+        if items is None:  # not kept (a role that may only read): computed from everything
+            return self.snapshot(day)
+        return Snapshot(today=day, review=items, clients=clients, team=team)
+
+    def _keep_day(self, conn: psycopg.Connection[tuple[object, ...]], day: date,
+                  ) -> tuple[ReviewItem, ...] | None:
+        try:
+            with conn.transaction():
+                conn.execute("select set_config('lock_timeout', %s, true)",
+                             (f"{int(self.lock_timeout * 1000)}ms",))
+                conn.execute("select seq from change_counter for update")
+                if assessments.read(conn, day, self.thresholds) is None:
+                    assessments.keep_day(conn, day, self.thresholds)
+                return assessments.read(conn, day, self.thresholds)
+        except psycopg.errors.InsufficientPrivilege:
+            return None
 
     def kept_review(self, day: date) -> Snapshot | None:
         return None  # nothing is kept beside the records (yet): the review is computed
@@ -188,7 +213,7 @@ class PgStore:
     def save(self, puts: Sequence[Record] = (), deletes: Sequence[Record] = ()) -> list[Record]:
         with self._connection() as conn:
             return changes.save(conn, puts, deletes, self.author, self._now(),
-                                self.lock_timeout)
+                                self.lock_timeout, self.thresholds)
 
     def replace_all(self, agency: Agency, source: str = "") -> None:
         with self._connection() as conn:

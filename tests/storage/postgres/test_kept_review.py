@@ -1,0 +1,166 @@
+"""The review kept in the database (``storage/postgres/assessments.py``) is the review of
+every record: after each of a random run of changes -- interactions logged and deleted,
+clients renamed, paused, added and deleted, members' limits and names changed, members
+and assignments added and removed, items snoozed, signs acknowledged -- ``review(day)``
+on PostgreSQL equals ``build_review(load_agency(), day)`` exactly, for today and tomorrow
+(both kept days, so each save recomputes both)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import psycopg
+import pytest
+
+from storage.postgres import assessments
+from storage.postgres.store import PgStore
+from tests.factories import TODAY, agency_of, make_assignment, make_client, make_member
+from tracker.demo import make_demo
+from tracker.models import (
+    Assignment,
+    ClientStatus,
+    Interaction,
+    InteractionKind,
+    Role,
+    SignState,
+    Snooze,
+    TeamMember,
+)
+from tracker.record_types import Record
+from tracker.review import assess, build_review
+from tracker.review_items import ReviewKind
+from tracker.settings import DEFAULT_THRESHOLDS
+
+DAYS = (TODAY, TODAY + timedelta(days=1))
+
+
+def _change(store: PgStore, rng: random.Random, n: int) -> None:
+    """One random change, as the app would save it."""
+    agency = store.load_agency()
+    clients, members = agency.clients, agency.members
+    client = rng.choice(clients)
+    puts: list[Record] = []
+    deletes: list[Record] = []
+    step = rng.randrange(12)
+    if step <= 2:
+        puts.append(Interaction(id=f"int_p{n}", client_id=client.id,
+                                kind=rng.choice(list(InteractionKind)),
+                                on=TODAY - timedelta(days=rng.randrange(0, 90))))
+    elif step == 3 and agency.interactions:
+        deletes.append(rng.choice(agency.interactions))
+    elif step == 4:
+        status = rng.choice([s for s in ClientStatus if s is not client.status])
+        puts.append(replace(client, status=status))
+    elif step == 5:
+        puts.append(replace(client, name=f"Renamed {n}"))
+    elif step == 6 and members:
+        m = rng.choice(members)
+        puts.append(replace(m, max_clients=rng.choice([None, 1, 2, 3, 5]),
+                            name=f"{m.name} {n}"))
+    elif step == 7 and members:
+        puts.append(Assignment(id=f"asg_p{n}", client_id=client.id,
+                               member_id=rng.choice(members).id,
+                               since=TODAY - timedelta(days=rng.randrange(0, 400))))
+    elif step == 8 and agency.assignments:
+        deletes.append(rng.choice(agency.assignments))
+    elif step == 9:
+        if rng.random() < 0.5 and members:
+            deletes.append(rng.choice(members))
+        else:
+            puts.append(TeamMember(id=f"mem_p{n}", name=f"New {n}", role=rng.choice(list(Role)), max_clients=1))
+    elif step == 10:
+        items = build_review(agency, TODAY)
+        if items:
+            item = rng.choice(items)
+            if rng.random() < 0.5 or not item.subject:
+                puts.append(Snooze(id=f"snz_p{n}", item_key=item.key,
+                                   until=TODAY + timedelta(days=rng.choice([1, 2]))))
+            else:
+                puts.append(SignState(id=f"sgn_p{n}", client_id=item.client_id,
+                                      sign_key=item.key, acknowledged_on=TODAY))
+    else:
+        if rng.random() < 0.5:
+            puts.append(replace(client, id=f"cli_p{n}", name=f"New client {n}", rev=0))
+        else:
+            deletes.append(client)
+    store.save(puts, deletes)
+
+
+def _agrees(store: PgStore) -> None:
+    agency = store.load_agency()
+    for day in DAYS:
+        kept = store.review(day)
+        assert kept.review == build_review(agency, day, DEFAULT_THRESHOLDS,
+                                           assess(agency, day)), day
+        assert kept.clients == len(agency.clients)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_kept_review_equals_the_review_of_every_record_after_any_changes(
+        postgres_url: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(assessments, "BATCH", 5)  # a new day's clients in several batches
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=400, seed=seed))
+    _agrees(store)  # the first reads of each day compute and keep it
+    rng = random.Random(seed)
+    for n in range(40):
+        _change(store, rng, n)
+        _agrees(store)
+    store.close()
+
+
+def test_a_review_read_of_a_new_day_is_kept_and_later_reads_use_it(postgres_url: str) -> None:
+    """The first review of a day keeps it; a save changes the kept rows of its client only,
+    and the review read afterwards shows the change without computing everything again."""
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    first = store.review(TODAY)
+    with store._connection() as conn:  # what a second process would find kept
+        kept = conn.execute("select count(distinct client_id) from review_items "
+                            "where day = %s", (TODAY,)).fetchone()
+    assert kept is not None and int(str(kept[0])) > 0
+    # an item answered: the call summary sent takes the call-summary item away
+    item = next(i for i in first.review if i.kind is ReviewKind.CALL_SUMMARY)
+    store.save([Interaction(id="int_sent", client_id=item.client_id,
+                            kind=InteractionKind.CALL_SUMMARY_SENT, on=TODAY)])
+    after = store.review(TODAY)
+    assert item not in after.review
+    assert after.review == build_review(store.load_agency(), TODAY)
+    store.close()
+
+
+def test_pausing_a_client_frees_its_analysts_place_for_their_other_clients(
+        postgres_url: str) -> None:
+    """Over capacity is about a member's other clients: pausing the first of an analyst's
+    two clients (limit one) takes the over-capacity item off the second one's review."""
+    first, second = make_client(name="First"), make_client(name="Second")
+    analyst = make_member(Role.ANALYST, max_clients=1)
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(agency_of(first, second, team=False, members=(analyst,), assignments=(
+        make_assignment(first, analyst, TODAY - timedelta(days=9)),
+        make_assignment(second, analyst, TODAY - timedelta(days=2)))))
+    over = [i for i in store.review(TODAY).review if i.kind is ReviewKind.OVER_CAPACITY]
+    assert [i.client_id for i in over] == [second.id]
+    store.save([replace(store.get(type(first), first.id), status=ClientStatus.PAUSED)])
+    assert not [i for i in store.review(TODAY).review if i.kind is ReviewKind.OVER_CAPACITY]
+    assert store.review(TODAY).review == build_review(store.load_agency(), TODAY)
+    store.close()
+
+
+def test_a_role_that_may_only_read_gets_a_new_days_review_computed_not_kept(
+        postgres_url: str) -> None:
+    """The reader role (docs/postgresql.md) may not write: its first review of a day is
+    the review of every record all the same, and nothing is kept for it."""
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("create role kept_review_reader nologin")
+        conn.execute("grant select on all tables in schema public to kept_review_reader")
+    reader = PgStore(postgres_url + "&options=-c%20role%3Dkept_review_reader", "finance")
+    assert reader.review(TODAY).review == build_review(store.load_agency(), TODAY)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert conn.execute("select count(*) from review_days").fetchone() == (0,)
+    reader.close()
+    store.close()
