@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests: ``initdb`` into a fresh temporary folder,
+"""A throwaway PostgreSQL server for the tests (and ``make bench``): ``initdb`` into a fresh temporary folder,
 started listening on a Unix socket only (no TCP port at all), stopped and removed at the end.
 
 The server runs as an unprivileged account (PostgreSQL refuses root): the ``postgres`` system
@@ -235,9 +235,13 @@ def python_as(login_name: str, code: str, *args: str,
 
 
 def _env() -> dict[str, str]:
-    # sealed like every process a test starts (no PG* variable of the developer's reaches
-    # initdb or pg_ctl), with the system's programs only
-    return sealed_env(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+    # no PG* variable of the developer's reaches initdb or pg_ctl (in a test os.environ is
+    # sealed already), with the system's programs only; built here rather than by
+    # sealed_env, which insists on a sealed test, so that bench/ starts its server with this
+    # same code
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
+    env.update(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+    return env
 
 
 def _run(args: list[str], what: str, *, check: bool = True) -> bool:
