@@ -70,7 +70,10 @@ print(json.dumps({"s": took[0], "again_s": took[1],
 
 def sizes() -> tuple[int, ...]:
     raw = os.environ.get("BENCH_SIZES", "").strip()
-    return tuple(int(s) for s in raw.split(",") if s.strip()) if raw else DEFAULT_SIZES
+    try:
+        return tuple(int(s) for s in raw.split(",") if s.strip()) if raw else DEFAULT_SIZES
+    except ValueError:
+        raise SystemExit(f"BENCH_SIZES={raw!r}: give numbers of clients, e.g. 500,2000") from None
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -211,9 +214,10 @@ def one_size(clients: int, where: Path, env: dict[str, str], bare: Path,
 
 def measure() -> dict[str, object]:
     """Every size; the server is stopped at the end, also when a measurement fails."""
+    chosen = sizes()
     server: Server | None
     try:
-        server = start()
+        server = start(sealed=False)
         unavailable = ""
     except Unavailable as why:
         server, unavailable = None, str(why)
@@ -228,7 +232,7 @@ def measure() -> dict[str, object]:
             env = environment(where / "home")
             bare = where / "bare.py"
             bare.write_text(BARE, encoding="utf-8")
-            results["sizes"] = [one_size(n, where, env, bare, server) for n in sizes()]
+            results["sizes"] = [one_size(n, where, env, bare, server) for n in chosen]
     finally:
         if server is not None:
             server.stop()
