@@ -48,6 +48,7 @@ lint: $(STAMP)
 
 check: lint test  ## ruff + mypy + tests
 
+# BENCH_SIZES=500,2000 (clients) leaves out the slow 5,000-client size of bench/scale.py
 bench: $(STAMP)  ## speed figures beside the stock alternatives -> bench/results.json
 	$(BIN)/python bench/run.py
 

@@ -1,6 +1,7 @@
 """``make bench``: every speed figure beside the stock alternative, measured in the same run.
 
-Writes bench/results.json and prints the tables.
+Writes bench/results.json and prints the tables; bench/scale.py adds TinyDB beside
+PostgreSQL at 500 / 2,000 / 5,000 clients (``BENCH_SIZES`` picks sizes).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def main() -> int:
     print("kill -9:", json.dumps(results["kill9"]))
     print(json.dumps(results["commands"], indent=2))
     print("tui:", json.dumps(results["tui"]))
+    # TinyDB beside PostgreSQL at 500 / 2,000 / 5,000 clients, in a fresh process too; it
+    # adds its "scale" figures to results.json and prints their table
+    subprocess.run([sys.executable, str(HERE / "scale.py")], check=True)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests: ``initdb`` into a fresh temporary folder,
+"""A throwaway PostgreSQL server for the tests (and ``make bench``): ``initdb`` into a fresh temporary folder,
 started listening on a Unix socket only (no TCP port at all), stopped and removed at the end.
 
 The server runs as an unprivileged account (PostgreSQL refuses root): the ``postgres`` system
@@ -51,7 +51,7 @@ class Unavailable(Exception):
     """No PostgreSQL server can be started here; the message says why, on one line."""
 
 
-def find_bindir(override: str | None = None) -> Path:
+def find_bindir(override: str | None = None, sealed: bool = True) -> Path:
     """The folder with ``initdb``, ``pg_ctl`` and ``postgres``: ``override`` if given (the
     tests' ``SCOPEKEEPER_PG_BINDIR``), else the newest Debian ``/usr/lib/postgresql/*/bin``,
     else ``pg_config --bindir``, else wherever ``initdb`` is on ``PATH`` (``.ci/run`` looks
@@ -64,7 +64,7 @@ def find_bindir(override: str | None = None) -> Path:
         pg_config = shutil.which("pg_config")
         if pg_config:
             probe = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
-                                   env=_env(), check=False)
+                                   env=_env(sealed), check=False)
             if probe.returncode == 0:
                 candidates.append(probe.stdout.strip())
         initdb = shutil.which("initdb")
@@ -127,6 +127,7 @@ class Server:
     base: Path  # the temporary folder holding data/ and the socket
     account: Account
     superuser: str
+    sealed: bool = True  # started by the tests (False: by make bench)
     _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _databases: int = 0
 
@@ -190,7 +191,7 @@ class Server:
             for mode, wait in (("fast", "30"), ("immediate", "10")):
                 stopped = _run([*self.account.command(), str(self.bindir / "pg_ctl"), "-D",
                                 str(self.data), "-m", mode, "-w", "-t", wait, "stop"],
-                               "pg_ctl stop", check=False)
+                               "pg_ctl stop", sealed=self.sealed, check=False)
                 if stopped:
                     break
         shutil.rmtree(self.base, ignore_errors=True)
@@ -237,17 +238,22 @@ def python_as(login_name: str, code: str, *args: str,
         cwd="/", capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def _env() -> dict[str, str]:
+def _env(sealed: bool) -> dict[str, str]:
     # sealed like every process a test starts (no PG* variable of the developer's reaches
-    # initdb or pg_ctl), with the system's programs only
-    return sealed_env(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+    # initdb or pg_ctl), with the system's programs only; ``make bench`` is no test (nothing
+    # sealed os.environ, which sealed_env checks), so it gets the PG*-free environment alone
+    if sealed:
+        return sealed_env(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
+    env.update(PATH="/usr/bin:/bin", LC_ALL="C.UTF-8")
+    return env
 
 
-def _run(args: list[str], what: str, *, check: bool = True) -> bool:
+def _run(args: list[str], what: str, *, sealed: bool, check: bool = True) -> bool:
     """Run a PostgreSQL program; whether it succeeded (or :class:`Unavailable` with its last
     line of complaint when ``check``)."""
     try:
-        done = subprocess.run(args, env=_env(), cwd="/", capture_output=True, text=True,
+        done = subprocess.run(args, env=_env(sealed), cwd="/", capture_output=True, text=True,
                               timeout=120, check=False)
     except subprocess.TimeoutExpired:
         if check:
@@ -259,13 +265,15 @@ def _run(args: list[str], what: str, *, check: bool = True) -> bool:
     return done.returncode == 0
 
 
-def start(bindir_override: str | None = None) -> Server:
-    """initdb and start a server in a new temporary folder; :class:`Unavailable` if not."""
-    bindir = find_bindir(bindir_override)
+def start(bindir_override: str | None = None, *, sealed: bool = True) -> Server:
+    """initdb and start a server in a new temporary folder; :class:`Unavailable` if not.
+    ``sealed=False`` outside the tests (``make bench``)."""
+    bindir = find_bindir(bindir_override, sealed)
     account = server_account()
     # in /tmp itself: reachable by the server's account, and a short socket path (108 bytes)
     base = Path(tempfile.mkdtemp(prefix="sk-postgres-", dir="/tmp"))
-    server = Server(bindir=bindir, base=base, account=account, superuser=login())
+    server = Server(bindir=bindir, base=base, account=account, superuser=login(),
+                    sealed=sealed)
     try:
         # the folder is the server's own; others may reach the socket in it, not list it
         os.chown(base, account.uid, account.gid)
@@ -273,12 +281,13 @@ def start(bindir_override: str | None = None) -> Server:
         as_server = account.command()
         _run([*as_server, str(bindir / "initdb"), "-D", str(server.data), "-U", server.superuser,
               "--auth-local=peer", "--auth-host=reject", "--no-sync", "-E", "UTF8",
-              "--locale=C.UTF-8"], "initdb")
+              "--locale=C.UTF-8"], "initdb", sealed=sealed)
         server._watchdog = _watch(server)
         _run([*as_server, str(bindir / "pg_ctl"), "-D", str(server.data), "-w", "-t", "60",
               "-l", str(base / "server.log"), "-o",
               f"-c listen_addresses='' -c unix_socket_directories='{base}' -c fsync=off "
-              "-c synchronous_commit=off -c full_page_writes=off", "start"], "pg_ctl start")
+              "-c synchronous_commit=off -c full_page_writes=off", "start"], "pg_ctl start",
+             sealed=sealed)
     except BaseException:
         server.stop()
         raise
@@ -291,5 +300,5 @@ def _watch(server: Server) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", WATCHDOG, str(server.bindir / "pg_ctl"), str(server.data),
          str(server.base), "--", *server.account.command()],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(server.sealed),
         cwd="/", start_new_session=True)
