@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import shutil
 import statistics
 import subprocess
@@ -40,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent / "scopekeeper"
 
-from bench.tui import BARE  # noqa: E402
+from bench.tui import BARE, app_start  # noqa: E402
 from tests.pg_server import Server, Unavailable, start  # noqa: E402
 
 DEFAULT_SIZES = (500, 2_000, 5_000)
@@ -100,46 +98,6 @@ def command(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 def median(runs: list[tuple[float, float]]) -> dict[str, float]:
     return {"s": round(statistics.median(r[0] for r in runs), 3),
             "rss_mb": round(max(r[1] for r in runs), 1)}
-
-
-def app_start(cmd: list[str], marker: bytes, env: dict[str, str],
-              settle: bool = False) -> tuple[float, float]:
-    """Seconds from exec to ``marker`` on a terminal; with ``settle``, also the app's peak
-    RSS (MB) once its RSS has stopped changing for 2 s (or after 30 s)."""
-    start = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(cmd[0], cmd, env)
-    seen, rss = b"", 0.0
-    try:
-        while marker not in seen:
-            ready, _, _ = select.select([fd], [], [], 60)
-            if not ready:
-                raise TimeoutError(f"no {marker!r} from {cmd[0]}")
-            seen += os.read(fd, 1 << 16)
-        elapsed = time.perf_counter() - start
-        if settle:
-            last, steady, until = -1, 0.0, time.perf_counter() + 30
-            while steady < 2 and time.perf_counter() < until:
-                # keep reading: a full terminal buffer would stall the app
-                if select.select([fd], [], [], 0.25)[0]:
-                    os.read(fd, 1 << 16)
-                now = _status(pid, "VmRSS")
-                steady = steady + 0.25 if now == last else 0.0
-                last = now
-            rss = _status(pid, "VmHWM") / 1024
-    finally:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        os.close(fd)
-    return elapsed, rss
-
-
-def _status(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def backend(location: str, env: dict[str, str], bare: Path) -> dict[str, object]:

@@ -48,25 +48,44 @@ Bare().run()
 '''
 
 
-def time_to_marker(cmd: list[str], marker: bytes, env: dict[str, str]) -> float:
-    """Seconds from exec to ``marker`` on the terminal; then the app is told to quit."""
+def app_start(cmd: list[str], marker: bytes, env: dict[str, str],
+              settle: bool = False) -> tuple[float, float]:
+    """Seconds from exec to ``marker`` on a terminal; with ``settle``, also the app's peak
+    RSS (MB) once its RSS has stopped changing for 2 s (or after 30 s)."""
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(cmd[0], cmd, env)
-    seen = b""
+    seen, rss = b"", 0.0
     try:
         while marker not in seen:
-            ready, _, _ = select.select([fd], [], [], 30)
+            ready, _, _ = select.select([fd], [], [], 60)
             if not ready:
-                raise TimeoutError(f"no {marker!r} from {cmd}")
+                raise TimeoutError(f"no {marker!r} from {cmd[0]}")
             seen += os.read(fd, 1 << 16)
         elapsed = time.perf_counter() - start
+        if settle:
+            last, steady, until = -1, 0.0, time.perf_counter() + 30
+            while steady < 2 and time.perf_counter() < until:
+                # keep reading: a full terminal buffer would stall the app
+                if select.select([fd], [], [], 0.25)[0]:
+                    os.read(fd, 1 << 16)
+                now = _status(pid, "VmRSS")
+                steady = steady + 0.25 if now == last else 0.0
+                last = now
+            rss = _status(pid, "VmHWM") / 1024
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         os.close(fd)
-    return elapsed
+    return elapsed, rss
+
+
+def _status(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
 
 
 def timeline_ms(db: Path) -> float:
@@ -97,7 +116,7 @@ def timeline_ms(db: Path) -> float:
         app = ScopekeeperApp(ws)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            KeyTable.render_line = render_line  # type: ignore[method-assign]
+            KeyTable.render_line = render_line  # type: ignore[method-assign,assignment]
             start = time.perf_counter()
             app.open_client(target.id, "timeline")
             for _ in range(50):
@@ -130,15 +149,15 @@ def measure(runs: int = 5) -> dict[str, float]:
         cold = []
         for _ in range(3):
             cache_path(db).unlink(missing_ok=True)
-            cold.append(time_to_marker(sk, b"to review", env))
+            cold.append(app_start(sk, b"to review", env)[0])
         ours, stock, stale = [], [], []
         for n in range(runs):  # interleaved, so all see the same machine
             quietly("review")  # keeps today's review (whoever computes it next does)
-            stock.append(time_to_marker([sys.executable, str(bare)], b"READY", env))
-            ours.append(time_to_marker(sk, b"to review", env))
+            stock.append(app_start([sys.executable, str(bare)], b"READY", env)[0])
+            ours.append(app_start(sk, b"to review", env)[0])
             # someone saves: the kept review is shown marked "updating" while records load
             quietly("log", "Pinecrest Realty", "--kind", "email", "--note", f"bench {n}")
-            stale.append(time_to_marker(sk, b"to review", env))
+            stale.append(app_start(sk, b"to review", env)[0])
         tl = statistics.median(timeline_ms(db) for _ in range(3))
     ready, base = statistics.median(ours), statistics.median(stock)
     return {"ready_s": round(ready, 3), "bare_textual_s": round(base, 3),
