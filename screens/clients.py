@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,14 +21,13 @@ from storage.snapshot import Snapshot
 from tracker.cadence import Cadence
 from tracker.labels import count
 from tracker.models import ClientStatus
-from tracker.review import ClientAssessment
+from tracker.review import TREND_WEEKS, ClientAssessment
 from tracker.text import clean_line
-from tracker.warning_signs import VOICE_KINDS, active
+from tracker.warning_signs import active
 
 COLUMNS = [("Client", "name", 22), ("Health", "health", 9), ("Call", "call", 8),
            ("Visit", "visit", 8), ("Signs", "signs", 0)]
 SORTS = ("name", "health", "next due")
-WEEKS = 12
 
 
 def _next(c: Cadence | None, snapshot: Snapshot) -> Text:
@@ -52,16 +51,6 @@ def name_cell(a: ClientAssessment) -> Text:
     if a.client.status is not ClientStatus.ACTIVE:
         name.append(f" ({a.client.status.value})", style="dim")
     return name
-
-
-def contacts_per_week(a: ClientAssessment, today: date) -> list[float]:
-    """How many times the client was in touch in each of the last 12 weeks, oldest first."""
-    counts = [0.0] * WEEKS
-    start = today - timedelta(days=7 * WEEKS)
-    for i in a.history.interactions:
-        if i.kind in VOICE_KINDS and start < i.on <= today:
-            counts[min(WEEKS - 1, (i.on - start).days // 7)] += 1
-    return counts
 
 
 def next_due(a: ClientAssessment) -> date:
@@ -151,13 +140,13 @@ class ClientsScreen(AgencyScreen):
             label.update("")
             spark.data = []
             return
-        weeks = contacts_per_week(a, self.shown.today)
-        scores = [r.score for r in a.history.nps][-4:]
+        weeks = [float(n) for n in a.contacts]
+        scores = a.scores
         # the latest score's band, worded as the review and the README word it
         band = self.context.workspace.thresholds.nps_band(scores[-1]) if scores else None
         nps = f"NPS {' → '.join(map(str, scores))} ({band})" if scores else "no NPS yet"
         label.update(Text.assemble((clean_line(a.client.name)[:22], "bold"),
-                                   f"  {nps}  contacts/week, last {WEEKS} weeks: "
+                                   f"  {nps}  contacts/week, last {TREND_WEEKS} weeks: "
                                    f"{int(sum(weeks))} "))
         spark.data = weeks
 

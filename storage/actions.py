@@ -256,7 +256,7 @@ class Actions:
 
     def delete_client(self, client: Client) -> int:
         """Delete a client with every record of its, in one change; how many went."""
-        doomed = records_of(self.store.load_agency(), client.id)
+        doomed = records_of(self.store.client_records(client.id), client.id)
         self._save(deletes=doomed)
         return len(doomed)
 

@@ -6,10 +6,11 @@ issue 16 adds PostgreSQL) implements ``Storage``; :class:`storage.workspace.Work
 :class:`storage.actions.Actions` see nothing else, and ``tests/storage/contract/`` holds the
 behaviour every backend must show.
 
-Reads come in three sizes so that a backend need not read what a screen does not show: the
-whole agency (:meth:`Storage.snapshot`, :meth:`Storage.load_agency`), one client's records
-(:meth:`Storage.client_records`), and the review alone (:meth:`Storage.review`, a query where
-the backend can answer it as one).
+Reads come in four sizes so that a backend need not read what a screen does not show: the
+whole agency (:meth:`Storage.snapshot`, :meth:`Storage.load_agency`), what a session shows
+first (:meth:`Storage.overview`: every client's assessment, not every record, where the
+backend keeps them), one client's records (:meth:`Storage.client_records`), and the review
+alone (:meth:`Storage.review`, a query where the backend can answer it as one).
 """
 
 from __future__ import annotations
@@ -105,6 +106,12 @@ class Storage(Protocol):
 
     def snapshot(self, day: date) -> Snapshot:
         """Every record, with the assessments and the review as of ``day``. Writes nothing."""
+
+    def overview(self, day: date) -> Snapshot:
+        """What a session shows first, as of ``day``: the review, every client with its
+        assessment, the team. The full :meth:`snapshot` where every record is at hand
+        anyway; a *summary* (``Snapshot.summary``) where the backend keeps the assessments
+        and reading every record would cost the whole history. Writes nothing."""
 
     def review(self, day: date) -> Snapshot:
         """The review as of ``day``, as cheaply as the backend can give it (a partial

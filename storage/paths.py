@@ -88,6 +88,18 @@ def state_dir(places: Places) -> Path:
     return places.xdg("XDG_STATE_HOME", ".local", "state")
 
 
+def review_copy(places: Places, url: str) -> Path:
+    """Where this person keeps the last review read from the database at ``url`` (shown at
+    the app's next start while the database is asked): ``$XDG_CACHE_HOME/scopekeeper/
+    reviews/`` or ``~/.cache/...``, named by a digest of the URL without its password."""
+    import hashlib
+
+    from storage.locations import redact
+
+    name = hashlib.sha256(redact(url).encode()).hexdigest()[:20]
+    return places.xdg("XDG_CACHE_HOME", ".cache") / "reviews" / f"{name}.json"
+
+
 def scratch_dir(places: Places) -> Path:
     """A folder only this person can enter, for a note being written in their editor:
     ``$XDG_RUNTIME_DIR/scopekeeper`` (private to the login, emptied at logout), else

@@ -39,7 +39,7 @@ from tracker.models import (
 )
 from tracker.ownership import records_of
 from tracker.record_types import Record
-from tracker.review import assess, build_review
+from tracker.review import build_review
 from tracker.review_inputs import for_review
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
@@ -125,11 +125,11 @@ class Store:
     # --- the review, and what is kept for the next one -----------------------------------
 
     def snapshot(self, day: date) -> Snapshot:
-        agency = self.load_agency()
-        found = assess(agency, day, self.thresholds)
-        return Snapshot(today=day, loaded=agency, assessments=found,
-                        review=build_review(agency, day, self.thresholds, found),
-                        team=Snapshot.team_of(agency))
+        return Snapshot.assessed(self.load_agency(), day, self.thresholds)
+
+    def overview(self, day: date) -> Snapshot:
+        """The full snapshot: every record is in memory here anyway."""
+        return self.snapshot(day)
 
     def review(self, day: date) -> Snapshot:
         """From the digest plus the journal's later changes, else from every record."""

@@ -12,6 +12,7 @@ is simply not used.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ import orjson
 
 from storage.errors import StorageError
 from storage.files import atomic_write, data_token
-from storage.snapshot import Cover, Snapshot
-from tracker.review_items import ReviewItem, ReviewKind
+from storage.snapshot import Cover, Snapshot, item_doc, item_of
+from tracker.review_items import ReviewItem
 
 VERSION = 4
 
@@ -42,21 +43,30 @@ def peek(data_file: Path, today: date, thresholds: object, *, stale_ok: bool = F
          ) -> Snapshot | None:
     """The kept review for ``today`` and these thresholds as a partial snapshot, without
     reading any record. Unless ``stale_ok``, only if nobody saved since it was computed."""
+    return _read(cache_path(data_file), today, thresholds,
+                 lambda doc: doc.get("token") != _plain(data_token(data_file)), stale_ok)
+
+
+def peek_copy(copy: Path, today: date, thresholds: object) -> Snapshot | None:
+    """A database's review for ``today`` as this person's session last read it (``copy``,
+    kept by :func:`write_copy`), without connecting: always marked stale, since only the
+    database can say whether anyone saved since."""
+    return _read(copy, today, thresholds, lambda _: True, stale_ok=True)
+
+
+def _read(path: Path, today: date, thresholds: object, is_stale: Callable[[Any], bool],
+          stale_ok: bool) -> Snapshot | None:
     try:
-        doc = orjson.loads(cache_path(data_file).read_bytes())
+        doc = orjson.loads(path.read_bytes())
         if doc.get("key") != _key(thresholds):
             return None
         day = doc["days"].get(today.isoformat())
         if day is None:
             return None
-        stale = doc.get("token") != _plain(data_token(data_file))
+        stale = is_stale(doc)
         if stale and not stale_ok:
             return None
-        items = tuple(ReviewItem(key=i["key"], client_id=i["client_id"], client=i["client"],
-                                 kind=ReviewKind(i["kind"]), urgency=int(i["urgency"]),
-                                 why=i["why"],
-                                 due=date.fromisoformat(i["due"]) if i["due"] else None,
-                                 subject=i["subject"]) for i in day)
+        items = tuple(item_of(i) for i in day)
         team = tuple(Cover(name=str(t["name"]), login=str(t["login"]),
                            clients=tuple(str(c) for c in t["clients"]))
                      for t in doc.get("team", ()))
@@ -71,15 +81,26 @@ def write(data_file: Path, token: object, thresholds: object,
           team: tuple[Cover, ...] = ()) -> None:
     """Keep the review of each of ``days`` (today's, and tomorrow's when it was computed
     ahead: the first digest of the morning then finds it ready)."""
-    doc = {"key": _key(thresholds), "token": _plain(token), "clients": clients,
-           "team": [{"name": t.name, "login": t.login, "clients": list(t.clients)}
-                    for t in team],
-           "days": {d.isoformat(): [
-               {"key": i.key, "client_id": i.client_id, "client": i.client, "kind": i.kind,
-                "urgency": i.urgency, "why": i.why,
-                "due": i.due.isoformat() if i.due else None, "subject": i.subject}
-               for i in items] for d, items in days.items()}}
+    doc = _doc(token, thresholds, days, clients, team)
     if not data_file.parent.is_dir():
         return  # nothing saved yet: nothing worth caching
     with contextlib.suppress(OSError, StorageError):
         atomic_write(cache_path(data_file), orjson.dumps(doc), mode)
+
+
+def _doc(token: object, thresholds: object, days: dict[date, tuple[ReviewItem, ...]],
+         clients: int, team: tuple[Cover, ...]) -> dict[str, Any]:
+    return {"key": _key(thresholds), "token": _plain(token), "clients": clients,
+            "team": [{"name": t.name, "login": t.login, "clients": list(t.clients)}
+                     for t in team],
+            "days": {d.isoformat(): [item_doc(i) for i in items] for d, items in days.items()}}
+
+
+def write_copy(copy: Path, snap: Snapshot, thresholds: object) -> None:
+    """Keep today's review of a database, as read, in this person's own ``copy`` (0600):
+    the next start shows it at once, marked as updating, while the database is asked."""
+    clients = snap.clients if snap.partial else len(snap.agency.clients)
+    with contextlib.suppress(OSError, StorageError):
+        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write(copy, orjson.dumps(_doc(None, thresholds, {snap.today: snap.review},
+                                             clients, snap.team)), 0o600)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tracker.review_items import ReviewItem
+from tracker.review_items import ReviewItem, ReviewKind
 
 if TYPE_CHECKING:
     from tracker.models import Agency
     from tracker.review import ClientAssessment
+    from tracker.settings import Thresholds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +42,11 @@ class Snapshot:
     assessments: tuple[ClientAssessment, ...] = ()
     clients: int = -1
     stale: bool = False
+    #: A *summary* (a backend that keeps every client's assessment: PostgreSQL): ``loaded``
+    #: holds the roster only (clients, members, assignments) and each assessment's history
+    #: only its client and assignments. One client's records, for its screen or a form, are
+    #: read through :meth:`storage.workspace.Workspace.focus`.
+    summary: bool = False
     team: tuple[Cover, ...] = ()
     #: The storage's token just before it was read (:meth:`storage.contract.Storage.token`):
     #: what it is kept against, so that a review read before someone saved is never kept
@@ -64,6 +70,16 @@ class Snapshot:
         return bool(self.agency.clients) if self.clients < 0 else self.clients > 0
 
     @staticmethod
+    def assessed(agency: Agency, day: date, thresholds: Thresholds) -> Snapshot:
+        """Every record of ``agency`` with what the rules derive from it as of ``day``."""
+        from tracker.review import assess, build_review  # the domain, once records exist
+
+        found = assess(agency, day, thresholds)
+        return Snapshot(today=day, loaded=agency, assessments=found,
+                        review=build_review(agency, day, thresholds, found),
+                        team=Snapshot.team_of(agency))
+
+    @staticmethod
     def team_of(agency: Agency) -> tuple[Cover, ...]:
         covers: dict[str, list[str]] = {}
         for a in agency.assignments:
@@ -83,3 +99,18 @@ class Snapshot:
 
     def assessment(self, client_id: str) -> ClientAssessment | None:
         return next((a for a in self.assessments if a.client.id == client_id), None)
+
+
+def item_doc(i: ReviewItem) -> dict[str, object]:
+    """A review item as JSON keeps it (the kept review of a data file, of a database)."""
+    return {"key": i.key, "client_id": i.client_id, "client": i.client, "kind": i.kind.value,
+            "urgency": i.urgency, "why": i.why,
+            "due": i.due.isoformat() if i.due else None, "subject": i.subject}
+
+
+def item_of(doc: dict[str, Any]) -> ReviewItem:
+    """A review item kept by :func:`item_doc`."""
+    return ReviewItem(key=doc["key"], client_id=doc["client_id"], client=doc["client"],
+                      kind=ReviewKind(doc["kind"]), urgency=int(doc["urgency"]), why=doc["why"],
+                      due=date.fromisoformat(doc["due"]) if doc["due"] else None,
+                      subject=doc["subject"])

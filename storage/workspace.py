@@ -30,6 +30,10 @@ if TYPE_CHECKING:  # documents and the demo are imported by the commands that us
 
 R = TypeVar("R")
 
+#: How many clients' records :meth:`Workspace.focus` remembers (the client screen, then its
+#: forms, ask about the same client again and again).
+FOCUSED = 4
+
 
 class NotEmpty(Exception):
     """The data file already holds an agency."""
@@ -43,7 +47,8 @@ class Workspace:
     def __init__(self, path: str | Path, user: str, clock: Callable[[], date],
                  thresholds: Thresholds = DEFAULT_THRESHOLDS,
                  settings: Settings | None = None, lazy: bool = False,
-                 cadence: CadenceSettings | None = None) -> None:
+                 cadence: CadenceSettings | None = None,
+                 review_copy: Path | None = None) -> None:
         self._location = path
         self.store: Storage = open_storage(path, author=user, clock=clock,
                                            thresholds=thresholds, settings=settings, lazy=lazy)
@@ -53,6 +58,10 @@ class Workspace:
         self.clock = clock
         self.thresholds = thresholds
         self._seen: object = None
+        #: where this person keeps the last review read from a database (None: a file,
+        #: which keeps its own beside it): see storage.review_cache.write_copy
+        self.review_copy = review_copy
+        self._focused: list[tuple[Snapshot, str, Snapshot]] = []  # of one snapshot: focus
 
     @property
     def path(self) -> Path:
@@ -69,10 +78,44 @@ class Workspace:
         return str(self.store.path) if self.data_file else redact(str(self._location))
 
     def snapshot(self, today: date | None = None) -> Snapshot:
-        """Everything as of ``today``. A read: it writes nothing (see :meth:`keep`)."""
+        """What a session shows as of ``today``: every client with its assessment, the
+        review and the team -- a summary without everyone's history where the backend keeps
+        the assessments (one client's records: :meth:`focus`). A read: it writes nothing
+        (see :meth:`keep`)."""
         day = today or self.clock()
         token = self._seen = self.store.token()
-        return replace(self.store.snapshot(day), read_at=token)
+        return replace(self.store.overview(day), read_at=token)
+
+    def focus(self, snap: Snapshot, client_id: str) -> Snapshot:
+        """``snap`` with one client's records and its whole assessment, history included:
+        ``snap`` itself unless it is a summary; else that client's records, read now (the
+        last few are remembered while ``snap`` is the one asked about)."""
+        if not snap.summary:
+            return snap
+        if self._focused and self._focused[0][0] is not snap:
+            self._focused.clear()
+        for _, client, focused in self._focused:
+            if client == client_id:
+                return focused
+        from tracker.history import with_client
+        from tracker.review import assess_client
+
+        agency = with_client(snap.agency, self.store.client_records(client_id), client_id)
+        mine = assess_client(agency, client_id, snap.today, self.thresholds)
+        rest = tuple(a for a in snap.assessments if a.client.id != client_id)
+        focused = replace(snap, loaded=agency, assessments=rest if mine is None else
+                          (*rest, mine))
+        self._focused = [*self._focused[-(FOCUSED - 1):], (snap, client_id, focused)]
+        return focused
+
+    def client_agency(self, client_id: str) -> Agency:
+        """One client's records with the roster (every client, member and assignment): what
+        a document or an assessment of that client reads, without everyone's history."""
+        from tracker.history import with_client
+
+        roster = Agency(clients=self.store.clients.all(), members=self.store.members.all(),
+                        assignments=self.store.assignments.all())
+        return with_client(roster, self.store.client_records(client_id), client_id)
 
     def review_snapshot(self, day: date | None = None) -> Snapshot:
         """Today's review for the command line, as cheaply as it can be had: kept, else as
@@ -97,6 +140,10 @@ class Workspace:
         a reader that may not write (the data file's folder closed to it) loses nothing."""
         if snap.read_at is not None:
             self.store.keep(snap, snap.read_at, ahead)
+            if self.review_copy is not None:
+                from storage.review_cache import write_copy
+
+                write_copy(self.review_copy, snap, self.thresholds)
 
     def cached_snapshot(self, today: date | None = None) -> Snapshot | None:
         """Today's review from the cache, without reading the records; None if stale."""
@@ -148,7 +195,7 @@ class Workspace:
         from tracker.documents import build
 
         template = find(name, templates, builtin_only=builtin_only)
-        model = build(name, self.store.load_agency(), client, self.clock(), sender,
+        model = build(name, self.client_agency(client.id), client, self.clock(), sender,
                       request_id=request_id, call_id=call_id, month=month)
         return render(template, model, job)
 

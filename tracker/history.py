@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -104,3 +104,16 @@ def histories(agency: Agency) -> dict[str, ClientHistory]:
         )
         for c in agency.clients
     }
+
+
+def with_client(roster: Agency, mine: Agency, client_id: str) -> Agency:
+    """``roster`` (every client, member and assignment) with one client's records ``mine``
+    (read later, so that client and its assignments are taken from ``mine``): all an
+    assessment or a document of that client reads, without everyone's history."""
+    client = next((c for c in mine.clients if c.id == client_id), None)
+    clients = tuple(c for c in roster.clients if c.id != client_id)
+    if client is not None:
+        at = next((n for n, c in enumerate(roster.clients) if c.id == client_id), len(clients))
+        clients = (*clients[:at], client, *clients[at:])  # in the agency's order
+    return replace(mine, clients=clients, members=roster.members, assignments=(
+        *(a for a in roster.assignments if a.client_id != client_id), *mine.assignments))

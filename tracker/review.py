@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from tracker.cadence import Cadence, CadenceState, cadences
 from tracker.codes import SignCode
@@ -14,6 +14,7 @@ from tracker.models import Agency, ChangeStatus, Client, InteractionKind
 from tracker.review_items import ReviewItem, ReviewKind
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 from tracker.warning_signs import (
+    VOICE_KINDS,
     Severity,
     Sign,
     TeamLoad,
@@ -28,6 +29,11 @@ CALL_KINDS = frozenset({
     InteractionKind.IN_PERSON_VISIT,
 })
 
+#: The client list's trend: weeks of contacts, and NPS scores.
+TREND_WEEKS = 12
+TREND_SCORES = 4
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientAssessment:
     client: Client
@@ -35,6 +41,11 @@ class ClientAssessment:
     cadences: tuple[Cadence, ...]
     signs: tuple[Sign, ...]
     health: Health
+    #: Voice contacts (calls, meetings, visits) in each of the last ``TREND_WEEKS`` weeks,
+    #: oldest first, and the latest NPS scores (up to ``TREND_SCORES``), oldest first: the
+    #: trend the client list shows, kept with the rest where the history is not at hand.
+    contacts: tuple[int, ...] = ()
+    scores: tuple[int, ...] = ()
 
     def cadence(self, kind: str) -> Cadence | None:
         return next((c for c in self.cadences if c.kind == kind), None)
@@ -46,15 +57,41 @@ def assess(agency: Agency, today: date, t: Thresholds = DEFAULT_THRESHOLDS,
     hist = histories(agency)
     team = team_load(agency.members, agency.assignments,
                      (c.id for c in agency.clients if c.status == "active"))
-    return tuple(_assess_one(h, team, today, t) for h in hist.values())
+    return tuple(assess_history(h, team, today, t) for h in hist.values())
 
 
-def _assess_one(h: ClientHistory, team: TeamLoad, today: date, t: Thresholds,
-                ) -> ClientAssessment:
+def assess_client(agency: Agency, client_id: str, today: date,
+                  t: Thresholds = DEFAULT_THRESHOLDS) -> ClientAssessment | None:
+    """One client's assessment, from an agency holding that client's records and the whole
+    team (members, assignments, every client: the team's load); None if no such client."""
+    client = next((c for c in agency.clients if c.id == client_id), None)
+    if client is None:
+        return None
+    mine = histories(replace(agency, clients=(client,)))[client_id]
+    team = team_load(agency.members, agency.assignments,
+                     (c.id for c in agency.clients if c.status == "active"))
+    return assess_history(mine, team, today, t)
+
+
+def assess_history(h: ClientHistory, team: TeamLoad, today: date, t: Thresholds,
+                   ) -> ClientAssessment:
+    """One client's assessment from its history and the team's load."""
     cads = cadences(h.client, h.interactions, today, t)
     signs = detect_signs(h, cads, team, today, t)
     return ClientAssessment(client=h.client, history=h, cadences=cads, signs=signs,
-                            health=health(signs))
+                            health=health(signs), contacts=contacts_per_week(h, today),
+                            scores=tuple(r.score for r in h.nps[-TREND_SCORES:]))
+
+
+def contacts_per_week(h: ClientHistory, today: date) -> tuple[int, ...]:
+    """How many times the client was in touch by voice in each of the last
+    ``TREND_WEEKS`` weeks, oldest first."""
+    counts = [0] * TREND_WEEKS
+    start = today - timedelta(days=7 * TREND_WEEKS)
+    for i in h.interactions:
+        if i.kind in VOICE_KINDS and start < i.on <= today:
+            counts[min(TREND_WEEKS - 1, (i.on - start).days // 7)] += 1
+    return tuple(counts)
 
 
 def _clamp(n: float) -> int:

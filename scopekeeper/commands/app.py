@@ -47,7 +47,8 @@ def prepare_terminal(cfg: Config, env: MutableMapping[str, str]) -> None:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     from storage.access import check_reachable
-    from storage.review_cache import peek
+    from storage.paths import review_copy
+    from storage.review_cache import peek, peek_copy
 
     cfg = config_of(args)
     data_file = data_file_or_none(args)  # None: a database, which has no files here
@@ -60,10 +61,12 @@ def cmd_tui(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     # Today's queue as last computed (marked as updating if anyone saved since) is shown at
     # once; the storage engine is imported and the records read after the first frame.
-    # Without one, it is computed now (so that a bad file is reported here). A database
-    # keeps no review beside a file: its review is a query.
-    snap = None if data_file is None else peek(data_file, host.today(), cfg.thresholds,
-                                               stale_ok=True)
+    # Without one, it is computed now (so that a bad file is reported here). A database's
+    # is the one this person's last session read (kept in their own cache), always marked
+    # as updating: only the database can say whether anyone saved since.
+    snap = (peek_copy(review_copy(host.places, str(cfg.location)), host.today(),
+                      cfg.thresholds) if data_file is None else
+            peek(data_file, host.today(), cfg.thresholds, stale_ok=True))
     workspace: Workspace | Callable[[], Workspace]
     if snap is None:  # the review from the digest (the rest loads after the first frame),
         workspace = workspace_of(args, lazy=True)  # else from every record

@@ -48,16 +48,19 @@ def config_of(args: argparse.Namespace) -> Config:
 
 def workspace_of(args: argparse.Namespace, lazy: bool = False) -> Workspace:
     from storage.engine.settings import Settings
+    from storage.paths import review_copy
     from storage.workspace import Workspace
 
     cfg = config_of(args)
     host: Host = args.host
     allow = host.env.get("SCOPEKEEPER_ALLOW_NETWORK_FS", "") == "1"
-    return Workspace(cfg.storage_location(), user=host.login, clock=host.today,
-                     thresholds=cfg.thresholds,
+    where = cfg.storage_location()
+    return Workspace(where, user=host.login, clock=host.today, thresholds=cfg.thresholds,
                      settings=Settings(allow_network_fs=allow, shared=cfg.shared_mode(),
                                        now=host.now),
-                     lazy=lazy, cadence=cfg.cadence_settings())
+                     lazy=lazy, cadence=cfg.cadence_settings(),
+                     review_copy=None if isinstance(cfg.location, Path) else
+                     review_copy(host.places, str(cfg.location)))
 
 
 def data_file_of(args: argparse.Namespace, what: str, instead: str) -> Path:

@@ -92,13 +92,30 @@ class ClientScreen(AgencyScreen):
         return self.query_one("#client-panes", ContentSwitcher).current or self.first_tab
 
     def assessment(self) -> ClientAssessment | None:
-        return self.shown.assessment(self.client_id) if self.shown else None
+        view = self.view()
+        return view.assessment(self.client_id) if view else None
+
+    def view(self) -> Snapshot | None:
+        """The snapshot shown, with this client's records (read now if it is a summary:
+        ``Workspace.focus``); None if they cannot be read (said in the title)."""
+        from storage.errors import StorageError
+
+        if self.shown is None:
+            return None
+        try:
+            return self.context.workspace.focus(self.shown, self.client_id)
+        except StorageError as e:
+            self.sub_title = clean_line(f"could not read this client: {e}")
+            return None
 
     def show(self, snapshot: Snapshot) -> None:
         if snapshot.partial:
             self.sub_title = "reading the agency…"
             return
-        a = snapshot.assessment(self.client_id)
+        view = self.view()
+        if view is None:
+            return  # the title says why
+        a = view.assessment(self.client_id)
         if a is None:
             self.sub_title = "this client no longer exists"
             return
@@ -115,7 +132,8 @@ class ClientScreen(AgencyScreen):
             pane.mount_all(self.tabs[tab].widgets())
             self.call_after_refresh(self._draw, tab)
             return
-        a, snapshot = self.assessment(), self.shown
+        snapshot = self.view()
+        a = snapshot.assessment(self.client_id) if snapshot else None
         if a is None or snapshot is None or tab in self._drawn:
             return
         self._drawn.add(tab)

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from screens.context import Context
 from screens.fields import Field, Values
-from screens.flows.forms import money_text, open_form
+from screens.flows.forms import client_view, money_text, open_form
 from screens.forms import FormScreen
 from storage.ids import new_id
 from tracker.lookup import name_key, twin_of
@@ -104,7 +104,7 @@ def edit_client(ctx: Context, client: Client | None = None) -> None:
 def archive_client(ctx: Context, client: Client) -> None:
     """Archive a client (its history stays), or delete it with all its records."""
 
-    mine = records_of(ctx.snapshot.agency, client.id)
+    mine = records_of(client_view(ctx, client.id).agency, client.id)
     how_many = counted(mine)
     fields = [Field("what", "What to do", "choice", "archive", choices=(
                   ("archive: it becomes churned; its history stays", "archive"),

@@ -9,6 +9,7 @@ from screens.context import Context
 from screens.decide import Answer, DecideScreen, summary
 from screens.fields import Field, Values
 from screens.flows.documents import open_document
+from screens.flows.forms import client_view
 from screens.flows.scope import fee_kind_field
 from screens.forms import FormScreen
 from screens.notices import tell
@@ -21,7 +22,7 @@ from tracker.text import clean_line
 
 
 def open_decision(ctx: Context, client_id: str, cr_id: str) -> None:
-    snap = ctx.snapshot
+    snap = client_view(ctx, client_id)
     a = snap.assessment(client_id)
     cr = next((r for r in a.history.change_requests if r.id == cr_id), None) if a else None
     if a is None or cr is None:

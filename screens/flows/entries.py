@@ -16,7 +16,7 @@ from rich.text import Text
 
 from screens.context import Context
 from screens.fields import Field, Values
-from screens.flows.forms import money_text
+from screens.flows.forms import client_view, money_text
 from screens.forms import FormScreen
 from tracker.attendance import CALL_KINDS, usual_attendees
 from tracker.budget import last_budget
@@ -40,7 +40,8 @@ def attendee_fields(ctx: Context, client: Client,
                     entry: Interaction | None = None) -> list[Field]:
     """Who took part in a call: filled in with who usually does, to correct."""
     ours, theirs = ((entry.attendees_ours, entry.attendees_theirs) if entry is not None
-                    else usual_attendees(ctx.snapshot.agency, client))
+                    else usual_attendees(client_view(ctx, client.id).agency,
+                                         client))
     return [Field("ours", "Calls and meetings: who attended from us (commas between)",
                   "names", ", ".join(ours)),
             Field("theirs", f"… and from {clean_line(client.name)}", "names",
@@ -120,7 +121,8 @@ ACTIVITY: EntryForm[Activity] = EntryForm(
 
 
 def _budget_fields(ctx: Context, client: Client, e: BudgetChange | None) -> list[Field]:
-    last = last_budget(ctx.snapshot.agency.budget_changes, client.id) or 0
+    mine = client_view(ctx, client.id).agency.budget_changes
+    last = last_budget(mine, client.id) or 0
     return [Field("old", "Budget before", "money", money_text(e.old_cents if e else last),
                   required=True, currency=client.currency),
             Field("new", "Budget now", "money", money_text(e.new_cents) if e else "",

@@ -1,5 +1,5 @@
-"""What the flows share: a form's values, and opening a form whose values are saved when the
-person gives them (nothing when they cancel)."""
+"""What the flows share: one client's records, a form's values, and opening a form whose
+values are saved when the person gives them (nothing when they cancel)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,21 @@ from collections.abc import Callable
 from screens.context import Context
 from screens.fields import Values
 from screens.forms import FormScreen
+from screens.notices import tell
+from storage.errors import StorageError
+from storage.snapshot import Snapshot
 from tracker.money import amount_text
+
+
+def client_view(ctx: Context, client_id: str) -> Snapshot:
+    """The app's snapshot with this client's records (``Workspace.focus``: read now where
+    the snapshot is a summary); if they cannot be read, the snapshot as it is, and the
+    person told why."""
+    try:
+        return ctx.workspace.focus(ctx.snapshot, client_id)
+    except StorageError as e:
+        tell(ctx, str(e), title="Could not read this client", severity="error")
+        return ctx.snapshot
 
 
 def money_text(cents: int) -> str:

@@ -13,27 +13,30 @@ involves (:func:`touched`). The review of a day is then one read of its rows, ra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
 import orjson
 from psycopg.types.json import Json
 
+from storage.postgres import summaries
 from storage.postgres.reads import Conn, decoder, records
-from storage.snapshot import Cover
+from storage.snapshot import Cover, item_doc, item_of
 from storage.tables import TABLES
-from tracker.history import histories
+from tracker.history import ClientHistory, histories
 from tracker.models import Agency, Assignment, Client, TeamMember
 from tracker.record_types import Record
 from tracker.review import (
-    _assess_one,
+    ClientAssessment,
+    assess_history,
     cadence_items,
     rank_review,
     request_items,
     sign_items,
     summary_items,
 )
-from tracker.review_items import ReviewItem, ReviewKind
+from tracker.review_items import ReviewItem
 from tracker.settings import Thresholds
 from tracker.warning_signs import TeamLoad, team_load
 
@@ -51,6 +54,17 @@ V2: tuple[str, ...] = (
     "create table review_items (basis text not null, day date not null, "
     "client_id text not null, items json not null, primary key (basis, day, client_id))",
 )
+
+#: Schema v3: each client's assessment kept beside its items (``summaries.py``), a row for
+#: every client. The reviews kept by v2 lack it: they go (the next read keeps the day anew).
+V3: tuple[str, ...] = (
+    "delete from review_items",
+    "delete from review_days",
+    "alter table review_items add column assessment json not null",
+)
+
+#: A client's review items and its assessment, on one day.
+Found = dict[date, dict[str, tuple[list[ReviewItem], ClientAssessment]]]
 
 
 def basis(t: Thresholds) -> str:
@@ -95,8 +109,9 @@ def touched(conn: Conn, saved: Sequence[Record], deleted: Sequence[Record],
 
 
 def compute(conn: Conn, day_list: Sequence[date], t: Thresholds,
-            client_ids: Sequence[str] | None = None) -> dict[date, dict[str, list[ReviewItem]]]:
-    """Each client's items (of ``client_ids``, else every client's) for each day."""
+            client_ids: Sequence[str] | None = None) -> Found:
+    """Each client's items and assessment (of ``client_ids``, else every client's) for each
+    day."""
     team = _team(conn, client_ids)
     parts: dict[str, tuple[Any, ...]] = {}
     for cls, name in TABLES.items():
@@ -105,15 +120,15 @@ def compute(conn: Conn, day_list: Sequence[date], t: Thresholds,
         parts[name] = (records(conn, cls) if client_ids is None
                        else _where(conn, cls, "client_id = any(%s)", client_ids))
     agency = Agency(**parts)
-    out: dict[date, dict[str, list[ReviewItem]]] = {}
+    out: Found = {}
     for day in day_list:
         snoozed = {s.item_key for s in agency.snoozes if s.until > day}
         found = out[day] = {}
         for h in histories(agency).values():
-            a = _assess_one(h, team, day, t)
+            a = assess_history(h, team, day, t)
             items = [*cadence_items(a, day), *sign_items(a, day), *request_items(a, day),
                      *summary_items(a, day, t)]
-            found[h.client.id] = [i for i in items if i.key not in snoozed]
+            found[h.client.id] = ([i for i in items if i.key not in snoozed], a)
     return out
 
 
@@ -141,19 +156,18 @@ def _where(conn: Conn, cls: type[T], where: str, ids: Sequence[str]) -> tuple[T,
     return tuple(decode(orjson.loads(str(doc))) for (doc,) in rows)
 
 
-def store(conn: Conn, t: Thresholds, found: dict[date, dict[str, list[ReviewItem]]],
-          clients: Sequence[str] = ()) -> None:
+def store(conn: Conn, t: Thresholds, found: Found, clients: Sequence[str] = ()) -> None:
     """Replace the kept items of these clients (and of ``clients``, which may be gone) on
     these days, in the caller's transaction."""
     key = basis(t)
     for day, by_client in found.items():
         conn.execute("delete from review_items where basis = %s and day = %s and "
                      "client_id = any(%s)", (key, day, sorted({*by_client, *clients})))
-        rows = [(key, day, cid, Json([_encode(i) for i in items]))
-                for cid, items in by_client.items() if items]
+        rows = [(key, day, cid, Json([item_doc(i) for i in items]), Json(summaries.encode(a)))
+                for cid, (items, a) in by_client.items()]
         with conn.cursor() as cur:
-            cur.executemany("insert into review_items (basis, day, client_id, items) "
-                            "values (%s, %s, %s, %s)", rows)
+            cur.executemany("insert into review_items (basis, day, client_id, items, "
+                            "assessment) values (%s, %s, %s, %s, %s)", rows)
 
 
 def recompute(conn: Conn, t: Thresholds, clients: set[str]) -> None:
@@ -197,7 +211,58 @@ def read(conn: Conn, day: date, t: Thresholds) -> tuple[ReviewItem, ...] | None:
         return None
     rows = conn.execute("select items::text from review_items where basis = %s and day = %s",
                         (key, day)).fetchall()
-    return rank_review(_decode(i) for (doc,) in rows for i in orjson.loads(str(doc)))
+    return rank_review(item_of(i) for (doc,) in rows for i in orjson.loads(str(doc)))
+
+
+def overview(conn: Conn, day: date, t: Thresholds,
+             ) -> tuple[tuple[ReviewItem, ...], Agency, tuple[ClientAssessment, ...]] | None:
+    """The kept review of ``day`` with the roster (clients, members, assignments) and every
+    client's kept assessment (None: the day is not kept). A client without a kept row (none
+    should lack one) is assessed here from its records."""
+    key = basis(t)
+    if conn.execute("select 1 from review_days where basis = %s and day = %s",
+                    (key, day)).fetchone() is None:
+        return None
+    roster = Agency(clients=records(conn, Client), members=records(conn, TeamMember),
+                    assignments=records(conn, Assignment))
+    rows = conn.execute("select client_id, items::text, assessment::text from review_items "
+                        "where basis = %s and day = %s", (key, day)).fetchall()
+    kept = {str(cid): (orjson.loads(str(items)), orjson.loads(str(a)))
+            for cid, items, a in rows}
+    missing = [c.id for c in roster.clients if c.id not in kept]
+    late = compute(conn, [day], t, missing)[day] if missing else {}
+    assigned: dict[str, list[Assignment]] = {}
+    for x in roster.assignments:
+        assigned.setdefault(x.client_id, []).append(x)
+    found, items = [], []
+    for c in roster.clients:
+        if c.id in late:
+            mine, a = late[c.id]
+            items += mine
+            found.append(a)
+        else:
+            docs, doc = kept[c.id]
+            items += [item_of(i) for i in docs]
+            found.append(summaries.decode(doc, c, tuple(assigned.get(c.id, ()))))
+    return rank_review(items), roster, tuple(found)
+
+
+def unkept(conn: Conn, day: date, t: Thresholds,
+           ) -> tuple[tuple[ReviewItem, ...], Agency, tuple[ClientAssessment, ...]]:
+    """What :func:`overview` gives, computed and not kept (for a role that may only read),
+    ``BATCH`` clients at a time: what is held is one batch's records and every client's
+    assessment without its history."""
+    roster = Agency(clients=records(conn, Client), members=records(conn, TeamMember),
+                    assignments=records(conn, Assignment))
+    ids = [c.id for c in roster.clients]
+    items: list[ReviewItem] = []
+    found: list[ClientAssessment] = []
+    for n in range(0, len(ids), BATCH):
+        for mine, a in compute(conn, [day], t, ids[n:n + BATCH])[day].values():
+            items += mine
+            found.append(replace(a, history=ClientHistory(
+                client=a.client, assignments=a.history.assignments)))
+    return rank_review(items), roster, tuple(found)
 
 
 def team(conn: Conn) -> tuple[tuple[Cover, ...], int]:
@@ -208,16 +273,3 @@ def team(conn: Conn) -> tuple[tuple[Cover, ...], int]:
     row = conn.execute("select count(*) from clients").fetchone()
     return (tuple(Cover(name=m.name, login=m.login, clients=tuple(covers.get(m.id, ())))
                   for m in records(conn, TeamMember)), int(str(row[0])) if row else 0)
-
-
-def _encode(i: ReviewItem) -> dict[str, object]:
-    return {"key": i.key, "client_id": i.client_id, "client": i.client, "kind": i.kind.value,
-            "urgency": i.urgency, "why": i.why,
-            "due": i.due.isoformat() if i.due else None, "subject": i.subject}
-
-
-def _decode(i: dict[str, Any]) -> ReviewItem:
-    return ReviewItem(key=i["key"], client_id=i["client_id"], client=i["client"],
-                      kind=ReviewKind(i["kind"]), urgency=int(i["urgency"]), why=i["why"],
-                      due=date.fromisoformat(i["due"]) if i["due"] else None,
-                      subject=i["subject"])

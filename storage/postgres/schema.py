@@ -57,7 +57,8 @@ V1: tuple[str, ...] = (
 )
 
 #: (version, its statements), oldest first; a version once released is never changed.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, V1), (2, assessments.V2))
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, V1), (2, assessments.V2),
+                                                       (3, assessments.V3))
 LATEST = MIGRATIONS[-1][0]
 
 

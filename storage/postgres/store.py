@@ -54,8 +54,6 @@ from tracker.models import (
     TeamMember,
 )
 from tracker.record_types import Record
-from tracker.review import assess, build_review
-from tracker.review_items import ReviewItem
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
 if TYPE_CHECKING:
@@ -63,6 +61,7 @@ if TYPE_CHECKING:
     from storage.engine.recovery import Restored
 
 T = TypeVar("T", bound=Record)
+R = TypeVar("R")
 
 #: What ``keep_backup`` and ``restore`` say: a database is backed up by its own tools.
 USE_PG_DUMP = ("backups of a PostgreSQL database are the database's own: pg_dump and "
@@ -172,25 +171,45 @@ class PgStore:
     # --- the review ---------------------------------------------------------------------
 
     def snapshot(self, day: date) -> Snapshot:
-        agency = self.load_agency()
-        found = assess(agency, day, self.thresholds)
-        return Snapshot(today=day, loaded=agency, assessments=found,
-                        review=build_review(agency, day, self.thresholds, found),
-                        team=Snapshot.team_of(agency))
+        return Snapshot.assessed(self.load_agency(), day, self.thresholds)
 
     def review(self, day: date) -> Snapshot:
         with self._connection() as conn:
+            items = self._kept(conn, day, lambda: assessments.read(conn, day, self.thresholds))
             with conn.transaction():
-                items = assessments.read(conn, day, self.thresholds)
                 team, clients = assessments.team(conn)
-            if items is None:
-                items = self._keep_day(conn, day)
-        if items is None:  # not kept (a role that may only read): computed from everything
-            return self.snapshot(day)
+                if items is None:  # a role that may only read: computed, client by client
+                    items = assessments.unkept(conn, day, self.thresholds)[0]
         return Snapshot(today=day, review=items, clients=clients, team=team)
 
-    def _keep_day(self, conn: psycopg.Connection[tuple[object, ...]], day: date,
-                  ) -> tuple[ReviewItem, ...] | None:
+    def overview(self, day: date) -> Snapshot:
+        """The review, the roster and every client's kept assessment: a summary snapshot
+        (one client's records are read when asked for: :meth:`client_records`)."""
+        with self._connection() as conn:
+            found = self._kept(conn, day,
+                               lambda: assessments.overview(conn, day, self.thresholds))
+            if found is None:  # a role that may only read: computed, client by client
+                with conn.transaction():
+                    found = assessments.unkept(conn, day, self.thresholds)
+        items, roster, assessed = found
+        return Snapshot(today=day, review=items, loaded=roster, assessments=assessed,
+                        team=Snapshot.team_of(roster), summary=True)
+
+    def _kept(self, conn: psycopg.Connection[tuple[object, ...]], day: date,
+              read: Callable[[], R | None]) -> R | None:
+        """``read`` of the day's kept review, in one consistent read; the day kept first
+        if it is not (None if it is not and this role may not keep it)."""
+        for _ in range(2):
+            with conn.transaction():
+                conn.execute("set transaction isolation level repeatable read read only")
+                found = read()
+            if found is not None or not self._keep_day(conn, day):
+                return found
+        return None
+
+    def _keep_day(self, conn: psycopg.Connection[tuple[object, ...]], day: date) -> bool:
+        """Compute ``day`` for every client and keep it, under the change lock so that no
+        save slips between (False: this role may not write)."""
         try:
             with conn.transaction():
                 conn.execute("select set_config('lock_timeout', %s, true)",
@@ -198,9 +217,9 @@ class PgStore:
                 conn.execute("select seq from change_counter for update")
                 if assessments.read(conn, day, self.thresholds) is None:
                     assessments.keep_day(conn, day, self.thresholds)
-                return assessments.read(conn, day, self.thresholds)
+            return True
         except psycopg.errors.InsufficientPrivilege:
-            return None
+            return False
 
     def kept_review(self, day: date) -> Snapshot | None:
         return None  # nothing is kept beside the records (yet): the review is computed

@@ -3,12 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from screens.app import ScopekeeperApp
+from storage.postgres.store import PgStore
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY
+from tests.pg_server import Server
 from tracker.demo import make_demo
 
 _DEMO_CACHE: dict[str, bytes] = {}
+_DEMO_TEMPLATES: dict[str, str] = {}  # by server folder
 
 
 def demo_file(path: Path) -> Path:
@@ -23,7 +26,19 @@ def demo_file(path: Path) -> Path:
     return path
 
 
-def make_app(path: Path) -> ScopekeeperApp:
+def demo_database(server: Server) -> str:
+    """A new database holding the demo agency as of TODAY (a copy of one made once per
+    server); its URL."""
+    if str(server.base) not in _DEMO_TEMPLATES:
+        name = server.create_database()
+        made = PgStore(server.url(name), "tester")
+        made.replace_all(make_demo(TODAY))
+        made.close()  # nobody may be connected to a database that is copied
+        _DEMO_TEMPLATES[str(server.base)] = name
+    return server.url(server.create_database(template=_DEMO_TEMPLATES[str(server.base)]))
+
+
+def make_app(path: Path | str) -> ScopekeeperApp:
     return ScopekeeperApp(Workspace(path, user="tester", clock=lambda: TODAY))
 
 

@@ -15,22 +15,34 @@ from screens.decide import DecideScreen
 from screens.editor import edit_in_editor
 from screens.forms import FormScreen
 from screens.tables import KeyTable
-from storage.repositories import Store
+from storage.backends import open_storage
+from storage.contract import Storage
 from storage.workspace import Workspace
 from tests.factories import TODAY
-from tests.ui.helpers import demo_file, make_app, plain, written
+from tests.ui.helpers import demo_database, demo_file, make_app, plain, written
 from tracker.models import ChangeStatus, ClientStatus, InteractionKind, ScopeOrigin, ScopeStatus
+from tracker.settings import DEFAULT_THRESHOLDS
 
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def db(tmp_path) -> Path:
+#: A test of what only the data file has.
+ONLY_THE_FILE = pytest.mark.parametrize("db", ["tinydb"], indirect=True)
+
+
+@pytest.fixture(params=["tinydb", "postgresql"])
+def db(request, tmp_path) -> Path | str:
+    """The demo agency in a data file, and in a PostgreSQL database: every flow works the
+    same on both (on PostgreSQL the app reads a summary and one client's records at a
+    time: ``Workspace.focus``)."""
+    if request.param == "postgresql":
+        return demo_database(request.getfixturevalue("postgres_server"))
     return demo_file(tmp_path / "agency.json")
 
 
-def store(db: Path) -> Store:
-    return Store(db)
+def store(db: Path | str) -> Storage:
+    return open_storage(db, author="check", clock=lambda: TODAY,
+                        thresholds=DEFAULT_THRESHOLDS)
 
 
 def client(db: Path, name: str):
@@ -466,7 +478,7 @@ async def test_a_fee_edit_over_a_new_main_contact_is_merged_without_asking(db):
         assert not isinstance(app.screen, ConflictScreen)
     saved = client(db, "Lumen Solar")
     assert saved.fee_cents == 999_900 and saved.primary_contact.name == "Zoe Park"
-    last = Store(db).db.history(cedar.id)[-1]
+    last = store(db).history(cedar.id)[-1]
     assert [c.field for c in last.changes] == ["fee_cents"]  # nothing else was written
 
 
@@ -586,6 +598,7 @@ def test_notes_can_be_written_in_the_editor(tmp_path):
     assert edit_in_editor(fake, "draft", "false") is None and "exited with 1" in fake.notes[0]
 
 
+@ONLY_THE_FILE  # the review kept beside a data file
 async def test_starts_from_the_kept_review_then_reads_the_records(db):
     from screens.app import ScopekeeperApp
 
@@ -604,6 +617,47 @@ async def test_starts_from_the_kept_review_then_reads_the_records(db):
         assert table(app).row_count == len(cached.review)
 
 
+async def test_a_database_review_is_shown_from_the_persons_copy_then_read_afresh(
+        request, tmp_path):
+    """On PostgreSQL the first frame shows the review this person's last session read
+    (their own copy, 0600, marked as updating: only the database knows whether anyone saved
+    since), then the database's: here someone logged the call meanwhile."""
+    from screens.app import ScopekeeperApp
+    from screens.review import log_kind
+    from storage.review_cache import peek_copy
+
+    url = demo_database(request.getfixturevalue("postgres_server"))
+    copy = tmp_path / "cache" / "review.json"
+    last = Workspace(url, user="tester", clock=lambda: TODAY, review_copy=copy)
+    before = last.snapshot()
+    last.keep(before)  # what the last session did after reading
+    assert copy.stat().st_mode & 0o777 == 0o600
+    item = next(i for i in before.review if log_kind(i) is not None)
+    someone = Workspace(url, user="ann", clock=lambda: TODAY)
+    someone.log(someone.find_client(item.client_id), log_kind(item), TODAY)
+    shown = peek_copy(copy, TODAY, DEFAULT_THRESHOLDS)
+    assert shown is not None and shown.stale and shown.review == before.review
+    assert peek_copy(copy, TODAY + timedelta(days=1), DEFAULT_THRESHOLDS) is None
+
+    app = ScopekeeperApp(lambda: Workspace(url, user="tester", clock=lambda: TODAY,
+                                           lazy=True, review_copy=copy), snapshot=shown)
+    async with app.run_test(size=SIZE) as pilot:
+        assert plain(app.screen.query_one("#review-counts")).startswith(
+            f"{len(before.review)} to review (updating…) · ")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if not app.snapshot.partial:
+                break
+        assert app.snapshot.summary  # every client's kept assessment, not every record
+        keys = [table(app).coordinate_to_cell_key((r, 0)).row_key.value
+                for r in range(table(app).row_count)]
+        assert item.key not in keys
+        assert keys == [i.key for i in someone.store.review(TODAY).review]
+    again = peek_copy(copy, TODAY, DEFAULT_THRESHOLDS)  # kept for the next start
+    assert again is not None and item not in again.review
+
+
+@ONLY_THE_FILE  # the review kept beside a data file
 async def test_a_stale_kept_review_is_shown_marked_then_replaced(db):
     from screens.app import ScopekeeperApp
     from screens.review import log_kind
@@ -791,7 +845,7 @@ async def test_a_timeline_entry_is_corrected_or_deleted_with_an_audit_trail(db):
         await pilot.press("ctrl+s")  # confirmed
         await pilot.pause()
     assert nps.id not in {r.id for r in store(db).nps.all()}
-    trail = [(e.op, e.by) for e in store(db).db.history(lumen.id) if e.record_id == nps.id]
+    trail = [(e.op, e.by) for e in store(db).history(lumen.id) if e.record_id == nps.id]
     assert trail[-2:] == [("update", "tester"), ("delete", "tester")]
 
 

@@ -33,7 +33,7 @@ from tracker.models import (
     ScopeOrigin,
     ScopeStatus,
 )
-from tracker.review import assess
+from tracker.review import assess_client
 from tracker.settings import DEFAULT_THRESHOLDS, Thresholds
 
 #: What we send about the work rather than contact with the client: left out of the log.
@@ -159,7 +159,8 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 
 def save_mode_prep(agency: Agency, c: Client, today: date, sender: Sender,
                    thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Model:
-    found = next(a for a in assess(agency, today, thresholds) if a.client.id == c.id)
+    found = assess_client(agency, c.id, today, thresholds)
+    assert found is not None  # c is one of the agency's clients
     active = [s for s in found.signs if not s.resolved]
     asked = [q for s in active for q in QUESTIONS.get(s.code, ())]
     nps = [n for n in agency.nps if n.client_id == c.id]

@@ -192,6 +192,38 @@ def test_the_review_read_and_the_full_snapshot_agree(backend):
     assert backend.open().kept_review(TODAY) is None  # someone saved: not kept any more
 
 
+def _shown(a):
+    """What the client list, the team page and the review show of a client's assessment."""
+    return (a.client, a.cadences, a.signs, a.health, a.contacts, a.scores,
+            a.history.assignments)
+
+
+def test_what_a_session_shows_first_agrees_with_every_record_and_focus_fills_in_a_client(
+        backend):
+    """``overview`` (a summary on a backend that keeps assessments) shows the same review,
+    clients, team and assessments as the full snapshot; ``Workspace.focus`` gives a
+    client's whole history, also after someone else's save."""
+    from storage.workspace import Workspace
+    from tracker.demo import make_demo
+
+    backend.open().replace_all(make_demo(TODAY, clients=16, events=300, seed=3))
+    ws = Workspace(backend.location, "ann", lambda: TODAY)
+    for _ in range(2):
+        full = backend.open().snapshot(TODAY)
+        seen = ws.snapshot()
+        assert seen.review == full.review and seen.team == full.team
+        assert [_shown(a) for a in seen.assessments] == [_shown(a) for a in full.assessments]
+        for name in ("clients", "members", "assignments"):
+            assert getattr(seen.agency, name) == getattr(full.agency, name)
+        for a in full.assessments[:4]:
+            focused = ws.focus(seen, a.client.id)
+            assert focused.assessment(a.client.id) == a
+            mine = [i for i in focused.agency.interactions if i.client_id == a.client.id]
+            assert mine == [i for i in full.agency.interactions if i.client_id == a.client.id]
+        client = full.assessments[0].client
+        backend.open("bo").save([email(client)])  # the second round sees it
+
+
 def test_sixteen_processes_saving_a_hundred_times_each_keep_all_1600(backend):
     """Concurrent writers are put in one order: no save lost, none doubled, each audited."""
     backend.open().save([make_client(id="cli_load", name="Load Test")])

@@ -17,6 +17,7 @@ import pytest
 from storage.postgres import assessments
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, agency_of, make_assignment, make_client, make_member
+from tests.storage.contract.test_contract import _shown
 from tracker.demo import make_demo
 from tracker.models import (
     Assignment,
@@ -92,9 +93,13 @@ def _agrees(store: PgStore) -> None:
     agency = store.load_agency()
     for day in DAYS:
         kept = store.review(day)
-        assert kept.review == build_review(agency, day, DEFAULT_THRESHOLDS,
-                                           assess(agency, day)), day
+        found = assess(agency, day)
+        assert kept.review == build_review(agency, day, DEFAULT_THRESHOLDS, found), day
         assert kept.clients == len(agency.clients)
+        # the kept assessment of every client, as the client list shows it
+        seen = store.overview(day)
+        assert seen.summary and seen.review == kept.review
+        assert [_shown(a) for a in seen.assessments] == [_shown(a) for a in found], day
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -160,6 +165,9 @@ def test_a_role_that_may_only_read_gets_a_new_days_review_computed_not_kept(
         conn.execute("grant select on all tables in schema public to kept_review_reader")
     reader = PgStore(postgres_url + "&options=-c%20role%3Dkept_review_reader", "finance")
     assert reader.review(TODAY).review == build_review(store.load_agency(), TODAY)
+    seen, full = reader.overview(TODAY), store.snapshot(TODAY)
+    assert seen.review == full.review
+    assert [_shown(a) for a in seen.assessments] == [_shown(a) for a in full.assessments]
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         assert conn.execute("select count(*) from review_days").fetchone() == (0,)
     reader.close()

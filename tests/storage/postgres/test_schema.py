@@ -78,3 +78,28 @@ def test_two_first_openings_at_once_both_work(postgres_url):
     assert [p.wait(timeout=120) for p in procs] == [0] * 4
     with psycopg.connect(postgres_url) as c:
         assert schema.version(c) == schema.LATEST
+
+
+def test_a_version_2_database_keeps_its_records_and_its_review_is_kept_anew(postgres_url):
+    """v3 keeps each client's assessment beside its review items: the reviews a v2 database
+    kept (without them) go, and the next read keeps the day again, with them."""
+    from tests.factories import TODAY
+    from tracker.demo import make_demo
+    from tracker.review import build_review
+
+    with psycopg.connect(postgres_url, autocommit=True) as c:
+        schema.migrate(c, "db", schema.MIGRATIONS[:2])
+        c.execute("insert into review_days (day, basis) values (%s, 'old')", (TODAY,))
+        c.execute("insert into review_items values ('old', %s, 'cli_x', '[]')", (TODAY,))
+    with psycopg.connect(postgres_url, autocommit=True) as c:
+        with pytest.raises(psycopg.errors.UndefinedColumn):
+            c.execute("select assessment from review_items")
+    store = PgStore(postgres_url, "tester")  # brought up to the latest on opening
+    with psycopg.connect(postgres_url) as c:
+        assert schema.version(c) == schema.LATEST
+        assert c.execute("select count(*) from review_items").fetchone() == (0,)
+        assert c.execute("select count(*) from review_days").fetchone() == (0,)
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    seen = store.overview(TODAY)
+    assert seen.summary and seen.review == build_review(store.load_agency(), TODAY)
+    store.close()
