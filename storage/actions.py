@@ -158,7 +158,8 @@ class Actions:
     # --- warning signs and review items ---------------------------------------------
 
     def _state(self, sign: Sign) -> SignState:
-        return attention.sign_state(sign, self.store.sign_states.all(), new_id)
+        return attention.sign_state(
+            sign, self.store.client_records(sign.client_id).sign_states, new_id)
 
     def acknowledge(self, sign: Sign, note: str) -> SignState:
         base = self._state(sign)
@@ -230,7 +231,8 @@ class Actions:
     def summary_sent(self, client: Client, text: str) -> Interaction:
         """The call summary went out: logged with its text (clears the Review item). The
         same summary marked sent again the same day is not logged twice."""
-        same = entries.summary_logged(self.store.interactions.all(), client, text, self.today())
+        same = entries.summary_logged(
+            self.store.client_records(client.id).interactions, client, text, self.today())
         return same or self.log(client, InteractionKind.CALL_SUMMARY_SENT, note=text)
 
     # --- clients, scope, team -------------------------------------------------------

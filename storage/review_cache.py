@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from storage.errors import StorageError
-from storage.files import atomic_write, data_token
+from storage.files import atomic_write, data_token, make_dirs
 from storage.snapshot import Cover, Snapshot, item_doc, item_of
 from tracker.review_items import ReviewItem
 
@@ -101,6 +101,6 @@ def write_copy(copy: Path, snap: Snapshot, thresholds: object) -> None:
     the next start shows it at once, marked as updating, while the database is asked."""
     clients = snap.clients if snap.partial else len(snap.agency.clients)
     with contextlib.suppress(OSError, StorageError):
-        copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_dirs(copy.parent)
         atomic_write(copy, orjson.dumps(_doc(None, thresholds, {snap.today: snap.review},
                                              clients, snap.team)), 0o600)

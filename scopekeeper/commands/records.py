@@ -52,7 +52,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     amount = money_arg(args.amount, client.currency, "AMOUNT")
     old = None if args.old is None else money_arg(args.old, client.currency, "--from")
     if old is None:
-        old = last_budget(ws.store.budget_changes.all(), client.id)
+        old = last_budget(ws.store.client_records(client.id).budget_changes, client.id)
         if old is None:
             raise UsageError(f"no budget recorded yet for {client.name}: give the one before "
                              "with --from AMOUNT")

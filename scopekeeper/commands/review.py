@@ -69,7 +69,7 @@ def cmd_listing(args: argparse.Namespace) -> int:
 
     ws = workspace_of(args)
     client = client_arg(ws, args.client)
-    say(listing(args.command, ws.store.load_agency(), client, args.format))
+    say(listing(args.command, ws.client_agency(client.id), client, args.format))
     return 0
 
 
