@@ -330,7 +330,8 @@ class Database:
                 before = old[type(r)].get(r.id)
                 # a revision never goes back: an editor holding the old one gets a conflict
                 rev = max(r.rev, 1, before.rev + 1 if before is not None else 0)
-                self.tables[type(r)][r.id] = replace(r, rev=rev)
+                # the record itself when its revision stands: no second copy of each
+                self.tables[type(r)][r.id] = r if r.rev == rev else replace(r, rev=rev)
             self._pos.seq += 1
             self._compact()
             audit.append(self.audit_path, [{
