@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from scopekeeper.output import Steps
+from storage.contract import Storage
+from storage.errors import StorageError
 from storage.tables import TABLES
 from storage.workspace import Workspace
 from tests.cli.test_commands import BIN
-from tests.factories import TODAY
+from tests.factories import TODAY, make_client
 from tests.hostile import OSC52, hostile_agency
-from tracker.models import Agency
+from tracker.models import Agency, Client
 
 #: (FROM, TO) kinds of location: a data file, or a fresh database of the test run's own
 #: PostgreSQL server (tests/postgres.py; skipped loudly where it cannot start).
@@ -185,3 +187,28 @@ def test_migrate_holds_the_history_about_once_not_several_times(tmp_path, source
             - peak_mb(python, "-c", LOAD, str(demos[16])))
     assert once > 10  # the yardstick measures something
     assert grown[300] - grown[16] <= 2.5 * once, (grown, once)
+
+
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_a_save_into_from_while_it_is_copied_leaves_to_empty(tmp_path, source, target, request):
+    """FROM's tables are read one after another: someone saving between two of them is
+    noticed before TO's change is done, and the change is refused whole (a copy could
+    otherwise hold part of a change, e.g. interactions of a client it does not have)."""
+    from scopekeeper.commands.migrate import Digest, _fingerprints, _stream
+
+    src = filled(location(source, tmp_path, "from", request), hostile_agency(TODAY))
+    dst = location(target, tmp_path, "to", request)
+
+    def store(where: str, user: str = "tester") -> Storage:
+        return Workspace(where, user=user, clock=lambda: TODAY).store
+
+    def starting(name: str) -> None:
+        if name == "interactions":  # the clients are read: someone adds one now
+            store(src, "other").save([make_client(name="Late")])
+
+    before = {name: Digest() for name in TABLES.values()}
+    stream = _stream(store(src), src, before, _fingerprints(), starting)
+    with pytest.raises(StorageError, match=r"changed while it was copied .* nothing was written"):
+        store(dst).replace_all(stream, source="migrate")
+    assert store(dst).is_empty()
+    assert "Late" in [c.name for c in store(src).records(Client)]  # the save itself stands
