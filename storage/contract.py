@@ -137,9 +137,10 @@ class Storage(Protocol):
         """Save ``puts`` and delete ``deletes`` (records as read) as one change; the saved
         records with their new revisions (see the class)."""
 
-    def replace_all(self, agency: Agency, source: str = "") -> None:
-        """Make ``agency`` the whole content in one change (what was there is backed up
-        first); ``source`` ("demo", "import") is what the audit trail says it was."""
+    def replace_all(self, agency: Agency | Iterable[Record], source: str = "") -> None:
+        """Make ``agency`` (or a stream of records, read once) the whole content in one
+        change (what was there is backed up first); ``source`` ("demo", "import") is what
+        the audit trail says it was."""
 
     # --- the audit trail and upkeep ----------------------------------------------------
 

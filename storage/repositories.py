@@ -4,7 +4,7 @@ for quick reads (today's review, the review digest) as a separate step after a r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from storage.engine.settings import Settings
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.snapshot import Snapshot
-from storage.tables import TABLES
+from storage.tables import TABLES, records_in
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -183,9 +183,8 @@ class Store:
             self._renew_digest()
         return saved
 
-    def replace_all(self, agency: Agency, source: str = "") -> None:
-        self.db.replace_all((r for name in TABLES.values() for r in getattr(agency, name)),
-                            author=self.author, source=source)
+    def replace_all(self, agency: Agency | Iterable[Record], source: str = "") -> None:
+        self.db.replace_all(records_in(agency), author=self.author, source=source)
         self._renew_digest()
 
     # --- the audit trail and upkeep ----------------------------------------------------

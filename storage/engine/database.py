@@ -328,9 +328,9 @@ class Database:
             old, self.tables = self.tables, {cls: {} for cls in TABLES}
             for r in items:
                 before = old[type(r)].get(r.id)
-                # a revision never goes back: an editor holding the old one gets a conflict
+                # a revision never goes back (a stale editor: conflict); one that stands: not copied
                 rev = max(r.rev, 1, before.rev + 1 if before is not None else 0)
-                self.tables[type(r)][r.id] = replace(r, rev=rev)
+                self.tables[type(r)][r.id] = r if r.rev == rev else replace(r, rev=rev)
             self._pos.seq += 1
             self._compact()
             audit.append(self.audit_path, [{

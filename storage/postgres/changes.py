@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from psycopg.types.json import Json
@@ -74,10 +75,9 @@ def save(conn: Conn, puts: Sequence[Record], deletes: Sequence[Record], author: 
 def replace_all(conn: Conn, records: Iterable[Record], author: str, now: datetime,
                 source: str = "", wait: float = 10.0) -> int:
     """Make ``records`` the whole content in one change; returns how many. A revision never
-    goes back: an editor still holding a replaced record gets a conflict."""
-    items = list(records)
-    for r in items:
-        validate(r)
+    goes back: an editor still holding a replaced record gets a conflict. ``records`` is
+    read once, as it is written (``scopekeeper migrate`` streams a whole history through
+    here): a record refused by validation rolls the whole change back."""
     with conn.transaction():
         seq = _next_seq(conn, wait)
         revs: dict[tuple[str, str], int] = {}
@@ -85,16 +85,14 @@ def replace_all(conn: Conn, records: Iterable[Record], author: str, now: datetim
             for record_id, rev in conn.execute(f"select id, rev from {name}"):
                 revs[name, str(record_id)] = int(str(rev))
             conn.execute(f"delete from {name}")
-        placed = [replace(r, rev=max(r.rev, 1, revs.get((TABLES[type(r)], r.id), -1) + 1))
-                  for r in items]
-        _copy(conn, placed)
+        written = _copy(conn, records, revs)
         assessments.forget(conn)
-        changes = {"records": [None, len(items)], **({"source": [None, source]} if source
-                                                      else {})}
+        changes = {"records": [None, written], **({"source": [None, source]} if source
+                                                  else {})}
         _audit(conn, [{"seq": seq, "at": stamp(now), "by": author, "table": "", "id": "",
                        "client_id": "", "op": "replace_all", "changes": changes}])
         conn.execute("select pg_notify(%s, %s)", (CHANNEL, str(seq)))
-    return len(items)
+    return written
 
 
 def _next_seq(conn: Conn, wait: float) -> int:
@@ -128,16 +126,21 @@ def _write(conn: Conn, saved: Sequence[Record]) -> None:
                 "rev = excluded.rev, doc = excluded.doc", rows)
 
 
-def _copy(conn: Conn, placed: Sequence[Record]) -> None:
-    """Many records at once, in their order (COPY: the fast way in)."""
-    by_table: dict[str, list[Record]] = {}
-    for r in placed:
-        by_table.setdefault(TABLES[type(r)], []).append(r)
-    for table, rows in by_table.items():
+def _copy(conn: Conn, records: Iterable[Record], revs: dict[tuple[str, str], int]) -> int:
+    """Many records at once, validated, in their order (COPY: the fast way in), with the
+    revision after ``revs`` (what was there); one COPY per run of records of one table, so
+    nothing is gathered first. Returns how many."""
+    written = 0
+    for table, run in groupby(records, key=lambda r: TABLES[type(r)]):
         with conn.cursor() as cur, cur.copy(
                 f"copy {table} (id, client_id, rev, doc) from stdin") as copy:
-            for r in rows:
-                copy.write_row((r.id, owner(r), r.rev, Json(encode(r))))
+            for r in run:
+                validate(r)
+                rev = max(r.rev, 1, revs.get((table, r.id), -1) + 1)
+                doc = encode(r if r.rev == rev else replace(r, rev=rev))
+                copy.write_row((r.id, audit.client_of(table, r.id, doc), rev, Json(doc)))
+                written += 1
+    return written
 
 
 def _audit(conn: Conn, entries: Iterable[dict[str, Any]]) -> None:

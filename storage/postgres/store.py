@@ -20,7 +20,7 @@ save from sharing it at once (the app reads in a worker thread).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from storage.locations import redact
 from storage.postgres import assessments, changes, reads, schema
 from storage.postgres.connection import connect, first_line
 from storage.snapshot import Snapshot
-from storage.tables import TABLES
+from storage.tables import records_in
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -234,11 +234,10 @@ class PgStore:
             return changes.save(conn, puts, deletes, self.author, self._now(),
                                 self.lock_timeout, self.thresholds)
 
-    def replace_all(self, agency: Agency, source: str = "") -> None:
+    def replace_all(self, agency: Agency | Iterable[Record], source: str = "") -> None:
         with self._connection() as conn:
-            changes.replace_all(conn, (r for name in TABLES.values()
-                                       for r in getattr(agency, name)),
-                                self.author, self._now(), source, self.lock_timeout)
+            changes.replace_all(conn, records_in(agency), self.author, self._now(), source,
+                                self.lock_timeout)
 
     # --- the audit trail and upkeep ----------------------------------------------------
 

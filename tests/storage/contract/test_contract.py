@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.factories import TODAY, make_client, make_interaction
 from tests.storage.test_repositories import ONE_OF_EACH
 from tracker.errors import ValidationError
 from tracker.models import Agency, Client, Interaction, InteractionKind
+from tracker.record_types import Record
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -97,6 +99,29 @@ def test_replace_all_makes_the_agency_the_whole_content(backend):
         storage.save([replace(old, name="Old 2")])
     last = storage.history()[-1]
     assert (last.op, last.by) == ("replace_all", "ann")
+
+
+def test_replace_all_takes_a_stream_read_once_and_refuses_it_whole_for_one_bad_record(
+        backend):
+    """What ``scopekeeper migrate`` hands over: records as they are read, tables in any
+    order; one invalid record (the last one) and nothing of the stream is written."""
+    storage = backend.open()
+    (old,) = storage.save([make_client(name="Old")])
+    before, seen = storage.load_agency(), storage.token()
+    a, b = make_client(name="A"), make_client(name="B")
+
+    def stream(last: Client) -> Iterator[Record]:
+        yield from (a, email(a), b, email(b, "b"), last)
+
+    with pytest.raises(ValidationError):
+        storage.replace_all(stream(make_client(name="Bad", fee_cents=-1)), source="migrate")
+    assert storage.token() == seen and backend.open("bo").load_agency() == before
+    storage.replace_all(stream(make_client(name="C")), source="migrate")
+    after = backend.open("bo").load_agency()
+    assert sorted(c.name for c in after.clients) == ["A", "B", "C"]
+    assert sorted(i.notes for i in after.interactions) == ["", "b"]
+    assert old.id not in {c.id for c in after.clients}
+    assert backend.open().history()[-1].op == "replace_all"
 
 
 def test_one_clients_records_are_read_without_the_others(backend):
