@@ -17,17 +17,16 @@ from datetime import datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import ModalScreen, Screen
-from textual.worker import get_current_worker
 
 from screens.bindings import Keys
 from screens.context import Draft, enter
 from screens.crash import ReportsCrashes
 from screens.drafts_notice import offer_drafts
+from screens.in_step import FIRST_FRAME_SECONDS, KeepsInStep
 from screens.key_order import KeysInOrder
 from screens.lifecycle import ClosesCleanly
 from screens.lifeline import Lifeline, driver_for
@@ -44,14 +43,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: How often the app looks for changes saved by other people (two stats of the files).
-POLL_SECONDS = 1.0
-FIRST_FRAME_SECONDS = 0.15
 
 
 # Keys are held in order (KeysInOrder) before the closing app drops them (ClosesCleanly):
 # a key handed out late still meets the check.
-class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
+class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, KeepsInStep):
     TITLE = "scopekeeper"
     # the home screen's rules are read with the app's: a screen's own CSS_PATH is read when
     # it is first shown, and re-applies every rule to every widget (~10 ms)
@@ -144,7 +140,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
             from screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.workspace.where), self._first_run)
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.run_worker(self._watch(), group="watch", exclusive=True)
         self.set_timer(FIRST_FRAME_SECONDS, self._offer_drafts)  # after the first frame
 
     # ------------------------------------------------------------ hang-up and drafts
@@ -197,49 +193,6 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, App[None]):
                 return
             self.action_reload()
             tell(self, "Demo agency loaded.")
-
-    # ------------------------------------------------------------ keeping in step
-
-    def _poll(self) -> None:
-        if self._workspace is None:
-            return  # still opening after the first frame (or that failed, shown; ctrl+r retries)
-        try:
-            changed = self.workspace.changed()
-        except StorageError:
-            changed = True  # let the reload say what is wrong
-        if changed:
-            self._refresh_in_background()
-
-    @work(thread=True, exclusive=True, group="snapshot")
-    def _refresh_in_background(self) -> None:
-        try:
-            snap = self.workspace.snapshot()
-            # kept for the next start, tomorrow's too: the next morning's first start and
-            # digest then find it ready if nobody saved overnight
-            self.workspace.keep(snap, ahead=True)
-        except StorageError as e:
-            self.call_from_thread(self._show_error, e)
-            return
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._use, snap)
-
-    def _show_error(self, error: StorageError) -> None:
-        tell(self, str(error), title="Could not read the data file", severity="error")
-
-    def _use(self, snap: Snapshot) -> None:
-        self._snapshot = snap
-        for screen in self.screen_stack:
-            if hasattr(screen, "redraw") and screen.is_current:
-                screen.redraw()
-
-    def action_reload(self) -> None:
-        try:
-            snap = self.workspace.snapshot()
-            self.workspace.keep(snap)
-        except StorageError as e:
-            self._show_error(e)
-            return
-        self._use(snap)
 
     # ------------------------------------------------------------ saving
 

@@ -15,7 +15,7 @@ alone (:meth:`Storage.review`, a query where the backend can answer it as one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     )
 
 T = TypeVar("T", bound=Record)
+
+#: How often a session looks for other people's saves where the backend cannot say.
+LOOK_SECONDS = 1.0
 
 
 class Storage(Protocol):
@@ -130,6 +133,13 @@ class Storage(Protocol):
 
     def token(self) -> object:
         """A value that changes whenever anyone saves (compare two to see a change)."""
+
+    def looks(self) -> AsyncIterator[None]:
+        """The moments worth comparing :meth:`token` again, for as long as it is iterated
+        (in an asyncio task: the app's): pushed by the backend where it can (PostgreSQL:
+        LISTEN/NOTIFY, a moment after anyone's save, and now and then besides), else every
+        ``LOOK_SECONDS`` (the data file: two stats each time). A backend that cannot be
+        reached still yields (the look then says what is wrong) and tries again."""
 
     # --- writing ---------------------------------------------------------------------
 

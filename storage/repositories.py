@@ -4,7 +4,8 @@ for quick reads (today's review, the review digest) as a separate step after a r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 from storage import backups, review_cache, review_digest
 from storage.audit import AuditEntry
-from storage.contract import Repository
+from storage.contract import LOOK_SECONDS, Repository
 from storage.engine.database import Database
 from storage.engine.formats import NewerSchema, load_records
 from storage.engine.recovery import Restored
@@ -121,6 +122,12 @@ class Store:
 
     def token(self) -> object:
         return self.db.token()
+
+    async def looks(self) -> AsyncIterator[None]:
+        """Every ``LOOK_SECONDS``: a file cannot say when someone saved."""
+        while True:
+            await asyncio.sleep(LOOK_SECONDS)
+            yield
 
     # --- the review, and what is kept for the next one -----------------------------------
 

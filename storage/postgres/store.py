@@ -19,8 +19,9 @@ save from sharing it at once (the app reads in a worker thread).
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -28,13 +29,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import psycopg
 
-from storage.contract import Repository
+from storage.contract import LOOK_SECONDS, Repository
 from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.locations import redact
 from storage.postgres import assessments, changes, reads, schema
-from storage.postgres.connection import connect, first_line
+from storage.postgres.connection import CHANNEL, connect, first_line
 from storage.snapshot import Snapshot
 from storage.tables import records_in
 from tracker.models import (
@@ -64,6 +65,9 @@ T = TypeVar("T", bound=Record)
 R = TypeVar("R")
 
 #: What ``keep_backup`` and ``restore`` say: a database is backed up by its own tools.
+#: How long a session waits without any notification before it looks all the same.
+QUIET_SECONDS = 30.0
+
 USE_PG_DUMP = ("backups of a PostgreSQL database are the database's own: pg_dump and "
                "pg_restore (see docs/postgresql.md)")
 
@@ -167,6 +171,24 @@ class PgStore:
         with self._connection() as conn:
             row = conn.execute("select seq from change_counter").fetchone()
         return None if row is None else row[0]
+
+    async def looks(self) -> AsyncIterator[None]:
+        """Once listening (anything saved before it is looked for too), then at each save's
+        notification, and every ``QUIET_SECONDS`` of silence besides (a notification is
+        lost with its connection). A connection of its own, asynchronous: the app's event
+        loop waits on it without a thread. Unreachable: yields every ``LOOK_SECONDS``."""
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.url,
+                                                                 autocommit=True) as conn:
+                    await conn.execute(f"listen {CHANNEL}")
+                    while True:
+                        yield
+                        async for _ in conn.notifies(timeout=QUIET_SECONDS, stop_after=1):
+                            pass  # drained: any number of saves asks for one look
+            except psycopg.Error:
+                yield  # the look says what is wrong
+                await asyncio.sleep(LOOK_SECONDS)
 
     # --- the review ---------------------------------------------------------------------
 

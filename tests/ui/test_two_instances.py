@@ -1,18 +1,21 @@
-"""Two people with the app open on one data file: each sees the other's changes at the next
-look at the files (the app looks every second), and the same client edited by both gives
-the second a choice, never a silent loss."""
+"""Two people with the app open on one data file (or one database): each sees the other's
+changes at the next look (every second for a file; at the save's notification for a
+database), and the same client edited by both gives the second a choice, never a silent
+loss."""
 
 from __future__ import annotations
 
 import time
+
+import pytest
 
 from screens.conflict import ConflictScreen
 from screens.forms import FormScreen
 from storage.repositories import Store
 from storage.workspace import Workspace
 from tests.factories import TODAY
-from tests.ui.helpers import demo_file
-from tests.ui.test_flows import client
+from tests.ui.helpers import demo_database, demo_file
+from tests.ui.test_flows import client, store
 
 
 def app_for(db, user: str):
@@ -35,8 +38,12 @@ def requests_rows(app) -> list[str]:
     return [str(table.get_row_at(r)[3]) for r in range(table.row_count)]
 
 
-async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
-    db = demo_file(tmp_path / "agency.json")
+@pytest.mark.parametrize("backend", ["tinydb", "postgresql"])
+async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path, backend, request):
+    """On a file Ben's app sees it at its next look (every second); on PostgreSQL at the
+    notification of Ana's save (no other look comes for QUIET_SECONDS)."""
+    db = (demo_database(request.getfixturevalue("postgres_server"))
+          if backend == "postgresql" else demo_file(tmp_path / "agency.json"))
     red = client(db, "Redwood Insurance")
     ana, ben = app_for(db, "ana"), app_for(db, "ben")
     async with ana.run_test(size=(80, 24)) as pa, ben.run_test(size=(80, 24)) as pb:
@@ -59,7 +66,7 @@ async def test_a_change_request_added_in_one_app_shows_in_the_other(tmp_path):
         # counted in looks at the files, not seconds: a loaded machine slows both alike
         assert 1 <= ben.polls - looked <= 3, "not shown within three looks at the files"
         assert len(requests_rows(ben)) == len(before) + 1
-    saved = [r for r in Store(db).change_requests.all()
+    saved = [r for r in store(db).change_requests.all()
              if r.description == "Quarterly strategy workshop"]
     assert len(saved) == 1 and saved[0].client_id == red.id
 

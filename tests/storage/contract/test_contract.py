@@ -249,6 +249,33 @@ def test_what_a_session_shows_first_agrees_with_every_record_and_focus_fills_in_
         backend.open("bo").save([email(client)])  # the second round sees it
 
 
+def test_a_session_is_told_to_look_when_someone_else_saves(backend, monkeypatch):
+    """``looks`` yields once watching, then after another process's save, and the token
+    read then shows the change: on PostgreSQL by its notification (the quiet-time look is
+    put off for an hour, so only the notification can wake it), on a file within a second."""
+    import asyncio
+
+    from storage.postgres import store as pg
+
+    monkeypatch.setattr(pg, "QUIET_SECONDS", 3600.0)
+    storage = backend.open()
+    acme = storage.save([make_client(name="Acme")])[0]
+
+    async def watch() -> bool:
+        looks = storage.looks()
+        await anext(looks)  # watching from here
+        seen = storage.token()
+        saver = subprocess.Popen([sys.executable, "-m", "tests.storage.contract.worker",
+                                  backend.kind, backend.location, "bo", "1", "x"], cwd=ROOT)
+        await asyncio.to_thread(saver.wait)
+        await anext(looks)
+        await looks.aclose()
+        return storage.token() != seen
+
+    assert asyncio.run(asyncio.wait_for(watch(), 120))  # a hang guard, not a speed limit
+    assert storage.get(Client, acme.id) == acme
+
+
 def test_sixteen_processes_saving_a_hundred_times_each_keep_all_1600(backend):
     """Concurrent writers are put in one order: no save lost, none doubled, each audited."""
     backend.open().save([make_client(id="cli_load", name="Load Test")])

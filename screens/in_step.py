@@ -1,0 +1,81 @@
+"""Keeping in step with the data: other people's saves are looked for whenever the storage
+says to (``Storage.looks``: at a database's notification, every second for a file), and a
+newer snapshot is read in the background and shown on the screen in front."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.worker import get_current_worker
+
+from screens.notices import tell
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from storage.snapshot import Snapshot
+    from storage.workspace import Workspace
+
+#: How long the app leaves its first frame alone before reading anything more.
+FIRST_FRAME_SECONDS = 0.15
+
+
+class KeepsInStep(App[None]):
+    """The app's reading side: its current snapshot, and how it is renewed."""
+
+    _workspace: Workspace | None = None  # None until opened (after the first frame)
+    _snapshot: Snapshot | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        raise NotImplementedError  # the app opens it
+
+    async def _watch(self) -> None:
+        """Look for other people's saves whenever the storage says to, once it is open."""
+        while self._workspace is None:
+            await asyncio.sleep(FIRST_FRAME_SECONDS)
+        async for _ in self._workspace.store.looks():
+            self._poll()
+
+    def _poll(self) -> None:
+        if self._workspace is None:
+            return  # still opening after the first frame (or that failed, shown; ctrl+r retries)
+        try:
+            changed = self.workspace.changed()
+        except StorageError:
+            changed = True  # let the reload say what is wrong
+        if changed:
+            self._refresh_in_background()
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def _refresh_in_background(self) -> None:
+        try:
+            snap = self.workspace.snapshot()
+            # kept for the next start, tomorrow's too: the next morning's first start and
+            # digest then find it ready if nobody saved overnight
+            self.workspace.keep(snap, ahead=True)
+        except StorageError as e:
+            self.call_from_thread(self._show_error, e)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._use, snap)
+
+    def _show_error(self, error: StorageError) -> None:
+        tell(self, str(error), title="Could not read the agency's data", severity="error")
+
+    def _use(self, snap: Snapshot) -> None:
+        self._snapshot = snap
+        for screen in self.screen_stack:
+            if hasattr(screen, "redraw") and screen.is_current:
+                screen.redraw()
+
+    def action_reload(self) -> None:
+        try:
+            snap = self.workspace.snapshot()
+            self.workspace.keep(snap)
+        except StorageError as e:
+            self._show_error(e)
+            return
+        self._use(snap)
