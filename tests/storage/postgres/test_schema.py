@@ -91,9 +91,9 @@ def test_a_version_2_database_keeps_its_records_and_its_review_is_kept_anew(post
         schema.migrate(c, "db", schema.MIGRATIONS[:2])
         c.execute("insert into review_days (day, basis) values (%s, 'old')", (TODAY,))
         c.execute("insert into review_items values ('old', %s, 'cli_x', '[]')", (TODAY,))
-    with psycopg.connect(postgres_url, autocommit=True) as c:
-        with pytest.raises(psycopg.errors.UndefinedColumn):
-            c.execute("select assessment from review_items")
+    with psycopg.connect(postgres_url, autocommit=True) as c, \
+            pytest.raises(psycopg.errors.UndefinedColumn):
+        c.execute("select assessment from review_items")
     store = PgStore(postgres_url, "tester")  # brought up to the latest on opening
     with psycopg.connect(postgres_url) as c:
         assert schema.version(c) == schema.LATEST
