@@ -7,13 +7,12 @@ and, for a member with a limit, where the client falls in that member's active c
 So a change recomputes its own clients, and a change to a member, an assignment, or to
 whether a client is there and active also recomputes every client of the members it
 involves (:func:`touched`). The review of a day is then one read of its rows, ranked
-(:func:`read`); a day not kept yet is computed for every client and kept (:func:`keep_day`).
+(:func:`read`); a day not kept yet is computed for every client and kept (``days.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -24,7 +23,7 @@ from storage.postgres import summaries
 from storage.postgres.reads import Conn, decoder, records
 from storage.snapshot import Cover, item_doc, item_of
 from storage.tables import TABLES
-from tracker.history import ClientHistory, histories
+from tracker.history import histories
 from tracker.models import Agency, Assignment, Client, TeamMember
 from tracker.record_types import Record
 from tracker.review import (
@@ -41,12 +40,6 @@ from tracker.settings import Thresholds
 from tracker.warning_signs import TeamLoad, team_load
 
 T = TypeVar("T", bound=Record)
-
-#: How many days are kept per basis (today and tomorrow, say): a save recomputes each.
-KEPT_DAYS = 2
-
-#: Clients computed at once when a whole day is: their records are what is held in memory.
-BATCH = 250
 
 V2: tuple[str, ...] = (
     "create table review_days (day date not null, basis text not null, "
@@ -187,22 +180,6 @@ def forget(conn: Conn) -> None:
     conn.execute("delete from review_days")
 
 
-def keep_day(conn: Conn, day: date, t: Thresholds) -> None:
-    """Compute ``day`` for every client and keep it (the caller holds the change lock), and
-    let the oldest kept day go beyond ``KEPT_DAYS``."""
-    ids = [str(c) for (c,) in conn.execute("select id from clients order by pos")]
-    for n in range(0, len(ids), BATCH):  # memory stays that of one batch's records
-        store(conn, t, compute(conn, [day], t, ids[n:n + BATCH]))
-    key = basis(t)
-    conn.execute("insert into review_days (day, basis) values (%s, %s)", (day, key))
-    conn.execute("delete from review_items where basis = %s and day not in (select day from "
-                 "review_days where basis = %s order by at desc limit %s)", (key, key,
-                                                                            KEPT_DAYS))
-    conn.execute("delete from review_days where basis = %s and day not in (select day from "
-                 "review_days where basis = %s order by at desc limit %s)", (key, key,
-                                                                            KEPT_DAYS))
-
-
 def read(conn: Conn, day: date, t: Thresholds) -> tuple[ReviewItem, ...] | None:
     """The kept review of ``day``, ranked (None: not kept)."""
     key = basis(t)
@@ -244,24 +221,6 @@ def overview(conn: Conn, day: date, t: Thresholds,
             docs, doc = kept[c.id]
             items += [item_of(i) for i in docs]
             found.append(summaries.decode(doc, c, tuple(assigned.get(c.id, ()))))
-    return rank_review(items), roster, tuple(found)
-
-
-def unkept(conn: Conn, day: date, t: Thresholds,
-           ) -> tuple[tuple[ReviewItem, ...], Agency, tuple[ClientAssessment, ...]]:
-    """What :func:`overview` gives, computed and not kept (for a role that may only read),
-    ``BATCH`` clients at a time: what is held is one batch's records and every client's
-    assessment without its history."""
-    roster = Agency(clients=records(conn, Client), members=records(conn, TeamMember),
-                    assignments=records(conn, Assignment))
-    ids = [c.id for c in roster.clients]
-    items: list[ReviewItem] = []
-    found: list[ClientAssessment] = []
-    for n in range(0, len(ids), BATCH):
-        for mine, a in compute(conn, [day], t, ids[n:n + BATCH])[day].values():
-            items += mine
-            found.append(replace(a, history=ClientHistory(
-                client=a.client, assignments=a.history.assignments)))
     return rank_review(items), roster, tuple(found)
 
 

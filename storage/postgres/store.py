@@ -34,7 +34,7 @@ from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.locations import redact
-from storage.postgres import assessments, changes, reads, schema
+from storage.postgres import assessments, changes, days, reads, schema
 from storage.postgres.connection import CHANNEL, connect, first_line
 from storage.snapshot import Snapshot
 from storage.tables import records_in
@@ -201,7 +201,7 @@ class PgStore:
             with conn.transaction():
                 team, clients = assessments.team(conn)
                 if items is None:  # a role that may only read: computed, client by client
-                    items = assessments.unkept(conn, day, self.thresholds)[0]
+                    items = days.unkept(conn, day, self.thresholds)[0]
         return Snapshot(today=day, review=items, clients=clients, team=team)
 
     def overview(self, day: date) -> Snapshot:
@@ -212,7 +212,7 @@ class PgStore:
                                lambda: assessments.overview(conn, day, self.thresholds))
             if found is None:  # a role that may only read: computed, client by client
                 with conn.transaction():
-                    found = assessments.unkept(conn, day, self.thresholds)
+                    found = days.unkept(conn, day, self.thresholds)
         items, roster, assessed = found
         return Snapshot(today=day, review=items, loaded=roster, assessments=assessed,
                         team=Snapshot.team_of(roster), summary=True)
@@ -230,15 +230,24 @@ class PgStore:
         return None
 
     def _keep_day(self, conn: psycopg.Connection[tuple[object, ...]], day: date) -> bool:
-        """Compute ``day`` for every client and keep it, under the change lock so that no
-        save slips between (False: this role may not write)."""
+        """Compute ``day`` for every client from one consistent read, without holding up
+        anyone's save, then keep it under the change lock (``days.py``); False: this role
+        may not keep it."""
+        t = self.thresholds
         try:
+            if not days.may_keep(conn):
+                return False
+            with conn.transaction():
+                conn.execute("set transaction isolation level repeatable read read only")
+                since = conn.execute("select seq from change_counter").fetchone()
+                found = days.compute_all(conn, day, t)[1]
             with conn.transaction():
                 conn.execute("select set_config('lock_timeout', %s, true)",
                              (f"{int(self.lock_timeout * 1000)}ms",))
                 conn.execute("select seq from change_counter for update")
-                if assessments.read(conn, day, self.thresholds) is None:
-                    assessments.keep_day(conn, day, self.thresholds)
+                if not days.is_kept(conn, day, t) and not days.keep_found(
+                        conn, day, t, found, since[0] if since else 0):
+                    days.keep_all(conn, day, t)  # the team changed meanwhile: all again
             return True
         except psycopg.errors.InsufficientPrivilege:
             return False

@@ -7,6 +7,7 @@ from storage.contract import Storage
 from storage.postgres.store import PgStore
 from storage.repositories import Store
 from tests.factories import TODAY
+from tracker.review import ClientAssessment
 
 #: Every backend the contract holds for.
 BACKENDS = ("tinydb", "postgresql")
@@ -20,3 +21,10 @@ def open_backend(kind: str, location: str, login: str) -> Storage:
     if kind == "postgresql":
         return PgStore(location, author=login)
     raise ValueError(f"no backend {kind!r}")
+
+
+def shown(a: ClientAssessment) -> tuple[object, ...]:
+    """What the client list, the team page and the review show of a client's assessment
+    (all a summary snapshot keeps of it: not the history)."""
+    return (a.client, a.cadences, a.signs, a.health, a.contacts, a.scores,
+            a.history.assignments)

@@ -14,6 +14,7 @@ import pytest
 from storage.errors import Conflict, NotFound, StorageError
 from storage.tables import TABLES
 from tests.factories import TODAY, make_client, make_interaction
+from tests.storage.contract.backends import shown as _shown
 from tests.storage.test_repositories import ONE_OF_EACH
 from tracker.errors import ValidationError
 from tracker.models import Agency, Client, Interaction, InteractionKind
@@ -215,12 +216,6 @@ def test_the_review_read_and_the_full_snapshot_agree(backend):
     assert kept is None or kept.review == full.review
     backend.open("cy").save([email(acme)])
     assert backend.open().kept_review(TODAY) is None  # someone saved: not kept any more
-
-
-def _shown(a):
-    """What the client list, the team page and the review show of a client's assessment."""
-    return (a.client, a.cadences, a.signs, a.health, a.contacts, a.scores,
-            a.history.assignments)
 
 
 def test_what_a_session_shows_first_agrees_with_every_record_and_focus_fills_in_a_client(

@@ -14,13 +14,14 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from storage.postgres import assessments
+from storage.postgres import days
 from storage.postgres.store import PgStore
 from tests.factories import TODAY, agency_of, make_assignment, make_client, make_member
-from tests.storage.contract.test_contract import _shown
+from tests.storage.contract.backends import shown as _shown
 from tracker.demo import make_demo
 from tracker.models import (
     Assignment,
+    Client,
     ClientStatus,
     Interaction,
     InteractionKind,
@@ -105,7 +106,7 @@ def _agrees(store: PgStore) -> None:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_kept_review_equals_the_review_of_every_record_after_any_changes(
         postgres_url: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(assessments, "BATCH", 5)  # a new day's clients in several batches
+    monkeypatch.setattr(days, "BATCH", 5)  # a new day's clients in several batches
     store = PgStore(postgres_url, "tester")
     store.replace_all(make_demo(TODAY, clients=16, events=400, seed=seed))
     _agrees(store)  # the first reads of each day compute and keep it
@@ -171,4 +172,47 @@ def test_a_role_that_may_only_read_gets_a_new_days_review_computed_not_kept(
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         assert conn.execute("select count(*) from review_days").fetchone() == (0,)
     reader.close()
+    store.close()
+
+
+@pytest.mark.parametrize("what", ["a client's call", "a client paused"])
+def test_a_save_while_a_new_day_is_computed_goes_through_and_is_in_the_kept_review(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    """A new day is computed without the change lock: someone's save in the middle is not
+    held up (it would time out if it were), and the day kept afterwards includes it -- its
+    client computed again, or everything when the team changed."""
+    store = PgStore(postgres_url, "tester")
+    demo = make_demo(TODAY, clients=16, events=300)
+    first, second = demo.clients[0], demo.clients[1]
+    analyst = make_member(Role.ANALYST, max_clients=1)  # over capacity with two clients
+    store.replace_all(replace(demo, members=(*demo.members, analyst), assignments=(
+        *demo.assignments, make_assignment(first, analyst, TODAY - timedelta(days=9)),
+        make_assignment(second, analyst, TODAY - timedelta(days=2)))))
+    other = PgStore(postgres_url, "ann", lock_timeout=2.0)
+    target = store.review(TODAY).review[0]
+    compute_all = days.compute_all
+
+    def meanwhile(conn, day, t):
+        found = compute_all(conn, day, t)
+        if what == "a client's call":
+            other.save([Interaction(id="int_meanwhile", client_id=target.client_id,
+                                    kind=InteractionKind.STATUS_CALL, on=day)])
+        else:  # the analyst's place is freed: the second client is no longer over it
+            other.save([replace(other.get(Client, first.id), status=ClientStatus.PAUSED)])
+        return found
+
+    monkeypatch.setattr(days, "compute_all", meanwhile)
+    tomorrow = TODAY + timedelta(days=1)
+    before = store.snapshot(tomorrow) if what == "a client paused" else None
+    kept = store.review(tomorrow)
+    full = store.snapshot(tomorrow)
+    assert kept.review == full.review
+    if before is not None:  # the pause did change another client's review
+        over = [(i.client_id, i.kind) for i in before.review if i.kind is ReviewKind.OVER_CAPACITY]
+        assert (second.id, ReviewKind.OVER_CAPACITY) in over
+        assert not [i for i in kept.review if i.kind is ReviewKind.OVER_CAPACITY
+                    and i.client_id == second.id]
+    assert [_shown(a) for a in store.overview(tomorrow).assessments] == [
+        _shown(a) for a in full.assessments]
+    other.close()
     store.close()
