@@ -140,7 +140,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, KeepsInStep):
             from screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.workspace.where), self._first_run)
-        self.run_worker(self._watch(), group="watch", exclusive=True)
+        self.start_watching()
         self.set_timer(FIRST_FRAME_SECONDS, self._offer_drafts)  # after the first frame
 
     # ------------------------------------------------------------ hang-up and drafts

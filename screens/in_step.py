@@ -27,17 +27,31 @@ class KeepsInStep(App[None]):
 
     _workspace: Workspace | None = None  # None until opened (after the first frame)
     _snapshot: Snapshot | None = None
+    _watcher: asyncio.Task[None] | None = None
 
     @property
     def workspace(self) -> Workspace:
         raise NotImplementedError  # the app opens it
 
+    def start_watching(self) -> None:
+        """Look for other people's saves from now until the app ends: a task, not a worker,
+        since it never finishes (whoever waits for the app's work to be done must not wait
+        for it); an error in it is the app's, as a worker's would be."""
+        self._watcher = asyncio.get_running_loop().create_task(self._watch())
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+
     async def _watch(self) -> None:
-        """Look for other people's saves whenever the storage says to, once it is open."""
-        while self._workspace is None:
-            await asyncio.sleep(FIRST_FRAME_SECONDS)
-        async for _ in self._workspace.store.looks():
-            self._poll()
+        """Look whenever the storage says to (once it is open)."""
+        try:
+            while self._workspace is None:
+                await asyncio.sleep(FIRST_FRAME_SECONDS)
+            async for _ in self._workspace.store.looks():
+                self._poll()
+        except Exception as e:  # reported as the app's crash, not lost
+            self._handle_exception(e)
 
     def _poll(self) -> None:
         if self._workspace is None:
