@@ -135,7 +135,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, KeepsInStep):
         if self._snapshot is not None and self._snapshot.partial:
             # the queue came from the cache: read the records once it is on screen (a
             # moment later, so the reading does not hold up the first frame's output)
-            self.set_timer(FIRST_FRAME_SECONDS, self._refresh_in_background)
+            self.set_timer(FIRST_FRAME_SECONDS, self.read_now)
         elif not self.snapshot.has_clients and self.workspace.is_empty():
             from screens.welcome import WelcomeScreen
 

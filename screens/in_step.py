@@ -28,6 +28,8 @@ class KeepsInStep(App[None]):
     _workspace: Workspace | None = None  # None until opened (after the first frame)
     _snapshot: Snapshot | None = None
     _watcher: asyncio.Task[None] | None = None
+    _reading = False  # a background read is under way
+    _again = False  # and someone may have saved since it began
 
     @property
     def workspace(self) -> Workspace:
@@ -54,27 +56,47 @@ class KeepsInStep(App[None]):
             self._handle_exception(e)
 
     def _poll(self) -> None:
+        """Look, in the background: whether anyone saved is itself a read of the storage
+        (a query, on a database), never made on the thread that draws. One look at a time:
+        a look asked for meanwhile is made once this one is done."""
         if self._workspace is None:
             return  # still opening after the first frame (or that failed, shown; ctrl+r retries)
-        try:
-            changed = self.workspace.changed()
-        except StorageError:
-            changed = True  # let the reload say what is wrong
-        if changed:
-            self._refresh_in_background()
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self._refresh_in_background(only_if_changed=True)
 
-    @work(thread=True, exclusive=True, group="snapshot")
-    def _refresh_in_background(self) -> None:
+    def read_now(self) -> None:
+        """Read afresh in the background (the records, after a first frame drawn from a
+        kept review), one read at a time as :meth:`_poll`'s."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self._refresh_in_background()
+
+    @work(thread=True, group="snapshot")
+    def _refresh_in_background(self, only_if_changed: bool = False) -> None:
+        snap: Snapshot | None = None
         try:
-            snap = self.workspace.snapshot()
-            # kept for the next start, tomorrow's too: the next morning's first start and
-            # digest then find it ready if nobody saved overnight
-            self.workspace.keep(snap, ahead=True)
+            if not only_if_changed or self.workspace.changed():
+                snap = self.workspace.snapshot()
+                # kept for the next start, tomorrow's too: the next morning's first start
+                # and digest then find it ready if nobody saved overnight
+                self.workspace.keep(snap, ahead=True)
         except StorageError as e:
             self.call_from_thread(self._show_error, e)
-            return
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._use, snap)
+            self.call_from_thread(self._read, snap)
+
+    def _read(self, snap: Snapshot | None) -> None:
+        self._reading = False
+        if snap is not None:
+            self._use(snap)
+        if self._again:
+            self._again = False
+            self._poll()
 
     def _show_error(self, error: StorageError) -> None:
         tell(self, str(error), title="Could not read the agency's data", severity="error")

@@ -88,15 +88,23 @@ def state_dir(places: Places) -> Path:
     return places.xdg("XDG_STATE_HOME", ".local", "state")
 
 
+#: What libpq reads from the environment to say which database a URL means.
+LIBPQ_PLACES = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE",
+                "PGSERVICEFILE", "PGOPTIONS")
+
+
 def review_copy(places: Places, url: str) -> Path:
     """Where this person keeps the last review read from the database at ``url`` (shown at
     the app's next start while the database is asked): ``$XDG_CACHE_HOME/scopekeeper/
-    reviews/`` or ``~/.cache/...``, named by a digest of the URL without its password."""
+    reviews/`` or ``~/.cache/...``, named by a digest of the URL without its password and
+    of what libpq reads from the environment to complete it (another ``PGHOST``: another
+    database, another copy)."""
     import hashlib
 
     from storage.locations import redact
 
-    name = hashlib.sha256(redact(url).encode()).hexdigest()[:20]
+    said = "\0".join([redact(url), *(f"{v}={places.var(v)}" for v in LIBPQ_PLACES)])
+    name = hashlib.sha256(said.encode()).hexdigest()[:20]
     return places.xdg("XDG_CACHE_HOME", ".cache") / "reviews" / f"{name}.json"
 
 

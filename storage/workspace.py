@@ -83,8 +83,10 @@ class Workspace:
         the assessments (one client's records: :meth:`focus`). A read: it writes nothing
         (see :meth:`keep`)."""
         day = today or self.clock()
-        token = self._seen = self.store.token()
-        return replace(self.store.overview(day), read_at=token)
+        token = self.store.token()
+        snap = self.store.overview(day)
+        self._seen = token  # only once read: a failed read leaves the change to be seen
+        return replace(snap, read_at=token)
 
     def focus(self, snap: Snapshot, client_id: str) -> Snapshot:
         """``snap`` with one client's records and its whole assessment, history included:

@@ -91,20 +91,24 @@ class ClientScreen(AgencyScreen):
     def tab(self) -> str:
         return self.query_one("#client-panes", ContentSwitcher).current or self.first_tab
 
+    _unreadable: Snapshot | None = None  # the snapshot whose reading of the client failed
+
     def assessment(self) -> ClientAssessment | None:
         view = self.view()
         return view.assessment(self.client_id) if view else None
 
     def view(self) -> Snapshot | None:
         """The snapshot shown, with this client's records (read now if it is a summary:
-        ``Workspace.focus``); None if they cannot be read (said in the title)."""
+        ``Workspace.focus``); None if they cannot be read (said in the title, and not
+        tried again for this snapshot: every key's check asks for it)."""
         from storage.errors import StorageError
 
-        if self.shown is None:
+        if self.shown is None or self._unreadable is self.shown:
             return None
         try:
             return self.context.workspace.focus(self.shown, self.client_id)
         except StorageError as e:
+            self._unreadable = self.shown
             self.sub_title = clean_line(f"could not read this client: {e}")
             return None
 

@@ -104,7 +104,10 @@ def edit_client(ctx: Context, client: Client | None = None) -> None:
 def archive_client(ctx: Context, client: Client) -> None:
     """Archive a client (its history stays), or delete it with all its records."""
 
-    mine = records_of(client_view(ctx, client.id).agency, client.id)
+    view = client_view(ctx, client.id)
+    if view is None:
+        return  # its records could not be read to say what a delete would take
+    mine = records_of(view.agency, client.id)
     how_many = counted(mine)
     fields = [Field("what", "What to do", "choice", "archive", choices=(
                   ("archive: it becomes churned; its history stays", "archive"),

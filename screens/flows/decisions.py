@@ -23,6 +23,8 @@ from tracker.text import clean_line
 
 def open_decision(ctx: Context, client_id: str, cr_id: str) -> None:
     snap = client_view(ctx, client_id)
+    if snap is None:
+        return  # the person was told why
     a = snap.assessment(client_id)
     cr = next((r for r in a.history.change_requests if r.id == cr_id), None) if a else None
     if a is None or cr is None:

@@ -39,9 +39,10 @@ from tracker.text import clean_line
 def attendee_fields(ctx: Context, client: Client,
                     entry: Interaction | None = None) -> list[Field]:
     """Who took part in a call: filled in with who usually does, to correct."""
+    view = client_view(ctx, client.id) if entry is None else None
     ours, theirs = ((entry.attendees_ours, entry.attendees_theirs) if entry is not None
-                    else usual_attendees(client_view(ctx, client.id).agency,
-                                         client))
+                    else usual_attendees(view.agency, client) if view is not None
+                    else ((), ()))  # unread: nobody suggested (the person was told why)
     return [Field("ours", "Calls and meetings: who attended from us (commas between)",
                   "names", ", ".join(ours)),
             Field("theirs", f"… and from {clean_line(client.name)}", "names",
@@ -121,8 +122,9 @@ ACTIVITY: EntryForm[Activity] = EntryForm(
 
 
 def _budget_fields(ctx: Context, client: Client, e: BudgetChange | None) -> list[Field]:
-    mine = client_view(ctx, client.id).agency.budget_changes
-    last = last_budget(mine, client.id) or 0
+    view = client_view(ctx, client.id) if e is None else None
+    # unread (the person was told why): left for them to give, never a made-up 0
+    last = (last_budget(view.agency.budget_changes, client.id) or 0) if view else 0
     return [Field("old", "Budget before", "money", money_text(e.old_cents if e else last),
                   required=True, currency=client.currency),
             Field("new", "Budget now", "money", money_text(e.new_cents) if e else "",

@@ -14,15 +14,15 @@ from storage.snapshot import Snapshot
 from tracker.money import amount_text
 
 
-def client_view(ctx: Context, client_id: str) -> Snapshot:
+def client_view(ctx: Context, client_id: str) -> Snapshot | None:
     """The app's snapshot with this client's records (``Workspace.focus``: read now where
-    the snapshot is a summary); if they cannot be read, the snapshot as it is, and the
-    person told why."""
+    the snapshot is a summary); None if they cannot be read (the person is told why, and
+    the flow goes no further: a form filled from records it could not read would mislead)."""
     try:
         return ctx.workspace.focus(ctx.snapshot, client_id)
     except StorageError as e:
         tell(ctx, str(e), title="Could not read this client", severity="error")
-        return ctx.snapshot
+        return None
 
 
 def money_text(cents: int) -> str:

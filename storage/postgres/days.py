@@ -4,15 +4,18 @@ same computed without keeping it (for a role that may only read).
 A whole day takes seconds at thousands of clients, so it is computed from one consistent
 read *without* the change lock -- everyone's saves go on meanwhile -- and only kept under
 the lock (:func:`keep_found`), where the clients whose records changed since that read are
-computed again. A change to the team or to the clients themselves in that window can move
-any client's review (who covers whom, who is over capacity): then the day is computed again
-under the lock (:func:`keep_all`), as rare as a team change during those seconds.
+computed again (a record moved between clients: both). A change to the team, or a client
+added, removed or paused in that window, can move any client's review (who covers whom, who
+is over capacity): then the day is computed again under the lock (:func:`keep_all`), as
+rare as such a change during those seconds.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+
+import orjson
 
 from storage.postgres.assessments import Found, basis, compute, store
 from storage.postgres.reads import Conn, records
@@ -29,8 +32,10 @@ KEPT_DAYS = 2
 #: Clients computed at once when a whole day is: their records are what is held in memory.
 BATCH = 250
 
-#: Changes to these can move any client's review (the team's load, the active clients).
-EVERYONE = frozenset({TABLES[TeamMember], TABLES[Assignment], TABLES[Client]})
+#: Changes to these can move any client's review (the team's load); so can a client that
+#: comes, goes or changes status (the active clients a member's load counts).
+TEAM = frozenset({TABLES[TeamMember], TABLES[Assignment]})
+CLIENTS = TABLES[Client]
 
 Overview = tuple[tuple[ReviewItem, ...], Agency, tuple[ClientAssessment, ...]]
 
@@ -71,15 +76,21 @@ def is_kept(conn: Conn, day: date, t: Thresholds) -> bool:
 def keep_found(conn: Conn, day: date, t: Thresholds, found: Found, since: object) -> bool:
     """Keep ``found`` (computed as of change ``since``) as ``day``'s review, with the
     clients whose records changed after it computed again; the caller holds the change
-    lock. False (nothing kept) if the team, the clients or everything changed meanwhile."""
-    rows = conn.execute("select distinct tbl, client_id, op from audit where seq > %s",
-                        (since,)).fetchall()
-    if any(op == "replace_all" or tbl in EVERYONE for tbl, _, op in rows):
-        return False
+    lock. False (nothing kept) if the team, the clients' number or status, or everything
+    changed meanwhile."""
+    changed: set[str] = set()
+    for tbl, cid, op, raw in conn.execute("select tbl, client_id, op, changes::text from "
+                                          "audit where seq > %s", (since,)):
+        fields = orjson.loads(str(raw)) if raw else {}
+        if op == "replace_all" or tbl in TEAM or (
+                tbl == CLIENTS and (op != "update" or "status" in fields)):
+            return False
+        # the client it belongs to, and the one it was moved from
+        changed |= {str(c) for c in (cid, *(fields.get("client_id") or ())) if c}
     store(conn, t, found)
-    changed = sorted({str(cid) for _, cid, _ in rows if cid})
     if changed:
-        store(conn, t, compute(conn, [day], t, changed), changed)
+        ids = sorted(changed)
+        store(conn, t, compute(conn, [day], t, ids), ids)
     _mark(conn, day, t)
     return True
 

@@ -35,7 +35,7 @@ from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.locations import redact
 from storage.postgres import assessments, changes, days, reads, schema
-from storage.postgres.connection import CHANNEL, connect, first_line
+from storage.postgres.connection import CHANNEL, connect, connect_timeout, first_line
 from storage.snapshot import Snapshot
 from storage.tables import records_in
 from tracker.models import (
@@ -179,13 +179,17 @@ class PgStore:
         loop waits on it without a thread. Unreachable: yields every ``LOOK_SECONDS``."""
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(self.url,
-                                                                 autocommit=True) as conn:
+                async with await psycopg.AsyncConnection.connect(
+                        self.url, autocommit=True,
+                        connect_timeout=connect_timeout(self.url)) as conn:
                     await conn.execute(f"listen {CHANNEL}")
                     while True:
                         yield
+                        heard = False
                         async for _ in conn.notifies(timeout=QUIET_SECONDS, stop_after=1):
-                            pass  # drained: any number of saves asks for one look
+                            heard = True  # any number of saves asks for one look
+                        if not heard:  # silence: is the connection still there?
+                            await conn.execute("select 1")
             except psycopg.Error:
                 yield  # the look says what is wrong
                 await asyncio.sleep(LOOK_SECONDS)
@@ -198,7 +202,8 @@ class PgStore:
     def review(self, day: date) -> Snapshot:
         with self._connection() as conn:
             items = self._kept(conn, day, lambda: assessments.read(conn, day, self.thresholds))
-            with conn.transaction():
+            with conn.transaction():  # one consistent read of the team and the review
+                conn.execute("set transaction isolation level repeatable read read only")
                 team, clients = assessments.team(conn)
                 if items is None:  # a role that may only read: computed, client by client
                     items = days.unkept(conn, day, self.thresholds)[0]
@@ -212,6 +217,7 @@ class PgStore:
                                lambda: assessments.overview(conn, day, self.thresholds))
             if found is None:  # a role that may only read: computed, client by client
                 with conn.transaction():
+                    conn.execute("set transaction isolation level repeatable read read only")
                     found = days.unkept(conn, day, self.thresholds)
         items, roster, assessed = found
         return Snapshot(today=day, review=items, loaded=roster, assessments=assessed,

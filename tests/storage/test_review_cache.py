@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import orjson
+import pytest
 
 from storage.repositories import Store
 from storage.review_cache import cache_path
@@ -178,3 +179,46 @@ def test_reading_writes_nothing_beside_the_data_file(tmp_path):
     assert after == before
     ws.keep(full)
     assert cache_path(db).exists() and db.with_name(db.name + ".digest").exists()
+
+
+def test_a_databases_copy_is_named_by_what_libpq_would_connect_to(tmp_path):
+    """Two databases never share a person's copy of the review: the same URL completed by
+    another PGHOST (or service, user...) is another database, so another file."""
+    from storage.paths import Places, review_copy
+
+    def copy(**env: str):
+        return review_copy(Places(home=tmp_path, env={"XDG_CACHE_HOME": str(tmp_path / "c"),
+                                                      **env}), "postgresql:///agency")
+
+    assert copy() == copy()
+    assert copy(PGHOST="/run/a") != copy(PGHOST="/run/b") != copy()
+    assert copy(PGSERVICE="x") != copy()
+    assert copy().parent == tmp_path / "c" / "scopekeeper" / "reviews"
+    # the password is not part of the name: the same database, whatever it is given
+    assert review_copy(Places(home=tmp_path, env={}), "postgresql://ann:one@h/agency") == \
+        review_copy(Places(home=tmp_path, env={}), "postgresql://ann:two@h/agency")
+
+
+def test_a_failed_read_leaves_the_change_to_be_seen(tmp_path, monkeypatch):
+    """If reading a newer snapshot fails, the session still knows someone saved: the next
+    look reads again, rather than showing the old data as current for good."""
+    from storage.errors import StorageError
+
+    db = demo_file(tmp_path / "a.json")
+    ws = Workspace(db, user="t", clock=lambda: TODAY)
+    ws.snapshot()
+    assert not ws.changed()
+    other = Workspace(db, user="ann", clock=lambda: TODAY)
+    other.log(other.find_client("Pinecrest Realty"), InteractionKind.EMAIL, TODAY)
+    assert ws.changed()
+
+    def unreadable(day):
+        raise StorageError("the database is not answering")
+
+    monkeypatch.setattr(ws.store, "overview", unreadable)
+    with pytest.raises(StorageError):
+        ws.snapshot()
+    assert ws.changed()  # still to be read
+    monkeypatch.undo()
+    ws.snapshot()
+    assert not ws.changed()

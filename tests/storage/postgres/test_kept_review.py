@@ -175,7 +175,8 @@ def test_a_role_that_may_only_read_gets_a_new_days_review_computed_not_kept(
     store.close()
 
 
-@pytest.mark.parametrize("what", ["a client's call", "a client paused"])
+@pytest.mark.parametrize("what", ["a client's call", "a client paused", "calls moved",
+                                  "a client renamed"])
 def test_a_save_while_a_new_day_is_computed_goes_through_and_is_in_the_kept_review(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
     """A new day is computed without the change lock: someone's save in the middle is not
@@ -197,8 +198,14 @@ def test_a_save_while_a_new_day_is_computed_goes_through_and_is_in_the_kept_revi
         if what == "a client's call":
             other.save([Interaction(id="int_meanwhile", client_id=target.client_id,
                                     kind=InteractionKind.STATUS_CALL, on=day)])
-        else:  # the analyst's place is freed: the second client is no longer over it
+        elif what == "a client paused":  # the analyst's place is freed: not over it now
             other.save([replace(other.get(Client, first.id), status=ClientStatus.PAUSED)])
+        elif what == "calls moved":  # logged against the wrong client: both reviews change
+            mine = [i for i in other.records(Interaction) if i.client_id == target.client_id]
+            other.save([replace(i, client_id=second.id) for i in mine])
+        else:  # one client's own change: the others need not be computed again
+            monkeypatch.setattr(days, "keep_all", None)
+            other.save([replace(other.get(Client, target.client_id), name="Renamed Ltd")])
         return found
 
     monkeypatch.setattr(days, "compute_all", meanwhile)
