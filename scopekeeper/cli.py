@@ -8,18 +8,14 @@ opened.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
+import importlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from scopekeeper.commands.app import COLOR_SYSTEMS, cmd_tui, prepare_terminal, terminal_problem  # noqa: F401 - the tests' names
-from scopekeeper.commands.documents import cmd_render, cmd_templates
-from scopekeeper.commands.exchange import cmd_completion, cmd_export, cmd_import
-from scopekeeper.commands.migrate import cmd_migrate
-from scopekeeper.commands.records import cmd_access, cmd_budget, cmd_contact, cmd_log, cmd_nps
-from scopekeeper.commands.review import cmd_history, cmd_listing, cmd_review
-from scopekeeper.commands.upkeep import cmd_compact, cmd_config, cmd_demo, cmd_doctor, cmd_restore
+from scopekeeper.commands.app import COLOR_SYSTEMS, prepare_terminal, terminal_problem  # noqa: F401 - the tests' names
 from scopekeeper.host import HostError, read_host
 from scopekeeper.output import note
 from scopekeeper.parser import PROG, UsageError, build_parser
@@ -28,13 +24,25 @@ from storage.locations import NotAFile, scrub
 from tracker.errors import ValidationError
 from tracker.text import clean_line
 
-COMMANDS = {"demo": cmd_demo, "review": cmd_review, "log": cmd_log, "compact": cmd_compact,
-            "doctor": cmd_doctor, "restore": cmd_restore, "render": cmd_render,
-            "templates": cmd_templates, "config": cmd_config, "history": cmd_history,
-            "nps": cmd_nps, "budget": cmd_budget, "access": cmd_access, "contact": cmd_contact,
-            "export": cmd_export, "import": cmd_import, "completion": cmd_completion,
-            "requests": cmd_listing, "calls": cmd_listing, "migrate": cmd_migrate,
-            None: cmd_tui}
+#: Each command's module and function, imported when it runs: the app's first frame does
+#: without the other commands' modules.
+COMMANDS = {"demo": "upkeep:cmd_demo", "review": "review:cmd_review", "log": "records:cmd_log",
+            "compact": "upkeep:cmd_compact", "doctor": "upkeep:cmd_doctor",
+            "restore": "upkeep:cmd_restore", "render": "documents:cmd_render",
+            "templates": "documents:cmd_templates", "config": "upkeep:cmd_config",
+            "history": "review:cmd_history", "nps": "records:cmd_nps",
+            "budget": "records:cmd_budget", "access": "records:cmd_access",
+            "contact": "records:cmd_contact", "export": "exchange:cmd_export",
+            "import": "exchange:cmd_import", "completion": "exchange:cmd_completion",
+            "requests": "review:cmd_listing", "calls": "review:cmd_listing",
+            "migrate": "migrate:cmd_migrate", None: "app:cmd_tui"}
+
+
+def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
+    module, name = COMMANDS[command].split(":")
+    handler: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(f"scopekeeper.commands.{module}"), name)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -64,7 +72,7 @@ def _command(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> i
     try:
         args = build_parser().parse_args(argv)
         args.host = read_host(environ)
-        code = COMMANDS[args.command](args)
+        code = _handler(args.command)(args)
         sys.stdout.flush()  # a full disk behind '>' is said here, not at exit
         return code
     except (UsageError, HostError, ValidationError, NotAFile) as e:  # bad input: nothing written

@@ -138,7 +138,8 @@ def test_a_command_that_hits_a_bug_says_one_line_and_logs_it(tmp_path):
             "from scopekeeper.commands.common import workspace_of\n"
             "def boom(args):\n    clients = workspace_of(args).store.load_agency().clients\n"
             "    raise KeyError('a bug on purpose')\n"
-            "cli.COMMANDS['review'] = boom\nsys.exit(cli.main())\n")
+            "import scopekeeper.commands.review as review\n"
+            "review.cmd_review = boom\nsys.exit(cli.main())\n")
     done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "review"],
                           env=sealed_env(XDG_STATE_HOME=str(state)), capture_output=True,
                           text=True, timeout=60, check=False)
