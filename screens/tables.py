@@ -1,5 +1,9 @@
 """The list widget every screen uses: a row-cursor DataTable with vim keys that updates in
-place (changed cells only) when the data changes, keeping the cursor on the same record."""
+place (changed cells only) when the data changes, keeping the cursor on the same record.
+
+A long list is filled in two steps: the first ``AT_ONCE`` rows (more than any screen shows)
+before the frame is drawn, the rest just after it. An agency's review of 800 items cost the
+first frame 35 ms to fill at once (bench/scale.py, 5,000 clients)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 Row = tuple[str, Sequence[Text]]
+
+#: Rows added before the frame is drawn; the rest follow right after it.
+AT_ONCE = 120
 
 
 class KeyTable(DataTable[Text]):
@@ -28,6 +35,8 @@ class KeyTable(DataTable[Text]):
         self._layout: tuple[object, ...] = ()
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._order: list[str] = []
+        self._fills = 0  # which filling is the latest (a later one makes a pending rest moot)
+        self._pending = False  # rows of the latest filling still to be added
 
     def sync(self, columns: Sequence[tuple[str, str, int]], width: int,
              rows: Sequence[Row]) -> None:
@@ -37,7 +46,7 @@ class KeyTable(DataTable[Text]):
         widths = [w or max(10, width - fixed) for _, _, w in columns]
         layout = (tuple(columns), tuple(widths))
         order = [key for key, _ in rows]
-        if layout == self._layout and order == self._order:
+        if layout == self._layout and order == self._order and not self._pending:
             keys = [key for _, key, _ in columns]
             for key, cells in rows:
                 old = self._cells.get(key, ())
@@ -51,17 +60,32 @@ class KeyTable(DataTable[Text]):
         if layout != self._layout:
             for (label, key, _), w in zip(columns, widths, strict=True):
                 self.add_column(label, key=key, width=w)
-        for key, cells in rows:
+        for key, cells in rows[:AT_ONCE]:
             self.add_row(*cells, key=key)
         self._layout, self._order = layout, order
         self._cells = {key: tuple(cells) for key, cells in rows}
+        self._fills += 1
+        self._pending = len(rows) > AT_ONCE
         if not rows:
             return
-        if keep in self._cells:
-            self.move_cursor(row=self.get_row_index(keep), animate=False)
-        else:
-            self.move_cursor(row=min(index, len(rows) - 1), animate=False)
-        self.scroll_to(y=scroll, animate=False)
+        at = order.index(keep) if keep in self._cells else min(index, len(rows) - 1)
+        if self._pending:
+            self.call_after_refresh(self._fill_rest, self._fills, rows[AT_ONCE:], at, scroll)
+        self._place(at, scroll)
+
+    def _fill_rest(self, fill: int, rest: Sequence[Row], at: int, scroll: float) -> None:
+        if fill != self._fills or not self._pending:
+            return  # filled again since: this rest is not the list's any more
+        for key, cells in rest:
+            self.add_row(*cells, key=key)
+        self._pending = False
+        self._place(at, scroll)
+
+    def _place(self, at: int, scroll: float) -> None:
+        """The cursor on row ``at`` and the view where it was, once that row is there."""
+        if at < self.row_count:
+            self.move_cursor(row=at, animate=False)
+            self.scroll_to(y=scroll, animate=False)
 
     def selected_key(self) -> str | None:
         if not self.row_count:

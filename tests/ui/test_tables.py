@@ -1,0 +1,53 @@
+"""The list every screen uses (``screens/tables.py``): a long list is filled in two steps
+-- what the first frame shows, then the rest right after it -- and whatever happens in
+between, the list ends up exactly as last given, with the cursor on the same record."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from screens.tables import AT_ONCE, KeyTable
+
+COLUMNS = [("Client", "client", 20), ("Why", "why", 0)]
+
+
+def rows(n: int, tag: str = "") -> list[tuple[str, list[Text]]]:
+    return [(f"k{i}", [Text(f"Client {i}{tag}"), Text(f"reason {i}")]) for i in range(n)]
+
+
+class One(App[None]):
+    def compose(self) -> ComposeResult:
+        yield KeyTable()
+
+
+def shown(t: KeyTable) -> list[str]:
+    return [str(t.get_row_at(r)[0]) for r in range(t.row_count)]
+
+
+async def test_a_long_list_is_whole_after_the_first_frame_with_the_cursor_kept():
+    n = AT_ONCE * 3
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        t = app.query_one(KeyTable)
+        t.sync(COLUMNS, 80, rows(n))
+        assert t.row_count == AT_ONCE  # the first frame's share
+        await pilot.pause()
+        assert shown(t) == [f"Client {i}" for i in range(n)]
+        far = f"k{n - 5}"
+        t.move_cursor(row=n - 5)
+        t.sync(COLUMNS, 80, list(reversed(rows(n))))  # reordered: filled again
+        await pilot.pause()
+        assert t.row_count == n and t.selected_key() == far  # the same record, now row 4
+
+
+async def test_a_list_given_again_before_its_rest_is_added_ends_as_last_given():
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        t = app.query_one(KeyTable)
+        t.sync(COLUMNS, 80, rows(AT_ONCE * 2))
+        t.sync(COLUMNS, 80, rows(AT_ONCE * 2, " (renamed)"))  # same order, before the rest
+        t.sync(COLUMNS, 80, rows(AT_ONCE + 7, " (shorter)"))
+        await pilot.pause()
+        await pilot.pause()
+        assert shown(t) == [f"Client {i} (shorter)" for i in range(AT_ONCE + 7)]
