@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -61,6 +62,11 @@ def document_for(item: ReviewItem) -> str | None:
     return None
 
 
+def review_cells(i: ReviewItem) -> tuple[Text, Text, Text]:
+    """A review item's row (made when the row is added: see ``screens/tables.py``)."""
+    return urgency_cell(i.urgency), cell(i.client, "bold"), cell(i.why)
+
+
 def counts_line(items: tuple[ReviewItem, ...], stale: bool = False, width: int = 78) -> Text:
     """``24 to review · 7 overdue · 2 due · …``; what does not fit in ``width`` goes on a
     second line, never a count cut in half."""
@@ -109,9 +115,8 @@ class ReviewScreen(AgencyScreen):
         items = snapshot.review
         counts = self.query_one("#review-counts", Static)
         table = self.query_one("#review-table", KeyTable)
-        table.sync(COLUMNS, self.app.size.width, [
-            (i.key, (urgency_cell(i.urgency), cell(i.client, "bold"), cell(i.why)))
-            for i in items])
+        table.sync(COLUMNS, self.app.size.width, [(i.key, partial(review_cells, i))
+                                                  for i in items])
         if not items:
             empty = "No clients yet." if not snapshot.has_clients else (
                 "All clear: nothing needs attention today.")

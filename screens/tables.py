@@ -1,23 +1,36 @@
 """The list widget every screen uses: a row-cursor DataTable with vim keys that updates in
 place (changed cells only) when the data changes, keeping the cursor on the same record.
 
-A long list is filled in two steps: the first ``AT_ONCE`` rows (more than any screen shows)
-before the frame is drawn, the rest just after it. An agency's review of 800 items cost the
+A long list (over ``LONG`` rows) is first filled in two steps: the first ``AT_ONCE`` rows
+(more than any screen shows) before the frame is drawn, the rest a moment after it. An agency's review of 800 items cost the
 first frame 35 ms to fill at once (bench/scale.py, 5,000 clients)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-Row = tuple[str, Sequence[Text]]
+#: A row: its record's key and its cells, or what makes them (called when the row is
+#: added or compared: a long list's later rows are made after the first frame).
+Cells = Sequence[Text] | Callable[[], Sequence[Text]]
+Row = tuple[str, Cells]
 
-#: Rows added before the frame is drawn; the rest follow right after it.
+
+def made(cells: Cells) -> tuple[Text, ...]:
+    return tuple(cells() if callable(cells) else cells)
+
+#: Rows added before the frame is drawn; the rest follow ``REST_AFTER`` seconds later (not
+#: at once after the refresh: the frame reaches the terminal from Textual's writer thread,
+#: which waits while this thread adds rows -- measured: the rest added right after the
+#: refresh held the first frame's output back 34 ms at 860 rows).
 AT_ONCE = 120
+REST_AFTER = 0.1
+#: Lists longer than this are filled in two steps (a timeline's page of 200 is not).
+LONG = 400
 
 
 class KeyTable(DataTable[Text]):
@@ -33,7 +46,7 @@ class KeyTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._layout: tuple[object, ...] = ()
-        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._cells: dict[str, Cells] = {}
         self._order: list[str] = []
         self._fills = 0  # which filling is the latest (a later one makes a pending rest moot)
         self._pending = False  # rows of the latest filling still to be added
@@ -49,35 +62,39 @@ class KeyTable(DataTable[Text]):
         if layout == self._layout and order == self._order and not self._pending:
             keys = [key for _, key, _ in columns]
             for key, cells in rows:
-                old = self._cells.get(key, ())
-                for col, new, before in zip(keys, cells, old, strict=False):
+                now, old = made(cells), made(self._cells.get(key, ()))
+                for col, new, before in zip(keys, now, old, strict=False):
                     if new != before:
                         self.update_cell(key, col, new)
-                self._cells[key] = tuple(cells)
+                self._cells[key] = now
             return
         keep, index, scroll = self.selected_key(), self.cursor_row, self.scroll_y
+        # in two steps only when first filled (the screen's first frame); later, at once:
+        # the cursor stays where it is, the view does not jump
+        at_once = len(rows) if self._layout or len(rows) <= LONG else AT_ONCE
         self.clear(columns=layout != self._layout)
         if layout != self._layout:
             for (label, key, _), w in zip(columns, widths, strict=True):
                 self.add_column(label, key=key, width=w)
-        for key, cells in rows[:AT_ONCE]:
-            self.add_row(*cells, key=key)
+        for key, cells in rows[:at_once]:
+            self.add_row(*made(cells), key=key)
         self._layout, self._order = layout, order
-        self._cells = {key: tuple(cells) for key, cells in rows}
+        self._cells = dict(rows)
         self._fills += 1
-        self._pending = len(rows) > AT_ONCE
+        self._pending = len(rows) > at_once
         if not rows:
             return
         at = order.index(keep) if keep in self._cells else min(index, len(rows) - 1)
         if self._pending:
-            self.call_after_refresh(self._fill_rest, self._fills, rows[AT_ONCE:], at, scroll)
+            rest, fill = rows[at_once:], self._fills
+            self.set_timer(REST_AFTER, lambda: self._fill_rest(fill, rest, at, scroll))
         self._place(at, scroll)
 
     def _fill_rest(self, fill: int, rest: Sequence[Row], at: int, scroll: float) -> None:
         if fill != self._fills or not self._pending:
             return  # filled again since: this rest is not the list's any more
         for key, cells in rest:
-            self.add_row(*cells, key=key)
+            self.add_row(*made(cells), key=key)
         self._pending = False
         self._place(at, scroll)
 

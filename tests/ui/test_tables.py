@@ -7,13 +7,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from screens.tables import AT_ONCE, KeyTable
+from screens.tables import AT_ONCE, LONG, REST_AFTER, KeyTable
 
 COLUMNS = [("Client", "client", 20), ("Why", "why", 0)]
 
 
-def rows(n: int, tag: str = "") -> list[tuple[str, list[Text]]]:
-    return [(f"k{i}", [Text(f"Client {i}{tag}"), Text(f"reason {i}")]) for i in range(n)]
+def rows(n: int, tag: str = "") -> list[tuple[str, object]]:
+    """Rows as the screens give them: the first as cells, the later ones made on demand."""
+    def cells(i: int) -> list[Text]:
+        return [Text(f"Client {i}{tag}"), Text(f"reason {i}")]
+
+    return [(f"k{i}", cells(i) if i % 2 else (lambda i=i: cells(i))) for i in range(n)]
 
 
 class One(App[None]):
@@ -25,29 +29,38 @@ def shown(t: KeyTable) -> list[str]:
     return [str(t.get_row_at(r)[0]) for r in range(t.row_count)]
 
 
+async def filled(pilot, t: KeyTable, n: int) -> None:
+    """Until the table holds ``n`` rows (its rest comes a moment after the frame)."""
+    for _ in range(600):  # a hang guard, not a speed limit
+        if t.row_count == n and not t._pending:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{t.row_count} rows, not {n}")
+
+
 async def test_a_long_list_is_whole_after_the_first_frame_with_the_cursor_kept():
-    n = AT_ONCE * 3
+    """Over LONG rows: the first frame's share first, the rest a moment later."""
+    n = LONG + 100
     app = One()
     async with app.run_test(size=(80, 24)) as pilot:
         t = app.query_one(KeyTable)
         t.sync(COLUMNS, 80, rows(n))
         assert t.row_count == AT_ONCE  # the first frame's share
-        await pilot.pause()
+        await filled(pilot, t, n)
         assert shown(t) == [f"Client {i}" for i in range(n)]
         far = f"k{n - 5}"
         t.move_cursor(row=n - 5)
-        t.sync(COLUMNS, 80, list(reversed(rows(n))))  # reordered: filled again
-        await pilot.pause()
+        t.sync(COLUMNS, 80, list(reversed(rows(n))))  # reordered: at once this time
         assert t.row_count == n and t.selected_key() == far  # the same record, now row 4
 
 
-async def test_a_list_given_again_before_its_rest_is_added_ends_as_last_given():
+async def test_a_list_given_again_before_its_first_rest_is_added_ends_as_last_given():
     app = One()
     async with app.run_test(size=(80, 24)) as pilot:
         t = app.query_one(KeyTable)
-        t.sync(COLUMNS, 80, rows(AT_ONCE * 2))
-        t.sync(COLUMNS, 80, rows(AT_ONCE * 2, " (renamed)"))  # same order, before the rest
+        t.sync(COLUMNS, 80, rows(LONG + 1))
+        t.sync(COLUMNS, 80, rows(LONG + 1, " (renamed)"))  # same order, before the rest
         t.sync(COLUMNS, 80, rows(AT_ONCE + 7, " (shorter)"))
-        await pilot.pause()
-        await pilot.pause()
+        await filled(pilot, t, AT_ONCE + 7)
+        await pilot.pause(REST_AFTER * 3)  # when the first filling's rest was due
         assert shown(t) == [f"Client {i} (shorter)" for i in range(AT_ONCE + 7)]
