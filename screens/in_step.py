@@ -61,20 +61,16 @@ class KeepsInStep(App[None]):
         a look asked for meanwhile is made once this one is done."""
         if self._workspace is None:
             return  # still opening after the first frame (or that failed, shown; ctrl+r retries)
-        if self._reading:
-            self._again = True
-            return
-        self._reading = True
-        self._refresh_in_background(only_if_changed=True)
+        self.read_now(only_if_changed=True)
 
-    def read_now(self) -> None:
+    def read_now(self, only_if_changed: bool = False) -> None:
         """Read afresh in the background (the records, after a first frame drawn from a
-        kept review), one read at a time as :meth:`_poll`'s."""
+        kept review; or, looking, only if anyone saved), one read at a time."""
         if self._reading:
             self._again = True
             return
         self._reading = True
-        self._refresh_in_background()
+        self._refresh_in_background(only_if_changed)
 
     @work(thread=True, group="snapshot")
     def _refresh_in_background(self, only_if_changed: bool = False) -> None:

@@ -20,11 +20,15 @@ from typing import Any
 import orjson
 
 from storage.errors import StorageError
-from storage.files import atomic_write, data_token, make_dirs
+from storage.files import atomic_write, data_token, make_dirs, read_regular
 from storage.snapshot import Cover, Snapshot, item_doc, item_of
 from tracker.review_items import ReviewItem
 
 VERSION = 4
+
+#: A kept review is read only up to this size (a regular file only: a FIFO put in its
+#: place must not hang the app's start). 5,000 clients' review is about 0.5 MB.
+MAX_KEPT = 64 * 1024 * 1024
 
 
 def cache_path(data_file: Path) -> Path:
@@ -57,7 +61,7 @@ def peek_copy(copy: Path, today: date, thresholds: object) -> Snapshot | None:
 def _read(path: Path, today: date, thresholds: object, is_stale: Callable[[Any], bool],
           stale_ok: bool) -> Snapshot | None:
     try:
-        doc = orjson.loads(path.read_bytes())
+        doc = orjson.loads(read_regular(path, MAX_KEPT))
         if doc.get("key") != _key(thresholds):
             return None
         day = doc["days"].get(today.isoformat())
@@ -72,7 +76,7 @@ def _read(path: Path, today: date, thresholds: object, is_stale: Callable[[Any],
                      for t in doc.get("team", ()))
         return Snapshot(today=today, review=items, clients=int(doc["clients"]), stale=stale,
                         team=team)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, StorageError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -222,3 +222,24 @@ def test_a_failed_read_leaves_the_change_to_be_seen(tmp_path, monkeypatch):
     monkeypatch.undo()
     ws.snapshot()
     assert not ws.changed()
+
+
+def test_a_fifo_or_a_huge_file_in_place_of_a_kept_review_is_not_read(tmp_path, monkeypatch):
+    """The kept review is read only from a regular file of bounded size: a FIFO put at the
+    copy's path must not hang the app's start, nor a huge file fill its memory."""
+    import os
+
+    from storage import review_cache
+    from storage.review_cache import peek_copy
+    from tracker.settings import DEFAULT_THRESHOLDS
+
+    fifo = tmp_path / "review.json"
+    os.mkfifo(fifo)
+    assert peek_copy(fifo, TODAY, DEFAULT_THRESHOLDS) is None
+    copy = tmp_path / "copy.json"
+    ws = Workspace(demo_file(tmp_path / "a.json"), user="t", clock=lambda: TODAY,
+                   review_copy=copy)
+    ws.keep(ws.snapshot())
+    assert peek_copy(copy, TODAY, DEFAULT_THRESHOLDS) is not None
+    monkeypatch.setattr(review_cache, "MAX_KEPT", copy.stat().st_size - 1)
+    assert peek_copy(copy, TODAY, DEFAULT_THRESHOLDS) is None
