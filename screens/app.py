@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -42,6 +43,15 @@ if TYPE_CHECKING:
     from storage.workspace import Workspace
 
 T = TypeVar("T")
+
+
+def collect_again() -> None:
+    """The cyclic collector back on once the first frame is drawn (``cmd_tui`` keeps it off
+    for the start); what the start made lives as long as the app (Textual, the screen), so
+    it is frozen out of the collector's passes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 
@@ -131,6 +141,7 @@ class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, KeepsInStep):
         return Keys(catalogue(ScopekeeperApp), self.user_keymap, self.get_key_display)
 
     def on_mount(self) -> None:
+        self.set_timer(FIRST_FRAME_SECONDS, collect_again)  # whatever happens below
         self._catch_hang_up()
         if self.user_keymap:
             self.set_keymap(self.user_keymap)

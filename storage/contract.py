@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from storage.engine.recovery import Restored
     from storage.files import Privacy
     from storage.snapshot import Snapshot
+    from tracker.lookup import Named
     from tracker.models import (
         AccessGrant,
         Activity,
@@ -103,6 +104,11 @@ class Storage(Protocol):
 
     def get(self, cls: type[T], record_id: str) -> T:
         """One record by id (``NotFound`` if there is none)."""
+
+    def client_names(self) -> Sequence[Named]:
+        """Every client's id and name, in the order of :meth:`records`: what finding one
+        client by what a person typed reads (the clients themselves where they are at hand
+        anyway)."""
 
     def is_empty(self) -> bool:
         """No record at all (a new data file)."""

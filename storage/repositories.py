@@ -4,7 +4,6 @@ for quick reads (today's review, the review digest) as a separate step after a r
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -109,6 +108,9 @@ class Store:
         self.db.refresh()
         return tuple(self.db.memory.table(cls).values())
 
+    def client_names(self) -> tuple[Client, ...]:
+        return self.records(Client)  # decoded anyway when the file is read
+
     def get(self, cls: type[T], record_id: str) -> T:
         self.db.refresh()
         found: T | None = self.db.memory.find(cls, record_id)
@@ -125,6 +127,8 @@ class Store:
 
     async def looks(self) -> AsyncIterator[None]:
         """Every ``LOOK_SECONDS``: a file cannot say when someone saved."""
+        import asyncio  # here: only the app watches, and the commands need not import it
+
         while True:
             await asyncio.sleep(LOOK_SECONDS)
             yield

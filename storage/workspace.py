@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from storage.actions import Actions
 from storage.backends import open_storage
+from storage.errors import NotFound
 from storage.locations import is_database_url, redact
 from storage.snapshot import Snapshot
-from tracker.lookup import resolve_client
+from tracker.lookup import ClientNotFound, resolve_client
 from tracker.models import (
     Agency,
     CadenceSettings,
@@ -202,7 +203,15 @@ class Workspace:
         return render(template, model, job)
 
     def find_client(self, text: str) -> Client:
-        return resolve_client(self.store.clients.all(), text)
+        """The client ``text`` names (``tracker.lookup.resolve_client``), found among the
+        clients' names and then read alone."""
+        found = resolve_client(self.store.client_names(), text)
+        if isinstance(found, Client):
+            return found
+        try:
+            return self.store.clients.get(found.id)
+        except NotFound:  # deleted since the names were read
+            raise ClientNotFound(f"no client matches {text.strip()!r}") from None
 
     def log(self, client: Client, kind: InteractionKind, on: date, note: str = "",
             ours: Sequence[str] = (), theirs: Sequence[str] = ()) -> Interaction:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from tracker.models import Client, ClientStatus, TeamMember
 
@@ -11,7 +13,29 @@ class ClientNotFound(LookupError):
     """No client, or more than one, matches."""
 
 
-def resolve_client(clients: Iterable[Client], text: str) -> Client:
+class Named(Protocol):
+    """What finding a client by what a person typed looks at: a client, or its name alone."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClientName:
+    """A client's id and name, without the rest: what a backend that would have to decode
+    every client to list them gives for finding one (``Storage.client_names``)."""
+
+    id: str
+    name: str
+
+
+N = TypeVar("N", bound=Named)
+
+
+def resolve_client(clients: Iterable[N], text: str) -> N:
     """Exact id, then exact name (ignoring case), then a unique name containing ``text``."""
     wanted = text.strip()
     if not wanted:

@@ -38,6 +38,7 @@ from storage.postgres import assessments, changes, days, reads, schema
 from storage.postgres.connection import CHANNEL, connect, connect_timeout, first_line
 from storage.snapshot import Snapshot
 from storage.tables import records_in
+from tracker.lookup import ClientName
 from tracker.models import (
     AccessGrant,
     Activity,
@@ -162,6 +163,10 @@ class PgStore:
         if found is None:
             raise NotFound(f"no {cls.__name__} with id {record_id!r}")
         return found
+
+    def client_names(self) -> tuple[ClientName, ...]:
+        with self._connection() as conn:
+            return reads.client_names(conn)
 
     def is_empty(self) -> bool:
         with self._connection() as conn:

@@ -229,3 +229,23 @@ async def test_key_bar_keeps_every_key_on_an_80_column_line(tmp_path):
         await pilot.pause()
         shown = str(app.screen.query_one(KeyBar).render())
         assert len(shown) <= 80 and shown.rstrip().endswith("q Quit")
+
+
+async def test_the_collector_kept_off_for_the_start_is_on_again_after_the_first_frame(
+        tmp_path):
+    # `scopekeeper` turns the cyclic collector off before Textual is imported (cmd_tui);
+    # an app whose collector stayed off would grow with every cycle it ever made
+    import gc
+
+    from screens.in_step import FIRST_FRAME_SECONDS
+
+    app = make_app(demo_file(tmp_path / "agency.json"))
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(FIRST_FRAME_SECONDS * 2)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what the start made: out of the passes
+    finally:
+        gc.enable()
+        gc.unfreeze()

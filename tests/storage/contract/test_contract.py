@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -133,6 +134,47 @@ def test_one_clients_records_are_read_without_the_others(backend):
     assert [c.name for c in mine.clients] == ["Acme"]
     assert [i.notes for i in mine.interactions] == ["a"]
     assert backend.open().client_records("cli_nobody") == Agency()
+
+
+def test_the_clients_names_are_every_clients_id_and_name_in_order(backend):
+    storage = backend.open()
+    acme, _, third = storage.save([make_client(name="Acme"), make_client(name="Ümlaut GmbH"),
+                                   make_client(name="[b]Tag[/b] \x1b[2J")])
+    backend.open("bo").save([replace(acme, name="Acme Corp")])
+    storage.save(deletes=[third])
+    names = backend.open("cy").client_names()
+    assert [(n.id, n.name) for n in names] == [
+        (c.id, c.name) for c in backend.open().records(Client)]
+    assert [n.name for n in names] == ["Acme Corp", "Ümlaut GmbH"]
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("Acme Corp", "Acme Corp"), ("  acme CORP ", "Acme Corp"), ("ümlaut", "Ümlaut GmbH"),
+    ("Acme", "Acme"),  # an exact name wins over the longer one containing it
+])
+def test_a_client_is_found_by_what_a_person_typed(backend, typed, found):
+    from storage.workspace import Workspace
+
+    backend.open().save([make_client(name="Acme"), make_client(name="Acme Corp"),
+                         make_client(name="Ümlaut GmbH")])
+    ws = Workspace(backend.location, "bo", lambda: TODAY)
+    client = ws.find_client(typed)
+    assert client.name == found
+    assert client == backend.open().get(Client, client.id)  # the whole client, as stored
+    assert ws.find_client(client.id) == client
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("cme", "'cme' matches 2 clients: Acme (cli_"), ("Zeta", "no client matches 'Zeta'"),
+    ("   ", "no client given"),
+])
+def test_a_client_not_found_by_what_was_typed_says_why(backend, typed, message):
+    from storage.workspace import Workspace
+    from tracker.lookup import ClientNotFound
+
+    backend.open().save([make_client(name="Acme"), make_client(name="Acme Corp")])
+    with pytest.raises(ClientNotFound, match=re.escape(message)):
+        Workspace(backend.location, "bo", lambda: TODAY).find_client(typed)
 
 
 def test_the_history_says_who_changed_what_of_which_client(backend):
