@@ -117,7 +117,10 @@ class ReviewScreen(AgencyScreen):
         table = self.query_one("#review-table", KeyTable)
         table.sync(COLUMNS, self.app.size.width, [(i.key, partial(review_cells, i))
                                                   for i in items])
-        if not items:
+        if snapshot.awaited:
+            counts.update(Text("Working out today's review (the day's first, for everyone: "
+                               "a few seconds on a large agency)…", style="italic"))
+        elif not items:
             empty = "No clients yet." if not snapshot.has_clients else (
                 "All clear: nothing needs attention today.")
             counts.update(Text(empty, style="bold green"))

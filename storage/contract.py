@@ -127,7 +127,9 @@ class Storage(Protocol):
         snapshot when it need not read every record). Writes nothing."""
 
     def kept_review(self, day: date) -> Snapshot | None:
-        """The review as of ``day`` if it is kept and nobody saved since; else None."""
+        """The review as of ``day`` if it is kept and current (nobody saved since it was
+        kept, or every save keeps it current: a database); else None. Never worked out
+        here: this is the quick read of a review someone already has."""
 
     def keep(self, snap: Snapshot, seen: object, ahead: bool = False) -> None:
         """Keep what makes the next reads cheap, from ``snap`` read when :meth:`token` was

@@ -57,6 +57,17 @@ class Snapshot:
     def partial(self) -> bool:
         return self.loaded is None
 
+    @staticmethod
+    def awaiting(day: date) -> Snapshot:
+        """Nothing read yet: what a session shows while a database works out the first
+        review of ``day`` (seconds on a large agency), rather than no screen at all."""
+        return Snapshot(today=day, review=(), stale=True)
+
+    @property
+    def awaited(self) -> bool:
+        """Whether this is :meth:`awaiting`'s: no review and not even how many clients."""
+        return self.loaded is None and self.clients < 0
+
     @property
     def agency(self) -> Agency:
         if self.loaded is None:

@@ -50,6 +50,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from storage.access import check_reachable
     from storage.paths import review_copy
     from storage.review_cache import peek, peek_copy
+    from storage.snapshot import Snapshot
 
     cfg = config_of(args)
     data_file = data_file_or_none(args)  # None: a database, which has no files here
@@ -69,8 +70,15 @@ def cmd_tui(args: argparse.Namespace) -> int:
                       cfg.thresholds) if data_file is None else
             peek(data_file, host.today(), cfg.thresholds, stale_ok=True))
     workspace: Workspace | Callable[[], Workspace]
-    if snap is None:  # the review from the digest (the rest loads after the first frame),
-        workspace = workspace_of(args, lazy=True)  # else from every record
+    if snap is None and data_file is None:  # a database without this person's copy
+        workspace = workspace_of(args, lazy=True)
+        # the day's review if anyone has worked it out; else the app works it out after
+        # its first frame, which says so (seconds on a large agency: a blank terminal
+        # meanwhile would look hung). Either way the database has answered by now: one
+        # that cannot be reached is this one line, not an app that starts empty.
+        snap = workspace.cached_snapshot() or Snapshot.awaiting(host.today())
+    elif snap is None:  # the review from the digest (the rest loads after the first
+        workspace = workspace_of(args, lazy=True)  # frame), else from every record
         snap = workspace.review_snapshot()
         workspace.keep(snap)
     else:

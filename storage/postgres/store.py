@@ -9,8 +9,8 @@ every record; ``review`` reads the review kept per client in the database (recom
 each save for the clients it touches: ``assessments.py``), and the first review of a day
 not kept yet computes it for every client and keeps it -- a read that writes, under the
 change lock so no save slips between; a role that may not write (the reader) gets it
-computed and not kept. ``keep`` has nothing more to keep and ``kept_review`` nothing to
-give. Backups are the database's own (``pg_dump``): keeping one
+computed and not kept. ``keep`` has nothing more to keep; ``kept_review`` is the day's
+review once it is kept, without working it out. Backups are the database's own (``pg_dump``): keeping one
 or restoring one through the app is refused in one line; ``compact`` has nothing to fold.
 
 One connection per store, opened on first use; a lock keeps a background reader and a
@@ -264,7 +264,16 @@ class PgStore:
             return False
 
     def kept_review(self, day: date) -> Snapshot | None:
-        return None  # nothing is kept beside the records (yet): the review is computed
+        """The day's review if it is kept (every save keeps it current): a query; None if
+        nobody has worked the day out yet (:meth:`review` would, which takes seconds on a
+        large agency)."""
+        with self._connection() as conn, conn.transaction():
+            conn.execute("set transaction isolation level repeatable read read only")
+            items = assessments.read(conn, day, self.thresholds)
+            if items is None:
+                return None
+            team, clients = assessments.team(conn)
+        return Snapshot(today=day, review=items, clients=clients, team=team)
 
     def keep(self, snap: Snapshot, seen: object, ahead: bool = False) -> None:
         """Nothing: the reads here need nothing kept."""

@@ -114,3 +114,37 @@ def test_without_a_terminal_it_points_to_the_commands(db, tmp_path):
     assert out.returncode == 2
     assert out.stderr.startswith("scopekeeper: error: the app needs a terminal; use the "
                                  "commands (e.g. 'scopekeeper review')")
+
+
+def test_a_database_day_nobody_worked_out_yet_starts_saying_so_then_shows_it(request,
+                                                                           tmp_path):
+    """The first start of a day on a database, with no copy of this person's: working the
+    day out takes seconds on a large agency, so the app is on screen at once, saying so."""
+    from datetime import timedelta
+
+    from storage.postgres.store import PgStore
+    from tests.ui.helpers import demo_database
+
+    url = demo_database(request.getfixturevalue("postgres_server"))
+    day = TODAY + timedelta(days=3)  # no review has worked it out
+    t = Terminal(url, tmp_path, SCOPEKEEPER_TODAY=day.isoformat())  # type: ignore[arg-type]
+    try:
+        t.wait_for(b"Working out today's review")
+        t.wait_for(b"to review")
+    finally:
+        t.close()
+    assert PgStore(url).kept_review(day) is not None  # kept for everyone's next start
+
+
+def test_a_database_that_cannot_be_reached_is_one_line_before_any_screen(tmp_path):
+    t = Terminal(f"postgresql:///nowhere?host={tmp_path}", tmp_path)  # type: ignore[arg-type]
+    try:
+        t.wait_for(b"nowhere")
+        _, status = os.waitpid(t.pid, 0)
+        assert os.waitstatus_to_exitcode(status) != 0
+    finally:
+        t.close()
+    text = bytes(t.seen).decode(errors="replace")
+    assert "Traceback" not in text and "\x1b[?1049h" not in text  # no app was started
+    assert next(line for line in text.splitlines() if line.strip()).startswith(
+        "scopekeeper: error:")

@@ -137,6 +137,28 @@ def test_a_review_read_of_a_new_day_is_kept_and_later_reads_use_it(postgres_url:
     store.close()
 
 
+def test_the_kept_review_is_given_without_working_a_day_out(postgres_url: str) -> None:
+    """``kept_review`` (what the app's first start reads when this person has no copy of
+    the day) is the day's review once anyone worked it out, kept current by every save;
+    before that, None -- at once, not the seconds working it out takes."""
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    later = TODAY + timedelta(days=9)
+    assert store.kept_review(later) is None
+    with store._connection() as conn:  # nothing was worked out for it by asking
+        assert conn.execute("select count(*) from review_items where day = %s",
+                            (later,)).fetchone() == (0,)
+    worked_out = PgStore(postgres_url, "other").review(later)  # keeps the day
+    kept = store.kept_review(later)
+    assert kept is not None and kept == worked_out and kept.review
+    client = next(c for c in store.records(Client) if c.name == kept.review[0].client)
+    store.save([replace(client, name="Renamed Co")])
+    after = store.kept_review(later)
+    assert after is not None and "Renamed Co" in {i.client for i in after.review}
+    assert after.review == build_review(store.load_agency(), later, DEFAULT_THRESHOLDS)
+    store.close()
+
+
 def test_pausing_a_client_frees_its_analysts_place_for_their_other_clients(
         postgres_url: str) -> None:
     """Over capacity is about a member's other clients: pausing the first of an analyst's
