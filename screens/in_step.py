@@ -11,6 +11,7 @@ from textual import work
 from textual.app import App
 from textual.worker import get_current_worker
 
+from screens.lifeline import QUIT_DEADLINE, end_within
 from screens.notices import tell
 from storage.errors import StorageError
 
@@ -44,6 +45,9 @@ class KeepsInStep(App[None]):
     def on_unmount(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
+        if self._reading and not self.is_headless:  # a read under way (the day's first
+            # review on a large database takes seconds): the person who quit does not wait
+            end_within(QUIT_DEADLINE, lambda: self.return_code or 0)
 
     async def _watch(self) -> None:
         """Look whenever the storage says to (once it is open)."""

@@ -37,6 +37,8 @@ from textual.drivers.linux_driver import LinuxDriver
 DEADLINE = 2.0
 #: Seconds an editor is given to end after being asked, before it is killed.
 EDITOR_GRACE = 0.5
+#: Seconds from the app's closing to the end of the process when only a read is left.
+QUIT_DEADLINE = 1.0
 
 
 class Lifeline:
@@ -86,6 +88,20 @@ class Lifeline:
                 _end(editor)
             time.sleep(0.05)
         os._exit(0)  # the orderly way out did not finish in time (or a thread holds it)
+
+
+def end_within(seconds: float, status: Callable[[], int]) -> None:
+    """End the process ``seconds`` from now with ``status()`` unless it has ended by itself:
+    for work nobody waits for once the app has closed (a read under way: the day's first
+    review on a large database takes seconds, and Python would wait for it at exit). A read
+    cut short leaves nothing half-written: a database rolls its transaction back, a file
+    is replaced whole or not at all."""
+
+    def watchdog() -> None:
+        time.sleep(seconds)
+        os._exit(status())
+
+    threading.Thread(target=watchdog, name="scopekeeper-quit", daemon=True).start()
 
 
 def _end(child: subprocess.Popen[bytes]) -> None:

@@ -148,3 +148,37 @@ def test_a_database_that_cannot_be_reached_is_one_line_before_any_screen(tmp_pat
     assert "Traceback" not in text and "\x1b[?1049h" not in text  # no app was started
     assert next(line for line in text.splitlines() if line.strip()).startswith(
         "scopekeeper: error:")
+
+
+def test_quitting_while_a_read_is_under_way_does_not_wait_for_it(request, tmp_path):
+    """The day's first review on a large database takes seconds to work out, after the
+    first frame: a person who quits meanwhile gets their shell back, status 0, without
+    waiting for it (here the read waits on a lock held for as long as the test runs)."""
+    from datetime import timedelta
+
+    import psycopg
+
+    from tests.ui.helpers import demo_database
+
+    url = demo_database(request.getfixturevalue("postgres_server"))
+    day = TODAY + timedelta(days=4)  # nobody worked it out: read after the first frame
+    with psycopg.connect(url, autocommit=True) as locker, locker.transaction():
+        locker.execute("lock table interactions in access exclusive mode")
+        t = Terminal(url, tmp_path, SCOPEKEEPER_TODAY=day.isoformat())  # type: ignore[arg-type]
+        try:
+            t.wait_for(b"Working out today's review")
+            deadline = time.monotonic() + 20
+            while locker.execute("select count(*) from pg_locks where not granted"
+                                 ).fetchone() == (0,):  # until the app's read waits on it
+                assert time.monotonic() < deadline, "the app's read never started"
+                time.sleep(0.05)
+            os.write(t.fd, b"q")
+            deadline = time.monotonic() + 20
+            while (ended := os.waitpid(t.pid, os.WNOHANG))[0] == 0:
+                assert time.monotonic() < deadline, "quitting waited for the read"
+                with contextlib.suppress(OSError):  # keep draining what the app writes
+                    if select.select([t.fd], [], [], 0.05)[0]:
+                        t.seen += os.read(t.fd, 65536)
+            assert os.waitstatus_to_exitcode(ended[1]) == 0
+        finally:
+            t.close()
