@@ -2,8 +2,9 @@
 place (changed cells only) when the data changes, keeping the cursor on the same record.
 
 A long list (over ``LONG`` rows) is first filled in two steps: the first ``AT_ONCE`` rows
-(more than any screen shows) before the frame is drawn, the rest a moment after it. An agency's review of 800 items cost the
-first frame 35 ms to fill at once (bench/scale.py, 5,000 clients)."""
+(more than any screen shows) before the frame is drawn, the rest a moment after it, or
+at once when a key goes past the first (``G``, page down). An agency's review of 800 items
+cost the first frame 35 ms to fill at once (bench/scale.py, 5,000 clients)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class KeyTable(DataTable[Text]):
         self._order: list[str] = []
         self._fills = 0  # which filling is the latest (a later one makes a pending rest moot)
         self._pending = False  # rows of the latest filling still to be added
+        self._rest: Sequence[Row] = ()  # they
 
     def sync(self, columns: Sequence[tuple[str, str, int]], width: int,
              rows: Sequence[Row]) -> None:
@@ -85,18 +87,32 @@ class KeyTable(DataTable[Text]):
         if not rows:
             return
         at = order.index(keep) if keep in self._cells else min(index, len(rows) - 1)
-        if self._pending:
-            rest, fill = rows[at_once:], self._fills
-            self.set_timer(REST_AFTER, lambda: self._fill_rest(fill, rest, at, scroll))
+        self._rest = rows[at_once:]
+        if self._pending:  # (only a first filling: the cursor is on row 0, among them)
+            fill = self._fills
+            self.set_timer(REST_AFTER, lambda: self._fill_rest(fill))
         self._place(at, scroll)
 
-    def _fill_rest(self, fill: int, rest: Sequence[Row], at: int, scroll: float) -> None:
+    def _fill_rest(self, fill: int) -> None:
         if fill != self._fills or not self._pending:
-            return  # filled again since: this rest is not the list's any more
-        for key, cells in rest:
+            return  # filled again since (or already whole): not this list's rest any more
+        for key, cells in self._rest:
             self.add_row(*made(cells), key=key)
-        self._pending = False
-        self._place(at, scroll)
+        self._pending, self._rest = False, ()
+
+    # the keys that can go past the first rows add the rest first (they are due a moment
+    # after the first frame: a key pressed within it would stop at the last row added)
+    def action_cursor_down(self) -> None:
+        self._fill_rest(self._fills)
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        self._fill_rest(self._fills)
+        super().action_page_down()
+
+    def action_scroll_bottom(self) -> None:
+        self._fill_rest(self._fills)
+        super().action_scroll_bottom()
 
     def _place(self, at: int, scroll: float) -> None:
         """The cursor on row ``at`` and the view where it was, once that row is there."""

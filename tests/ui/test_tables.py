@@ -64,3 +64,33 @@ async def test_a_list_given_again_before_its_first_rest_is_added_ends_as_last_gi
         await filled(pilot, t, AT_ONCE + 7)
         await pilot.pause(REST_AFTER * 3)  # when the first filling's rest was due
         assert shown(t) == [f"Client {i} (shorter)" for i in range(AT_ONCE + 7)]
+
+
+async def test_keys_pressed_before_the_rest_is_added_reach_the_whole_list(monkeypatch):
+    """G, page down or j pressed in the moment before the rest is added go where they would
+    in the whole list; and the rest, added later, leaves the cursor where the keys put it."""
+    import screens.tables
+
+    monkeypatch.setattr(screens.tables, "REST_AFTER", 3600)  # the rest only when a key asks
+    n = LONG + 50
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        t = app.query_one(KeyTable)
+        t.focus()
+        t.sync(COLUMNS, 80, rows(n))
+        await pilot.press("j", "j")
+        assert t.cursor_row == 2  # the rest, added now, left the cursor where j put it
+        assert t.row_count == n and not t._pending
+        assert shown(t) == [f"Client {i}" for i in range(n)]
+        t.sync(COLUMNS, 80, list(reversed(rows(n))))  # a refill: at once, nothing pending
+        assert t.row_count == n
+    for keys, row in ((("G",), n - 1), (("pagedown",) * 8, None)):
+        app = One()
+        async with app.run_test(size=(80, 24)) as pilot:
+            t = app.query_one(KeyTable)
+            t.focus()
+            t.sync(COLUMNS, 80, rows(n))
+            assert t.row_count == AT_ONCE
+            await pilot.press(*keys)
+            assert t.row_count == n
+            assert t.cursor_row == row if row is not None else t.cursor_row > AT_ONCE
