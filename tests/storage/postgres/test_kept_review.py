@@ -8,6 +8,7 @@ on PostgreSQL equals ``build_review(load_agency(), day)`` exactly, for today and
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -156,6 +157,49 @@ def test_the_kept_review_is_given_without_working_a_day_out(postgres_url: str) -
     after = store.kept_review(later)
     assert after is not None and "Renamed Co" in {i.client for i in after.review}
     assert after.review == build_review(store.load_agency(), later, DEFAULT_THRESHOLDS)
+    store.close()
+
+
+def test_two_threads_asking_for_a_new_day_at_once_work_it_out_once(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's background read and its re-read after a save (two connections of one
+    store) both ask for a day nobody worked out: the second waits for the first's work."""
+    import threading
+
+    store = PgStore(postgres_url, "tester")
+    store.replace_all(make_demo(TODAY, clients=16, events=200))
+    later = TODAY + timedelta(days=5)
+    calls: list[int] = []
+    started, go_on = threading.Event(), threading.Event()
+    compute_all = days.compute_all
+
+    def counted(*args, **kwargs):  # the real work, counted, held until both have asked
+        calls.append(1)
+        started.set()
+        assert go_on.wait(30)
+        return compute_all(*args, **kwargs)
+
+    monkeypatch.setattr(days, "compute_all", counted)
+    from storage.postgres import assessments
+
+    asked: list[int] = []  # the kept day looked for (and not found, the first times)
+    overview = assessments.overview
+    monkeypatch.setattr(assessments, "overview", lambda *a: (asked.append(1), overview(*a))[1])
+    seen: list[object] = []
+    first = threading.Thread(target=lambda: seen.append(store.overview(later)))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=lambda: seen.append(store.overview(later)))
+    second.start()
+    for _ in range(600):  # until the second found nothing kept (it goes on to work it out)
+        if len(asked) == 2:
+            break
+        time.sleep(0.05)
+    assert len(asked) == 2
+    go_on.set()
+    first.join()
+    second.join()
+    assert len(calls) == 1 and len(seen) == 2 and seen[0] == seen[1]
     store.close()
 
 

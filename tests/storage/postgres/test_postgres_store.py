@@ -218,3 +218,66 @@ def test_the_documented_roles_let_a_reader_read_and_a_member_change(postgres_ser
     assert wrote.returncode == 0 and wrote.stdout.splitlines() == ["1", "saved"], wrote.stderr
     names = sorted(c.name for c in PgStore(postgres_url).load_agency().clients)
     assert names == ["Acme", f"From {member}"]
+
+
+def test_a_change_does_not_wait_behind_a_long_read_and_a_store_opens_two_connections_at_most(
+        postgres_url):
+    """The app reads in the background (the day's first review takes seconds on a large
+    agency) while the person saves or opens a client: those run on a second connection.
+    A third thread at once waits for one of the two to be given back."""
+    import threading
+
+    from tests.factories import make_interaction
+    from tracker.models import InteractionKind
+
+    def backends() -> int:
+        with psycopg.connect(postgres_url) as c:
+            row = c.execute("select count(*) - 1 from pg_stat_activity "
+                            "where datname = current_database()").fetchone()
+        return int(row[0]) if row else -1
+
+    store = PgStore(postgres_url, "ann")
+    (client,) = store.save([make_client(name="Acme")])
+    holding, release = threading.Event(), threading.Event()
+
+    def long_read(holding: threading.Event = holding) -> None:
+        with store._connection() as conn:
+            conn.execute("select 1")
+            holding.set()
+            release.wait(60)
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    try:
+        assert holding.wait(20)
+        saved = threading.Event()
+        note = make_interaction(client, InteractionKind.EMAIL, TODAY, notes="while reading")
+
+        def save() -> None:
+            store.save([note])
+            saved.set()
+
+        threading.Thread(target=save, daemon=True).start()
+        assert saved.wait(20), "the change waited for the read"
+        assert [i.notes for i in store.client_records(client.id).interactions] == [
+            "while reading"]
+        assert backends() == 2
+        third = threading.Event()
+        with store._connection() as conn:  # both in use now: a third thread waits
+            conn.execute("select 1")
+            waiting = threading.Thread(target=long_read, args=(third,), daemon=True)
+            waiting.start()
+            assert not third.wait(0.5) and backends() == 2
+        assert third.wait(20) and backends() == 2  # it had the one given back
+    finally:
+        release.set()
+        reader.join()
+    waiting.join()
+    store.close()
+    for _ in range(200):  # a server ends a closed connection's backend a moment later
+        if backends() == 0:
+            break
+        time.sleep(0.05)
+    assert backends() == 0
+    assert [c.name for c in store.records(type(client))] == ["Acme"]  # opened again
+    store.close()
