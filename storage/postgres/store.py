@@ -13,30 +13,30 @@ computed and not kept. ``keep`` has nothing more to keep; ``kept_review`` is the
 review once it is kept, without working it out. Backups are the database's own (``pg_dump``): keeping one
 or restoring one through the app is refused in one line; ``compact`` has nothing to fold.
 
-One connection per store, opened on first use; a lock keeps a background reader and a
-save from sharing it at once (the app reads in a worker thread).
+Up to two connections per store (``pool.py``), opened on first use and each held by one
+thread at a time: the app's background read and a save made meanwhile each have their own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import psycopg
-from psycopg import pq
 
 from storage.contract import LOOK_SECONDS, Repository
 from storage.engine.settings import utc_now
 from storage.errors import NotFound, StorageError
 from storage.files import Privacy
 from storage.locations import redact
-from storage.postgres import assessments, changes, days, reads, schema
-from storage.postgres.connection import CHANNEL, connect, connect_timeout, first_line
+from storage.postgres import assessments, changes, days, reads
+from storage.postgres.connection import CHANNEL, connect_timeout
+from storage.postgres.pool import Conn, Connections
 from storage.snapshot import Snapshot
 from storage.tables import records_in
 from tracker.lookup import ClientName
@@ -65,17 +65,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=Record)
 R = TypeVar("R")
-Conn = psycopg.Connection[tuple[object, ...]]
 
 #: What ``keep_backup`` and ``restore`` say: a database is backed up by its own tools.
 #: How long a session waits without any notification before it looks all the same.
 QUIET_SECONDS = 30.0
-
-#: Connections one store opens at most: two, so that a change, or one client's records,
-#: asked for on one thread never waits behind a long read on another (the app reads in the
-#: background; the day's first review takes seconds on a large agency). The app's listener
-#: has a connection of its own besides (:meth:`PgStore.looks`).
-CONNECTIONS = 2
 
 USE_PG_DUMP = ("backups of a PostgreSQL database are the database's own: pg_dump and "
                "pg_restore (see docs/postgresql.md)")
@@ -93,12 +86,7 @@ class PgStore:
         self.author = author
         self.thresholds = thresholds
         self._now = now
-        self._idle: list[Conn] = []  # opened, and held by no thread now
-        self._opened = 0  # connections open (idle or held), at most CONNECTIONS
-        self._held_now: set[int] = set()  # (ids of) those held by a thread
-        self._doomed: set[int] = set()  # held when the store was closed: closed when given back
-        self._turn = threading.Condition()
-        self._held = threading.local()  # this thread's connection while it holds one
+        self._pool = Connections(url, lock_timeout)
         self._working_out = threading.Lock()  # a new day's review, being worked out
         self.clients = Repository(self, Client)
         self.members = Repository(self, TeamMember)
@@ -117,90 +105,13 @@ class PgStore:
             with self._connection():
                 pass
 
-    @contextmanager
-    def _connection(self) -> Iterator[Conn]:
-        """A connection for this thread until the block ends (the one it holds already, in
-        a block within a block): an idle one, else a new one (the schema brought up to date
-        first) while fewer than ``CONNECTIONS`` are open, else the next one given back. A
-        database error leaves as one line."""
-        held: Conn | None = getattr(self._held, "conn", None)
-        if held is not None:
-            yield held
-            return
-        conn = None
-        try:
-            conn = self._take()
-            self._held.conn = conn
-            try:
-                yield conn
-            finally:
-                self._held.conn = None
-        except psycopg.errors.LockNotAvailable:
-            raise StorageError(
-                f"{redact(self.url)}: another change has held the database for over "
-                f"{self.lock_timeout:g} s; nothing was saved: try again") from None
-        except psycopg.errors.InsufficientPrivilege:
-            raise StorageError(
-                f"{redact(self.url)}: your database role may not do this (reading needs "
-                "the role scopekeeper_reader, changing scopekeeper_member: ask an admin, "
-                "see docs/postgresql.md); nothing was saved") from None
-        except psycopg.Error as e:
-            raise StorageError(f"{redact(self.url)}: {first_line(e)}") from None
-        finally:
-            if conn is not None:
-                self._give_back(conn)
-
-    def _take(self) -> Conn:
-        with self._turn:
-            while True:
-                while self._idle:
-                    conn = self._idle.pop()
-                    if not conn.closed:
-                        self._held_now.add(id(conn))
-                        return conn
-                    self._opened -= 1  # dropped by the server meanwhile: opened anew
-                if self._opened < CONNECTIONS:
-                    self._opened += 1
-                    break
-                self._turn.wait()
-        try:
-            conn = connect(self.url)
-            schema.migrate(conn, redact(self.url))
-        except BaseException:
-            self._forget()
-            raise
-        with self._turn:
-            self._held_now.add(id(conn))
-        return conn
-
-    def _give_back(self, conn: Conn) -> None:
-        with self._turn:
-            self._held_now.discard(id(conn))
-            # kept for the next block only if it is as a new one would be: no statement or
-            # transaction left under way (a block cut short by an interrupt)
-            if id(conn) not in self._doomed and not conn.closed and \
-                    conn.info.transaction_status == pq.TransactionStatus.IDLE:
-                self._idle.append(conn)
-                self._turn.notify()
-                return
-            self._doomed.discard(id(conn))
-        conn.close()
-        self._forget()
-
-    def _forget(self) -> None:
-        with self._turn:
-            self._opened -= 1
-            self._turn.notify()
+    def _connection(self) -> AbstractContextManager[Conn]:
+        """A connection for this thread until the block ends (``pool.Connections``)."""
+        return self._pool.held()
 
     def close(self) -> None:
-        """Close the connections (one held by a thread now: once it is given back); the
-        next read or change opens one again."""
-        with self._turn:
-            idle, self._idle = self._idle, []
-            self._opened -= len(idle)
-            self._doomed |= self._held_now
-        for conn in idle:
-            conn.close()
+        """Close the connections; the next read or change opens one again."""
+        self._pool.close()
 
     @property
     def path(self) -> Path:
