@@ -108,6 +108,12 @@ class KeepsInStep(App[None]):
                 screen.redraw()
 
     def action_reload(self) -> None:
+        """Read afresh now (after a save: what it changed is then shown); while the first
+        read is still to come (or failed), in the background, as that read is (on a large
+        database it takes seconds: the screen would stop answering keys meanwhile)."""
+        if self._snapshot is not None and self._snapshot.partial:
+            self.read_now()
+            return
         try:
             snap = self.workspace.snapshot()
             self.workspace.keep(snap)

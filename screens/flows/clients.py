@@ -8,7 +8,7 @@ from rich.text import Text
 
 from screens.context import Context
 from screens.fields import Field, Values
-from screens.flows.forms import client_view, money_text, open_form
+from screens.flows.forms import client_view, money_text, open_form, still_reading
 from screens.forms import FormScreen
 from storage.ids import new_id
 from tracker.lookup import name_key, twin_of
@@ -25,6 +25,8 @@ from tracker.text import clean_line
 
 def edit_client(ctx: Context, client: Client | None = None) -> None:
     """New client, or edit one (status, fee, cadence, contact, channel, house rules)."""
+    if client is None and still_reading(ctx):
+        return
     c = client
     cad = c.cadence if c else ctx.workspace.new_client_cadence
     contact = c.primary_contact if c and c.primary_contact else None

@@ -25,6 +25,18 @@ def client_view(ctx: Context, client_id: str) -> Snapshot | None:
         return None
 
 
+def still_reading(ctx: Context) -> bool:
+    """Whether the agency is still being read (the app's first read after a kept review,
+    or a database working out the day's first review: seconds on a large agency); the
+    person is told so. Adding someone then would wait for that read on the screen's thread:
+    the app would stop answering keys until it is done."""
+    if ctx.snapshot.partial:
+        tell(ctx, "The agency is still being read: add them in a moment, once the lists "
+             "are shown.", title="Not yet")
+        return True
+    return False
+
+
 def money_text(cents: int) -> str:
     """An amount as a form's money field shows it (empty for none)."""
     return amount_text(cents) if cents else ""

@@ -6,7 +6,7 @@ from rich.text import Text
 
 from screens.context import Context
 from screens.fields import Field, Values
-from screens.flows.forms import open_form
+from screens.flows.forms import open_form, still_reading
 from screens.forms import FormScreen
 from screens.notices import tell
 from storage.ids import new_id
@@ -22,6 +22,8 @@ from tracker.validation import ValidationError, validate
 
 
 def edit_member(ctx: Context, member: TeamMember | None = None) -> None:
+    if member is None and still_reading(ctx):
+        return
     m = member
     fields = [Field("name", "Name", value=m.name if m else "", required=True),
               Field("role", "Role", "choice", m.role.value if m else "analyst",

@@ -1082,3 +1082,44 @@ async def test_the_first_main_contact_is_set_and_said_so(db):
     assert "Main contact set (the first: not a warning sign)." in said
     assert all(c.client_id != "cli_fresh" for c in store(db).contact_changes.all())
     assert store(db).clients.get("cli_fresh").primary_contact.name == "Zoe Park"
+
+
+async def test_while_the_agency_is_still_being_read_keys_answer_and_adding_waits(db):
+    """The first read after the first frame takes seconds on a large agency (on a database
+    without this person's copy, the day's first review is worked out): meanwhile the app
+    answers every key at once -- adding a client or a person says to wait (it would stop
+    the screen until the read is done), ctrl+r reads in the background too."""
+    import threading
+
+    from screens.app import ScopekeeperApp
+    from storage.snapshot import Snapshot
+
+    release = threading.Event()
+
+    def opening() -> Workspace:  # the first read: held until the test lets it go
+        assert release.wait(60)
+        return Workspace(db, user="tester", clock=lambda: TODAY, lazy=True)
+
+    app = ScopekeeperApp(opening, snapshot=Snapshot.awaiting(TODAY))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert plain(app.screen.query_one("#review-counts")).startswith(
+                "Working out today's review")
+            await pilot.pause(0.3)  # the first read has begun (and waits)
+            for keys in (("c", "n"), ("t", "n")):
+                await pilot.press(*keys)
+                assert not isinstance(app.screen, FormScreen)
+            said = [str(n.message) for n in app._notifications]
+            assert said.count("The agency is still being read: add them in a moment, once "
+                              "the lists are shown.") == 2
+            await pilot.press("ctrl+r", "c")
+            release.set()
+            for _ in range(100):  # a hang guard, not a speed limit
+                await pilot.pause(0.1)
+                if not app.snapshot.partial:
+                    break
+            assert not app.snapshot.partial
+            await pilot.press("n")
+            assert isinstance(app.screen, FormScreen)
+    finally:
+        release.set()
