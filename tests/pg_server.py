@@ -130,6 +130,7 @@ class Server:
     sealed: bool = True  # started by the tests (False: by make bench)
     _watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _databases: int = 0
+    made: list[str] = field(default_factory=list, repr=False)  # by the test running now
 
     @property
     def data(self) -> Path:
@@ -145,12 +146,16 @@ class Server:
         url = f"postgresql:///{quote(dbname, safe='')}?host={quote(str(self.socket_dir), safe='')}"
         return url if user is None else f"{url}&user={quote(user, safe='')}"
 
-    def create_database(self, *, owner: str | None = None, template: str = "template0") -> str:
+    def create_database(self, *, owner: str | None = None, template: str = "template0",
+                        keep: bool = False) -> str:
         """A new database, empty (from ``template0``, which nothing can have changed) or a
         copy of ``template`` (one a test prepared: a schema made once, copied cheaply);
-        its name."""
+        its name. Listed in ``made`` (its sessions ended after the test: ``end_sessions``)
+        unless ``keep`` (a template, for the whole run)."""
         self._databases += 1
         name = f"test_{os.getpid()}_{self._databases}"
+        if not keep:
+            self.made.append(name)
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
             sql.Identifier(name), sql.Identifier(template))
         if owner is not None:
@@ -158,6 +163,15 @@ class Server:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(statement)
         return name
+
+    def end_sessions(self) -> None:
+        """End the sessions still connected to the databases in ``made`` (a test's), and
+        forget them (ending is quick; dropping each would cost a checkpoint)."""
+        names, self.made = self.made, []
+        if names:
+            with psycopg.connect(self.url(), autocommit=True) as conn:
+                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = ANY(%s)", (names,))
 
     def drop_database(self, name: str) -> None:
         """Drop ``name``, ending whatever sessions are still connected to it."""

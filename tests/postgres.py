@@ -5,7 +5,8 @@
   (≈1.5 s): nothing to coordinate between workers, and each stops its own at its end.
 - ``postgres_url`` (function): a fresh, empty database for this test; its connection URL
   (``postgresql:///NAME?host=SOCKDIR``), connecting as the tests' own login by peer
-  authentication. Dropped after the test.
+  authentication. Dropped after the test; the sessions left connected to any database a
+  test makes are ended after it.
 
 Where no server can be started the tests that ask for one are skipped, and the run's summary
 says so in one line (``PostgreSQL tests SKIPPED: <why>``); with
@@ -29,6 +30,7 @@ REQUIRE = "SCOPEKEEPER_REQUIRE_POSTGRES"
 BINDIR = "SCOPEKEEPER_PG_BINDIR"
 
 _settings: dict[str, str | None] = {}
+_started: list[Server] = []  # the server of this process, once a test has asked for it
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,9 +46,11 @@ def postgres_server() -> Iterator[Server]:
         if _settings.get("require") not in ("", "0"):
             pytest.fail(f"PostgreSQL is required ({REQUIRE} is set) but: {why}", pytrace=False)
         pytest.skip(f"{SKIPPED}{why}")
+    _started.append(server)
     try:
         yield server
     finally:
+        _started.remove(server)
         server.stop()
 
 
@@ -55,6 +59,15 @@ def postgres_url(postgres_server: Server) -> Iterator[str]:
     name = postgres_server.create_database()
     yield postgres_server.url(name)
     postgres_server.drop_database(name)
+
+
+@pytest.fixture(autouse=True)
+def _end_the_tests_sessions() -> Iterator[None]:
+    """Whatever sessions a test left connected to the databases it made are ended after it
+    (a server takes 100 at once: the apps and stores of a run of flows would use them up)."""
+    yield
+    for server in _started:
+        server.end_sessions()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

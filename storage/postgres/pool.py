@@ -1,5 +1,5 @@
 """The connections of one :class:`storage.postgres.store.PgStore`: up to ``CONNECTIONS``
-open at once, each held by one thread at a time, kept open between uses."""
+open at once, each held by one thread at a time; one is kept open between uses."""
 
 from __future__ import annotations
 
@@ -97,9 +97,11 @@ class Connections:
     def _give_back(self, conn: Conn) -> None:
         with self._turn:
             self._held_now.discard(id(conn))
-            # kept for the next block only if it is as a new one would be: no statement or
-            # transaction left under way (a block cut short by an interrupt)
-            if id(conn) not in self._doomed and not conn.closed and \
+            # kept for the next block only if it is as a new one would be (no statement or
+            # transaction left under way: a block cut short by an interrupt), and only one:
+            # a second is opened for the moments two threads need one at once, and closed
+            # after (a server's connections are counted, and shared by everyone's apps)
+            if id(conn) not in self._doomed and not conn.closed and not self._idle and \
                     conn.info.transaction_status == pq.TransactionStatus.IDLE:
                 self._idle.append(conn)
                 self._turn.notify()

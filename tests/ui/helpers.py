@@ -30,7 +30,7 @@ def demo_database(server: Server) -> str:
     """A new database holding the demo agency as of TODAY (a copy of one made once per
     server); its URL."""
     if str(server.base) not in _DEMO_TEMPLATES:
-        name = server.create_database()
+        name = server.create_database(keep=True)
         made = PgStore(server.url(name), "tester")
         made.replace_all(make_demo(TODAY))
         made.close()  # nobody may be connected to a database that is copied
