@@ -54,7 +54,6 @@ def collect_again() -> None:
         gc.enable()
 
 
-
 # Keys are held in order (KeysInOrder) before the closing app drops them (ClosesCleanly):
 # a key handed out late still meets the check.
 class ScopekeeperApp(ReportsCrashes, KeysInOrder, ClosesCleanly, KeepsInStep):

@@ -51,7 +51,7 @@ class KeyTable(DataTable[Text]):
         self._order: list[str] = []
         self._fills = 0  # which filling is the latest (a later one makes a pending rest moot)
         self._pending = False  # rows of the latest filling still to be added
-        self._rest: Sequence[Row] = ()  # they
+        self._rest: Sequence[Row] = ()  # those rows
 
     def sync(self, columns: Sequence[tuple[str, str, int]], width: int,
              rows: Sequence[Row]) -> None:

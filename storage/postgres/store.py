@@ -10,8 +10,9 @@ each save for the clients it touches: ``assessments.py``), and the first review 
 not kept yet computes it for every client and keeps it -- a read that writes, under the
 change lock so no save slips between; a role that may not write (the reader) gets it
 computed and not kept. ``keep`` has nothing more to keep; ``kept_review`` is the day's
-review once it is kept, without working it out. Backups are the database's own (``pg_dump``): keeping one
-or restoring one through the app is refused in one line; ``compact`` has nothing to fold.
+review once it is kept, without working it out. Backups are the database's own
+(``pg_dump``): keeping one or restoring one through the app is refused in one line;
+``compact`` has nothing to fold.
 
 Up to two connections per store (``pool.py``), opened on first use and each held by one
 thread at a time: the app's background read and a save made meanwhile each have their own.
